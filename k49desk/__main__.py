@@ -1,0 +1,3 @@
+from k49desk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,97 @@
+"""Application state shared by the tabs: data, active model, evaluation, running tasks."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from k49desk.gui.workers import Task
+
+
+@dataclass(frozen=True)
+class ActiveModel:
+    """The model the Evaluate, Confusions and Draw tabs use."""
+
+    name: str  # "starter model" or the run's name
+    path: Path  # the .keras file
+    run_dir: Path | None = None  # None for the starter model or a bare .keras file
+
+
+class AppState(QObject):
+    dataDirChanged = Signal(object)  # Path
+    dataChanged = Signal(object)  # k49desk.dataset.K49Data or None
+    modelChanged = Signal(object)  # ActiveModel or None
+    evaluationChanged = Signal(object)  # k49desk.evaluation.Evaluation or None
+    classSelected = Signal(int)  # a class index chosen anywhere (table, scatter, canvas candidate)
+    pairRequested = Signal(int, int)  # (true, predicted): show this confused pair in the Confusions tab
+    tabRequested = Signal(str)  # objectName of the tab to bring forward
+    runsChanged = Signal()  # a run was written or removed
+    mlReady = Signal()  # TensorFlow and matplotlib have been imported in the background
+    tasksChanged = Signal()
+
+    def __init__(self, data_dir: Path, runs_dir: Path, parent: QObject | None = None):
+        super().__init__(parent)
+        self.data_dir = Path(data_dir)
+        self.runs_dir = Path(runs_dir)
+        self.data = None
+        self.model: ActiveModel | None = None
+        self.evaluation = None
+        self.ml_ready = False
+        # Evaluations per (model file, its mtime, data fingerprint), so reopening one is instant.
+        self.evaluation_cache: dict[Any, Any] = {}
+        self._tasks: set[Task] = set()
+
+    def set_data_dir(self, path: Path) -> None:
+        self.data_dir = Path(path)
+        self.dataDirChanged.emit(self.data_dir)
+
+    def set_data(self, data) -> None:
+        self.data = data
+        self.dataChanged.emit(data)
+
+    def set_model(self, model: ActiveModel | None) -> None:
+        self.model = model
+        self.modelChanged.emit(model)
+
+    def set_evaluation(self, evaluation) -> None:
+        self.evaluation = evaluation
+        self.evaluationChanged.emit(evaluation)
+
+    def set_ml_ready(self) -> None:
+        self.ml_ready = True
+        self.mlReady.emit()
+
+    # Tasks ------------------------------------------------------------------------------------------
+
+    def start(self, task: Task) -> Task:
+        """Start a task and keep it alive (and cancellable on close) until it has finished."""
+        self._tasks.add(task)
+        task.finished.connect(lambda t=task: self._forget(t))
+        task.start()
+        self.tasksChanged.emit()
+        return task
+
+    def _forget(self, task: Task) -> None:
+        self._tasks.discard(task)
+        task.deleteLater()
+        self.tasksChanged.emit()
+
+    def running_tasks(self) -> list[Task]:
+        return [t for t in self._tasks if t.isRunning()]
+
+    def cancel_all_and_wait(self, timeout_s: float = 10.0) -> bool:
+        """Cancel every task and wait for their threads; True when all ended within the timeout."""
+        tasks = list(self._tasks)
+        for t in tasks:
+            t.cancel()
+        deadline = time.monotonic() + timeout_s
+        for t in tasks:
+            while t.isRunning() and time.monotonic() < deadline:
+                # Queued signals from the worker must still be delivered for it to finish its hand-off.
+                QCoreApplication.processEvents()
+                t.wait(20)
+        return not any(t.isRunning() for t in tasks)

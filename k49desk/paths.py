@@ -1,0 +1,52 @@
+"""Where k49desk keeps data, runs and its shipped resources."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources as _resources
+from pathlib import Path
+
+APP_NAME = "k49desk"
+
+
+def _user_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_data_dir() -> Path:
+    """K49DESK_DATA if set, else the platform's user data folder for k49desk, then 'k49'."""
+    env = os.environ.get("K49DESK_DATA")
+    return Path(env).expanduser() if env else _user_data_dir() / "k49"
+
+
+def default_runs_dir() -> Path:
+    """K49DESK_RUNS if set, else the platform's user data folder for k49desk, then 'runs'."""
+    env = os.environ.get("K49DESK_RUNS")
+    return Path(env).expanduser() if env else _user_data_dir() / "runs"
+
+
+def resources_dir() -> Path:
+    """The shipped resources: installed as k49desk.resources, or the repo's resources/ in a source checkout."""
+    try:
+        installed = Path(str(_resources.files("k49desk.resources")))
+        if installed.is_dir():
+            return installed
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def starter_model_path() -> Path:
+    return resources_dir() / "models" / "starter.keras"
+
+
+def hiragana_font_path() -> Path:
+    """IPAexGothic, shipped by the matplotlib-fontja dependency; found without importing matplotlib."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("matplotlib-fontja is not installed; it provides the hiragana font (IPAexGothic)")
+    return Path(list(spec.submodule_search_locations)[0]) / "fonts" / "ipaexg.ttf"
