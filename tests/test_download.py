@@ -1,0 +1,247 @@
+"""download() against a local http.server: full download, resume, checksum, 404, server down, cancel."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import numpy as np
+import pytest
+
+from k49desk import dataset
+from k49desk.dataset import DownloadProgress, OfficialFile, download
+from k49desk.errors import Cancelled, DownloadError
+
+
+class FileServer(ThreadingHTTPServer):
+    """Serves `files` by name; can cut a response after N bytes, answer 404, or ignore Range."""
+
+    daemon_threads = True
+
+    def __init__(self, files: dict[str, bytes]):
+        super().__init__(("127.0.0.1", 0), RangeHandler)
+        self.files = files
+        self.cut_after: int | None = None  # cut the next response after this many body bytes
+        self.ignore_range = False
+        self.requests: list[tuple[str, str | None]] = []  # (name, Range header)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/k49/"
+
+
+class RangeHandler(BaseHTTPRequestHandler):
+    server: FileServer
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        name = self.path.rsplit("/", 1)[-1]
+        range_header = self.headers.get("Range")
+        self.server.requests.append((name, range_header))
+        data = self.server.files.get(name)
+        if data is None:
+            self.send_error(404)
+            return
+        start = 0
+        m = re.fullmatch(r"bytes=(\d+)-", range_header or "")
+        if m and not self.server.ignore_range:
+            start = int(m.group(1))
+            if start >= len(data):
+                self.send_response(416)
+                self.send_header("Content-Range", f"bytes */{len(data)}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+        else:
+            self.send_response(200)
+        body = data[start:]
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.server.cut_after is not None:
+            body, self.server.cut_after = body[: self.server.cut_after], None
+        self.wfile.write(body)
+        self.wfile.flush()
+
+
+def _spec(name: str, data: bytes) -> OfficialFile:
+    return OfficialFile(name, len(data), hashlib.md5(data).hexdigest())
+
+
+@pytest.fixture
+def payload() -> dict[str, bytes]:
+    rng = np.random.default_rng(0)
+    return {
+        "big.bin": rng.integers(0, 256, 300_000, dtype=np.uint8).tobytes(),  # several chunks
+        "small.csv": b"index,codepoint,char\n0,U+3042,\xe3\x81\x82\n",
+    }
+
+
+@pytest.fixture
+def server(payload):
+    srv = FileServer(payload)
+    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture
+def specs(payload) -> dict[str, OfficialFile]:
+    return {name: _spec(name, data) for name, data in payload.items()}
+
+
+class CancelAfter:
+    """Says 'cancel' from its n-th is_set() call on: a cut at a known chunk, without threads."""
+
+    def __init__(self, n: int):
+        self.calls, self.n = 0, n
+
+    def is_set(self) -> bool:
+        self.calls += 1
+        return self.calls >= self.n
+
+
+def test_official_table_matches_the_readme():
+    assert dataset.FILE_NAMES == tuple(dataset.OFFICIAL)
+    assert dataset.OFFICIAL["k49-train-imgs.npz"] == OfficialFile(
+        "k49-train-imgs.npz", 66_117_696, "7ac088b20481cf51dcd01ceaab89d821"
+    )
+    assert dataset.OFFICIAL["k49_classmap.csv"].md5 == "f7d0d0391f68bdf0fe4cf160ceb85753"
+    assert sum(f.size for f in dataset.OFFICIAL.values()) == 77_281_529
+
+
+def test_full_download_reports_progress_and_skips_complete_files(tmp_path, server, payload, specs):
+    events: list[DownloadProgress] = []
+    out = tmp_path / "new" / "k49"
+    paths = download(out, server.url, files=specs, progress=events.append)
+    assert [p.name for p in paths] == list(payload)
+    for p in paths:
+        assert p.read_bytes() == payload[p.name]
+    assert not list(out.glob("*.part"))
+    assert events[-1].file == "small.csv" and events[-1].done == events[-1].total
+    big = [e for e in events if e.file == "big.bin"]
+    assert big[-1].done == 300_000 and big[-1].eta_s == 0 and big[-1].file_count == 2
+    assert all(a.done <= b.done for a, b in zip(big, big[1:]))
+
+    server.requests.clear()
+    download(out, server.url, files=specs)
+    assert server.requests == []
+
+
+def test_resume_after_cut_connection(tmp_path, server, payload, specs):
+    server.cut_after = 100_000
+    with pytest.raises(DownloadError, match=r"big\.bin: the connection to 127\.0\.0\.1:\d+ broke .*resume"):
+        download(tmp_path, server.url, files=specs)
+    part = tmp_path / "big.bin.part"
+    assert part.stat().st_size == 100_000
+    assert not (tmp_path / "big.bin").exists()
+
+    server.requests.clear()
+    download(tmp_path, server.url, files=specs)
+    assert server.requests[0] == ("big.bin", "bytes=100000-")
+    assert (tmp_path / "big.bin").read_bytes() == payload["big.bin"]
+    assert not part.exists()
+
+
+def test_server_that_ignores_range_restarts_the_file(tmp_path, server, payload, specs):
+    (tmp_path / "big.bin.part").write_bytes(b"\0" * 1000)  # garbage a resume would keep
+    server.ignore_range = True
+    download(tmp_path, server.url, files=specs)
+    assert (tmp_path / "big.bin").read_bytes() == payload["big.bin"]
+
+
+def test_range_not_satisfiable_starts_over(tmp_path, server, payload, specs):
+    data = payload["small.csv"]
+    (tmp_path / "small.csv.part").write_bytes(data[:10])
+    server.files["small.csv"] = data[:5]  # a mirror with a shorter file answers 416 to bytes=10-
+    with pytest.raises(DownloadError, match=r"small\.csv: the server offers 5 bytes, expected 34"):
+        download(tmp_path, server.url, files={"small.csv": specs["small.csv"]})
+    assert server.requests == [("small.csv", "bytes=10-"), ("small.csv", None)]
+    assert not (tmp_path / "small.csv").exists()
+    assert not (tmp_path / "small.csv.part").exists()
+
+
+def test_checksum_mismatch_leaves_nothing_under_the_final_name(tmp_path, server, specs):
+    wrong = "0" * 32
+    specs["big.bin"] = OfficialFile("big.bin", specs["big.bin"].size, wrong)
+    with pytest.raises(DownloadError) as e:
+        download(tmp_path, server.url, files=specs)
+    message = str(e.value)
+    assert "big.bin: checksum mismatch" in message
+    assert wrong in message and hashlib.md5(server.files["big.bin"]).hexdigest() in message
+    assert not (tmp_path / "big.bin").exists()
+    assert not (tmp_path / "big.bin.part").exists()
+
+
+def test_wrong_size_on_the_server_is_refused_before_writing(tmp_path, server, specs):
+    specs["big.bin"] = OfficialFile("big.bin", 1234, specs["big.bin"].md5)
+    with pytest.raises(DownloadError, match=r"big\.bin: the server offers 300,000 bytes, expected 1,234"):
+        download(tmp_path, server.url, files=specs)
+    assert not (tmp_path / "big.bin").exists()
+
+
+def test_404_names_the_url(tmp_path, server, specs):
+    del server.files["small.csv"]
+    with pytest.raises(DownloadError) as e:
+        download(tmp_path, server.url, files=specs)
+    assert str(e.value).startswith(server.url + "small.csv: not found on the server (HTTP 404)")
+    assert (tmp_path / "big.bin").is_file()  # files before the missing one are kept, complete
+    assert not (tmp_path / "small.csv").exists()
+
+
+def test_server_down_names_the_host(tmp_path, specs):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(DownloadError, match=rf"cannot connect to 127\.0\.0\.1:{port}: connection refused"):
+        download(tmp_path, f"http://127.0.0.1:{port}/k49", files=specs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_silent_server_times_out(tmp_path, specs, monkeypatch):
+    monkeypatch.setattr(dataset, "TIMEOUT_S", 0.2)
+    with socket.socket() as s:  # accepts connections (kernel backlog) but never answers
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        with pytest.raises(DownloadError, match=rf"127\.0\.0\.1:{port} did not answer within 0\.2 s"):
+            download(tmp_path, f"http://127.0.0.1:{port}/k49/", files=specs)
+
+
+def test_unknown_host_says_offline(tmp_path, specs):
+    with pytest.raises(DownloadError, match=r"cannot find no-such-host\.invalid: .*offline"):
+        download(tmp_path, "http://no-such-host.invalid/k49/", files=specs)
+
+
+def test_cancel_keeps_the_part_and_a_later_call_resumes(tmp_path, server, payload, specs):
+    with pytest.raises(Cancelled):
+        download(tmp_path, server.url, files=specs, cancel=CancelAfter(4))
+    part = tmp_path / "big.bin.part"
+    assert 0 < part.stat().st_size < 300_000
+    assert not (tmp_path / "big.bin").exists()
+    kept = part.stat().st_size
+
+    server.requests.clear()
+    download(tmp_path, server.url, files=specs)
+    assert server.requests[0] == ("big.bin", f"bytes={kept}-")
+    assert (tmp_path / "big.bin").read_bytes() == payload["big.bin"]
+
+
+def test_refuses_to_download_into_a_practice_set(tmp_path, server, specs):
+    (tmp_path / dataset.PRACTICE_MARKER).write_text("{}")
+    with pytest.raises(DownloadError, match="practice set"):
+        download(tmp_path, server.url, files=specs)
+
+
+def test_disk_error_is_a_download_error(tmp_path, server, specs):
+    (tmp_path / "big.bin.part").mkdir()  # cannot be opened as a file
+    with pytest.raises(DownloadError, match=r"big\.bin\.part: cannot write"):
+        download(tmp_path, server.url, files=specs)
