@@ -1,0 +1,121 @@
+"""The practice-set generator: K49 formats, determinism, the practice marker, K49's framing, cancel."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import numpy as np
+import pytest
+
+from k49desk import classes, dataset, paths, synth
+from k49desk.errors import Cancelled, DataError
+from test_rasterize import ink_box, stroke_width
+
+IPAEX = [paths.hiragana_font_path()]
+
+
+def arr0(path):
+    with np.load(path) as npz:
+        assert npz.files == ["arr_0"]
+        return npz["arr_0"]
+
+
+def test_five_k49_files_and_the_marker(practice_dir):
+    names = sorted(p.name for p in practice_dir.iterdir())
+    assert names == sorted([*dataset.FILE_NAMES, dataset.PRACTICE_MARKER])
+    x_train, y_train = arr0(practice_dir / "k49-train-imgs.npz"), arr0(practice_dir / "k49-train-labels.npz")
+    x_test, y_test = arr0(practice_dir / "k49-test-imgs.npz"), arr0(practice_dir / "k49-test-labels.npz")
+    assert x_train.shape == (49 * 24, 28, 28) and x_test.shape == (49 * 8, 28, 28)
+    assert x_train.dtype == x_test.dtype == y_train.dtype == y_test.dtype == np.uint8
+    assert np.array_equal(np.bincount(y_train, minlength=49), np.full(49, 24))
+    assert np.array_equal(np.bincount(y_test, minlength=49), np.full(49, 8))
+    assert not np.array_equal(y_train[:49], np.sort(y_train[:49])), "labels are shuffled"
+    assert (practice_dir / "k49_classmap.csv").read_text(encoding="utf-8") == classes.classmap_csv()
+    info = json.loads((practice_dir / dataset.PRACTICE_MARKER).read_text(encoding="utf-8"))
+    assert info["practice_set"] is True and info["generator"] == "k49desk synth" and info["seed"] == 0
+    assert info["fonts"] == ["IPAexGothic Regular"]
+    assert "not Kuzushiji-49" in info["note"]
+    assert info["train_counts"] == [24] * 49 and info["test_counts"] == [8] * 49
+
+
+def test_train_and_test_share_no_render(practice_dir):
+    train = arr0(practice_dir / "k49-train-imgs.npz").reshape(-1, 784)
+    test = arr0(practice_dir / "k49-test-imgs.npz").reshape(-1, 784)
+    assert not {r.tobytes() for r in train} & {r.tobytes() for r in test}
+
+
+def test_output_is_framed_like_k49(practice_dir):
+    images = arr0(practice_dir / "k49-train-imgs.npz")
+    boxes = np.array([ink_box(img) for img in images])
+    assert np.mean(boxes[:, :2].max(axis=1) == 28) >= 0.95
+    assert np.abs(boxes[:, 2:]).max() <= 1
+    assert 0.55 <= (images == 0).mean() <= 0.8  # K49: 0.69
+    assert 2.3 <= np.median([stroke_width(img) for img in images]) <= 3.4  # K49: 2.77
+    assert 0.02 <= (images == 255).mean() <= 0.12  # K49: 0.057
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(practice_dir, tmp_path):
+    synth.synthesize(tmp_path / "again", train_per_class=24, test_per_class=8, seed=0, fonts=IPAEX)
+    synth.synthesize(tmp_path / "other", train_per_class=24, test_per_class=8, seed=1, fonts=IPAEX)
+    for name in dataset.FILE_NAMES[:4]:
+        assert (tmp_path / "again" / name).read_bytes() == (practice_dir / name).read_bytes()
+    assert (tmp_path / "other" / "k49-train-imgs.npz").read_bytes() != (practice_dir / "k49-train-imgs.npz").read_bytes()
+
+
+def test_the_loader_accepts_it_as_a_practice_set(practice_dir):
+    data = dataset.load(practice_dir)
+    assert data.practice and data.name == "practice set"
+
+
+def test_class_counts_mimic_an_imbalance(tmp_path):
+    train = np.arange(49) % 5 + 1
+    test = np.ones(49, int)
+    info = synth.synthesize(tmp_path / "p", class_counts=(train, test), fonts=IPAEX)
+    assert np.array_equal(np.bincount(arr0(tmp_path / "p" / "k49-train-labels.npz"), minlength=49), train)
+    assert info["train_size"] == train.sum() and info["test_size"] == 49
+    with pytest.raises(ValueError, match="class_counts"):
+        synth.synthesize(tmp_path / "bad", class_counts=(train[:10], test), fonts=IPAEX)
+
+
+def test_cancel_leaves_nothing(tmp_path):
+    cancel = threading.Event()
+    events = []
+
+    def progress(event):
+        events.append(event)
+        if event.stage == "train":
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        synth.synthesize(tmp_path / "p", train_per_class=400, fonts=IPAEX, progress=progress, cancel=cancel)
+    assert list(tmp_path.iterdir()) == []
+    assert events and all(isinstance(e, synth.SynthProgress) for e in events)
+
+
+def test_progress_ends_with_writing(tmp_path):
+    events = []
+    synth.synthesize(tmp_path / "p", train_per_class=2, test_per_class=1, fonts=IPAEX, progress=events.append)
+    assert events[-1] == synth.SynthProgress(147, 147, "writing")
+    rendering = [e.done for e in events if e.stage != "fonts"]
+    assert rendering == sorted(rendering)
+
+
+def test_refuses_to_overwrite_real_k49(tmp_path):
+    (tmp_path / "k49-train-imgs.npz").write_bytes(b"real data")
+    with pytest.raises(DataError, match="not a practice set"):
+        synth.synthesize(tmp_path, train_per_class=1, test_per_class=1, fonts=IPAEX)
+    assert (tmp_path / "k49-train-imgs.npz").read_bytes() == b"real data"
+
+
+def test_fonts_that_cannot_write_hiragana_are_refused(tmp_path):
+    not_a_font = tmp_path / "x.ttf"
+    not_a_font.write_bytes(b"nope")
+    with pytest.raises(DataError, match="covers all 49"):
+        synth.synthesize(tmp_path / "p", fonts=[not_a_font])
+
+
+def test_find_japanese_fonts_includes_ipaexgothic_first():
+    found = synth.find_japanese_fonts()
+    assert found[0] == paths.hiragana_font_path()
+    assert len(found) == len(set(found))
