@@ -447,6 +447,10 @@ def _augment(glyphs: list[_Glyph], rng) -> np.ndarray:
     ink *= density * _column(gain)
     np.clip(ink, 0.0, 1.0, out=ink)
     ink[ink < 0.03] = 0.0
+    # Thinning a hairline font and a light brush can wipe a sample out; such a sample keeps its warped
+    # glyph at its own stroke width instead.
+    empty = ~ink.any(axis=(1, 2))
+    ink[empty] = np.clip(sdf[empty] * _column(zoom[empty]) + 0.5, 0.0, 1.0)
     return np.stack([frame_like_k49(i) for i in ink])
 
 

@@ -11,6 +11,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory, monkeypatch) -> Path:
+    """Window geometry and last tab go to a throwaway ini file, never the user's own QSettings."""
+    path = tmp_path_factory.mktemp("settings") / "k49desk.ini"
+    monkeypatch.setenv("K49DESK_SETTINGS", str(path))
+    return path
+
+
 @pytest.fixture
 def shared_k49() -> Path:
     """The real K49 pieces beside the repo (../shared/k49); skips the test where they are absent."""
@@ -18,3 +26,25 @@ def shared_k49() -> Path:
     if not path.is_dir():
         pytest.skip(f"real K49 pieces not found at {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def practice_dir(tmp_path_factory) -> Path:
+    """A small practice set (24 train + 8 test images per class) from IPAexGothic alone, so it is the same in CI."""
+    from k49desk import paths, synth
+
+    out = tmp_path_factory.mktemp("practice") / "k49"
+    synth.synthesize(out, train_per_class=24, test_per_class=8, seed=0, fonts=[paths.hiragana_font_path()])
+    return out
+
+
+@pytest.fixture(scope="session")
+def trained_run(practice_dir, tmp_path_factory) -> Path:
+    """A real run folder: seed-cnn trained for 1 epoch on the practice set (shared by every test in the session)."""
+    from k49desk import dataset
+    from k49desk.training import Trainer, TrainSettings
+
+    runs_dir = tmp_path_factory.mktemp("trained-runs")
+    info = Trainer(dataset.load(practice_dir), TrainSettings(epochs=1, batch_size=64, seed=0), runs_dir,
+                   "practice-seed-cnn").run()
+    return info.path

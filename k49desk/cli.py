@@ -1,0 +1,349 @@
+"""Command line: the same core functions as the GUI. No subcommand starts the GUI."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from k49desk.errors import Cancelled, K49Error
+
+EXIT_USER_ERROR = 2
+EXIT_CANCELLED = 130
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, not {value}")
+    return value
+
+
+class _Bar:
+    """A one-line progress bar on stderr, redrawn at most 10 times a second; in a log file only its forced states."""
+
+    def __init__(self, label: str = ""):
+        self.label = label
+        self.last = 0.0
+        self.shown = False
+        self.live = sys.stderr.isatty()
+
+    def update(self, done: float, total: float, extra: str = "", force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and (not self.live or now - self.last < 0.1):
+            return
+        self.last = now
+        fraction = min(done / total, 1.0) if total else 0.0
+        filled = int(fraction * 30)
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {fraction:6.1%} {extra}\033[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self, keep: bool = True) -> None:
+        """End the bar's line, or erase it (keep=False) so that the next printed line takes its place."""
+        if self.shown:
+            sys.stderr.write("\n" if keep or not self.live else "\r\033[K")
+            sys.stderr.flush()
+            self.shown = False
+
+
+def _human_bytes(n: float) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+def _cmd_download(args) -> int:
+    from k49desk import dataset
+
+    bars: dict[str, _Bar] = {}
+
+    def progress(p):
+        bar = bars.get(p.file)
+        if bar is None:
+            for old in bars.values():
+                old.close()
+            bar = bars[p.file] = _Bar(f"{p.file_index + 1}/{p.file_count} {p.file}")
+        eta = f" ETA {p.eta_s:.0f}s" if p.eta_s is not None else ""
+        bar.update(p.done, p.total, f"{_human_bytes(p.done)}/{_human_bytes(p.total)} "
+                                    f"{_human_bytes(p.bytes_per_s)}/s{eta}", force=p.done >= p.total)
+
+    try:
+        paths = dataset.download(args.data_dir, args.base_url, progress=progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+    print(f"K49 is complete in {args.data_dir} ({len(paths)} files, checksums verified)")
+    return 0
+
+
+def _cmd_synth(args) -> int:
+    from k49desk import synth
+
+    bar = _Bar("practice set")
+    try:
+        info = synth.synthesize(args.out_dir, train_per_class=args.train_per_class,
+                                test_per_class=args.test_per_class, seed=args.seed,
+                                progress=lambda p: bar.update(p.done, p.total, p.stage))
+    finally:
+        bar.close()
+    print(f"Practice set (not K49) written to {args.out_dir}: {info['train_size']:,} training and "
+          f"{info['test_size']:,} test images, seed {info['seed']}, in {info['seconds']:.1f}s")
+    print(f"Fonts used ({len(info['fonts'])}):")
+    for name in info["fonts"]:
+        print(f"  {name}")
+    return 0
+
+
+def _cmd_archs(args) -> int:
+    from k49desk import models
+
+    rows = models.describe()
+    width = max(len(name) for name, _, _ in rows)
+    for name, params, description in rows:
+        print(f"{name:<{width}}  {params:>9,} params  {description}")
+    return 0
+
+
+def _sigint_sets(event: threading.Event):
+    """First Ctrl+C asks the work to stop cleanly; a second one interrupts at once. Returns the old handler."""
+
+    def handler(signum, frame):
+        if event.is_set():
+            raise KeyboardInterrupt
+        event.set()
+        sys.stderr.write("\nStopping after the current batch (Ctrl+C again to abort)...\n")
+
+    return signal.signal(signal.SIGINT, handler)
+
+
+def _cmd_train(args) -> int:
+    from k49desk import dataset, paths, training
+
+    data = dataset.load(args.data_dir)
+    settings = training.TrainSettings(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size,
+                                      learning_rate=args.learning_rate, validation_split=args.validation_split,
+                                      seed=args.seed)
+    if args.out is not None:
+        runs_dir, run_name = args.out.parent, args.out.name
+    else:
+        runs_dir, run_name = args.runs_dir or paths.default_runs_dir(), None
+    trainer = training.Trainer(data, settings, runs_dir, run_name)
+    bar = _Bar()
+
+    def progress(event):
+        if isinstance(event, training.TrainingStarted):
+            print(f"Training {settings.arch} on the {data.name} ({data.data_dir}): {event.train_size:,} training / "
+                  f"{event.val_size:,} validation images (stratified split), batch {settings.batch_size}, "
+                  f"{event.batches_per_epoch} batches per epoch", flush=True)
+        elif isinstance(event, training.BatchProgress):
+            bar.label = f"Epoch {event.epoch}/{event.epochs}"
+            bar.update(event.batch, event.batches, f"loss {event.loss:.4f} accuracy {event.accuracy:.4f} "
+                                                   f"{event.samples_per_s:,.0f} samples/s ETA {event.eta_s:.0f}s")
+        elif isinstance(event, training.EpochEnd):
+            bar.close(keep=False)
+            logs = event.logs
+            print(f"Epoch {event.epoch}/{event.epochs} - {logs['seconds']:.1f}s - loss: {logs['loss']:.4f} - "
+                  f"accuracy: {logs['accuracy']:.4f} - val_loss: {logs['val_loss']:.4f} - "
+                  f"val_accuracy: {logs['val_accuracy']:.4f}", flush=True)
+
+    cancel = threading.Event()
+    previous = _sigint_sets(cancel) if threading.current_thread() is threading.main_thread() else None
+    try:
+        info = trainer.run(progress=progress, cancel=cancel)
+    finally:
+        bar.close()
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    how = "stopped early" if info.status == "stopped" else "completed"
+    print(f"Run {how}: {info.epochs_done}/{info.epochs_planned} epochs, best val_accuracy "
+          f"{info.best_val_accuracy:.4f} ({info.data_name}), saved in {info.path}")
+    return 0
+
+
+def _model_path(target: Path) -> Path:
+    """The best model of a run folder, or the model file itself."""
+    from k49desk import runs
+
+    return runs.load_run(target).model_path if target.is_dir() else target
+
+
+def _cmd_evaluate(args) -> int:
+    from k49desk import dataset, evaluation
+
+    model_path = _model_path(args.model)
+    model = evaluation.load_model(model_path)
+    data = dataset.load(args.data_dir)
+    bar = _Bar("predicting")
+    try:
+        ev = evaluation.evaluate(model, data, progress=lambda p: bar.update(p.done, p.total, f"{p.done:,}/{p.total:,}"))
+    finally:
+        bar.close()
+    ev.model_name = evaluation.model_label(model_path)
+    if args.out is not None:
+        out = args.out
+    elif args.model.is_dir():
+        out = args.model / "evaluation"
+    else:
+        out = model_path.with_name(f"{model_path.stem}-evaluation")
+    written = evaluation.write_evaluation(ev, out)
+    print(evaluation.summary(ev))
+    print(f"Wrote {', '.join(p.name for p in written)} to {out}")
+    return 0
+
+
+def _load_images(path: Path) -> list[tuple[str, object]]:
+    """(label, 28x28 uint8) for each image in a PNG/JPG (framed like K49) or an npz (arr_0, already K49 images)."""
+    import numpy as np
+
+    from k49desk.errors import DataError
+
+    if not path.is_file():
+        raise DataError(f"{path}: image file not found")
+    if path.suffix.lower() == ".npz":
+        import zipfile
+
+        try:
+            with np.load(path) as f:
+                images = f["arr_0"]
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
+            raise DataError(f"{path}: not an npz file holding images as arr_0 ({e.__class__.__name__})") from None
+        images = images[None] if images.shape == (28, 28) else images
+        if images.ndim != 3 or images.shape[1:] != (28, 28):
+            raise DataError(f"{path}: arr_0 has shape {images.shape}, expected N x 28 x 28 images")
+        return [(f"{path.name}[{i}]", image) for i, image in enumerate(images)]
+    from PIL import Image, UnidentifiedImageError
+
+    from k49desk.rasterize import frame_like_k49
+
+    try:
+        with Image.open(path) as image:
+            gray = np.asarray(image.convert("L"), dtype=np.float32)
+    except (UnidentifiedImageError, OSError) as e:
+        raise DataError(f"{path}: not a readable image ({e.__class__.__name__})") from None
+    if gray.mean() > 127:  # black ink on white paper: K49 is white ink on black
+        gray = 255 - gray
+    try:
+        return [(path.name, frame_like_k49(gray))]
+    except K49Error as e:
+        raise type(e)(f"{path}: {e}") from None
+
+
+def _cmd_predict(args) -> int:
+    from k49desk.predictor import Predictor
+
+    inputs = [item for path in args.images for item in _load_images(path)]
+    predictor = Predictor(_model_path(args.model))
+    for label, image in inputs:
+        print(f"{label}:")
+        for rank, (h, p) in enumerate(predictor.top_k(image, k=5), start=1):
+            print(f"  {rank}. {h.char} ({h.romaji}) {p:7.2%}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="k49desk",
+        description="Train, evaluate and draw handwritten hiragana with Kuzushiji-49 (K49). "
+                    "Without a command, the desktop app opens.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    data_help = "data folder (default: $K49DESK_DATA or the user data folder's k49)"
+
+    p = sub.add_parser("download", help="download the five official K49 files (resumes, verifies md5)")
+    p.add_argument("--data-dir", type=Path, default=None, help=data_help)
+    p.add_argument("--base-url", default=None, help="mirror to download from (default: the official CODH site)")
+    p.set_defaults(func=_cmd_download)
+
+    p = sub.add_parser("synth", help="render a K49-format practice set from Japanese fonts (not K49)")
+    p.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    p.add_argument("--train-per-class", type=_positive_int, default=200, metavar="N")
+    p.add_argument("--test-per-class", type=_positive_int, default=40, metavar="N")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="same seed, same bytes (default 0)")
+    p.set_defaults(func=_cmd_synth)
+
+    p = sub.add_parser("archs", help="list the model presets with their parameter counts")
+    p.set_defaults(func=_cmd_archs)
+
+    from k49desk.models import ARCHITECTURES
+    from k49desk.training import DEFAULT_BATCH_SIZE
+
+    p = sub.add_parser("train", help="train a preset and write a run folder",
+                       description="Train a model preset. The validation part is a stratified, seeded split of the "
+                                   "training set (every class keeps its share), not Keras' tail split. "
+                                   "Ctrl+C stops after the current batch and keeps the completed epochs.")
+    p.add_argument("--data-dir", type=Path, default=None, help=data_help)
+    p.add_argument("--arch", default="seed-cnn", choices=list(ARCHITECTURES), help="model preset (default seed-cnn)")
+    p.add_argument("--epochs", type=_positive_int, default=10, metavar="N")
+    p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="B",
+                   help=f"default {DEFAULT_BATCH_SIZE}: ~1.7x the seed's 32 in samples/s on CPU")
+    p.add_argument("--learning-rate", type=_positive_float, default=1e-3, metavar="LR", help="Adam (default 0.001)")
+    p.add_argument("--validation-split", type=_fraction, default=0.3, metavar="F",
+                   help="share of the training set held out, stratified by class (default 0.3)")
+    p.add_argument("--seed", type=int, default=0, metavar="S")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--out", type=Path, default=None, metavar="RUN_DIR", help="the run folder to create")
+    where.add_argument("--runs-dir", type=Path, default=None, metavar="DIR",
+                       help="create a new dated run folder here (default: $K49DESK_RUNS or the user data folder)")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("evaluate", help="accuracy, balanced accuracy, per-class report, confusions on the test set")
+    p.add_argument("model", type=Path, metavar="RUN_DIR_OR_MODEL")
+    p.add_argument("--data-dir", type=Path, default=None, help=data_help)
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="where to write the CSV and npy files (default: RUN_DIR/evaluation, or beside the model)")
+    p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser("predict", help="top 5 characters for PNG/JPG images or an npz of 28x28 images")
+    p.add_argument("model", type=Path, metavar="RUN_DIR_OR_MODEL")
+    p.add_argument("images", type=Path, nargs="+", metavar="IMAGE")
+    p.set_defaults(func=_cmd_predict)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run one command; K49Error -> one line on stderr and status 2; Ctrl+C or cancel -> 130."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help, or a usage error argparse already explained
+        return int(e.code or 0)
+    if args.command is None:
+        from k49desk.gui.app import main as gui_main
+
+        return gui_main()
+    if getattr(args, "data_dir", "unset") is None:
+        from k49desk.paths import default_data_dir
+
+        args.data_dir = default_data_dir()
+    if getattr(args, "base_url", "unset") is None:
+        from k49desk.dataset import BASE_URL
+
+        args.base_url = BASE_URL
+    try:
+        return args.func(args)
+    except K49Error as e:
+        print(f"k49desk: error: {e}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except (Cancelled, KeyboardInterrupt):
+        print("k49desk: cancelled", file=sys.stderr)
+        return EXIT_CANCELLED

@@ -1,0 +1,298 @@
+"""Evaluation: load a model that fits K49, predict the test set in batches, and compute and export the metrics."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from k49desk.classes import CLASSES, NUM_CLASSES
+from k49desk.errors import Cancelled, ModelError
+
+PREDICT_BATCH = 1024  # big enough that per-call overhead vanishes, small enough to cancel within a fraction of a second
+IMAGE_SHAPES = ((28, 28, 1), (28, 28))
+
+
+@dataclass(frozen=True)
+class EvalProgress:
+    done: int  # test images predicted so far
+    total: int
+
+
+@dataclass(frozen=True)
+class ClassReport:
+    index: int
+    char: str
+    romaji: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True)
+class ConfusedPair:
+    true: int
+    pred: int
+    count: int  # test images of `true` predicted as `pred`
+    rate: float  # count / support of `true`
+
+
+def check_model(model, source: str):
+    """`model` if it maps 28x28(x1) images to 49 classes; ModelError naming `source` otherwise."""
+    try:
+        input_shape, output_shape = model.input_shape, model.output_shape
+    except (AttributeError, ValueError) as e:
+        raise ModelError(f"{source}: model has no single input and output ({e})") from None
+    if not isinstance(input_shape, tuple) or tuple(input_shape[1:]) not in IMAGE_SHAPES:
+        raise ModelError(f"{source}: model input is {_shape(input_shape)}, K49 images need 28x28x1")
+    if not isinstance(output_shape, tuple) or len(output_shape) != 2 or output_shape[1] != NUM_CLASSES:
+        raise ModelError(f"{source}: model output is {_shape(output_shape)}, K49 needs {NUM_CLASSES} classes")
+    return model
+
+
+def _shape(shape) -> str:
+    if isinstance(shape, tuple):
+        return "x".join("?" if d is None else str(d) for d in shape[1:]) or "a scalar"
+    return f"{len(shape)} tensors" if isinstance(shape, list) else str(shape)
+
+
+def load_model(path: str | Path):
+    """A Keras model from a .keras file, checked to fit K49; ModelError naming the file otherwise."""
+    import keras
+
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: model file not found")
+    if path.suffix not in (".keras", ".h5"):
+        raise ModelError(f"{path}: not a Keras model file (expected .keras)")
+    try:
+        model = keras.saving.load_model(path, compile=False)
+    except Exception as e:  # Keras raises many types for damaged files: zip, JSON, h5, unknown layers
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise ModelError(f"{path}: not a readable Keras model ({reason[:200]})") from None
+    return check_model(model, str(path))
+
+
+def model_label(path: str | Path) -> str:
+    """How a model file is named in results: its run folder's name for a run's model, else the file name."""
+    path = Path(path)
+    return path.parent.name if (path.parent / "run.json").is_file() else path.name
+
+
+def predict_probabilities(model, images: np.ndarray, *, progress=None, cancel=None) -> np.ndarray:
+    """(N, 49) float32 probabilities for (N, 28, 28) uint8 images, in batches; Cancelled if asked to stop."""
+    import tensorflow as tf
+
+    shape = tuple(model.input_shape[1:])
+    call = tf.function(lambda x: model(x, training=False),
+                       input_signature=[tf.TensorSpec((None, *shape), tf.float32)])
+    total = len(images)
+    probs = np.empty((total, NUM_CLASSES), np.float32)
+    for start in range(0, total, PREDICT_BATCH):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("evaluation cancelled")
+        batch = images[start:start + PREDICT_BATCH].reshape((-1, *shape)).astype(np.float32)
+        probs[start:start + len(batch)] = call(batch).numpy()
+        if progress is not None:
+            progress(EvalProgress(start + len(batch), total))
+    return probs
+
+
+@dataclass(eq=False)
+class Evaluation:
+    y_true: np.ndarray = field(repr=False)
+    y_pred: np.ndarray = field(repr=False)
+    probs: np.ndarray = field(repr=False)  # (N, 49) float32
+    accuracy: float
+    balanced_accuracy: float
+    report: list[ClassReport] = field(repr=False)
+    macro: dict  # precision, recall, f1, support
+    weighted: dict
+    confusion: np.ndarray = field(repr=False)  # (49, 49) counts, rows true, columns predicted
+    data_name: str
+    practice: bool
+    model_name: str
+
+    @cached_property
+    def confusion_normalized(self) -> np.ndarray:
+        """Rows divided by their totals (recall on the diagonal); rows of absent classes stay 0."""
+        totals = self.confusion.sum(axis=1, keepdims=True)
+        return np.divide(self.confusion, totals, out=np.zeros(self.confusion.shape), where=totals > 0)
+
+    def pairs(self, top: int | None = None, by: str = "count") -> list[ConfusedPair]:
+        """Off-diagonal (true, predicted) pairs, most confused first, by "count" or by "rate"."""
+        return _pairs(self.confusion, top, by)
+
+    def misclassified(self, true: int, pred: int) -> np.ndarray:
+        """Indices into the test set of the images of class `true` predicted as `pred`."""
+        return np.flatnonzero((self.y_true == true) & (self.y_pred == pred))
+
+    def top_k(self, i: int, k: int = 5) -> list[tuple[int, float]]:
+        """The k most probable (class index, probability) for test image i."""
+        order = np.argsort(self.probs[i])[::-1][:k]
+        return [(int(c), float(self.probs[i, c])) for c in order]
+
+
+def _pairs(confusion: np.ndarray, top: int | None, by: str) -> list[ConfusedPair]:
+    if by not in ("count", "rate"):
+        raise ValueError(f"by must be 'count' or 'rate', not {by!r}")
+    support = confusion.sum(axis=1)
+    pairs = [
+        ConfusedPair(int(t), int(p), int(confusion[t, p]), float(confusion[t, p] / support[t]))
+        for t, p in zip(*np.nonzero(confusion))
+        if t != p
+    ]
+    key = (lambda q: (-q.count, -q.rate, q.true, q.pred)) if by == "count" else (
+        lambda q: (-q.rate, -q.count, q.true, q.pred))
+    pairs.sort(key=key)
+    return pairs if top is None else pairs[:top]
+
+
+def confused_pairs(y_true, y_pred, top: int | None = 10, by: str = "count") -> list[ConfusedPair]:
+    """The `top` most frequent off-diagonal (true, predicted) pairs, by "count" or by "rate" (count / support)."""
+    from sklearn.metrics import confusion_matrix
+
+    return _pairs(confusion_matrix(y_true, y_pred, labels=range(NUM_CLASSES)), top, by)
+
+
+def from_probabilities(y_true, probs, *, data_name: str, practice: bool, model_name: str) -> Evaluation:
+    """All metrics from true labels and (N, 49) predicted probabilities."""
+    import warnings
+
+    from sklearn.metrics import (accuracy_score, balanced_accuracy_score, confusion_matrix,
+                                 precision_recall_fscore_support)
+
+    y_true = np.asarray(y_true).astype(np.int64)
+    probs = np.asarray(probs, dtype=np.float32)
+    y_pred = probs.argmax(axis=1)
+    labels = list(range(NUM_CLASSES))
+    precision, recall, f1, support = precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, zero_division=0)
+    averages = {}
+    for average in ("macro", "weighted"):
+        p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, labels=labels, average=average, zero_division=0)
+        averages[average] = {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(len(y_true))}
+    with warnings.catch_warnings():
+        # A small practice set may lack a class the model predicts; sklearn warns and averages over present ones.
+        warnings.simplefilter("ignore", UserWarning)
+        balanced = balanced_accuracy_score(y_true, y_pred)
+    return Evaluation(
+        y_true=y_true,
+        y_pred=y_pred,
+        probs=probs,
+        accuracy=float(accuracy_score(y_true, y_pred)),
+        balanced_accuracy=float(balanced),
+        report=[ClassReport(c.index, c.char, c.romaji, float(precision[c.index]), float(recall[c.index]),
+                            float(f1[c.index]), int(support[c.index])) for c in CLASSES],
+        macro=averages["macro"],
+        weighted=averages["weighted"],
+        confusion=confusion_matrix(y_true, y_pred, labels=labels),
+        data_name=data_name,
+        practice=practice,
+        model_name=model_name,
+    )
+
+
+def evaluate(model_or_path, data, *, progress=None, cancel=None) -> Evaluation:
+    """Predict data's test set with a model (or a .keras path) and compute every metric."""
+    if isinstance(model_or_path, (str, os.PathLike)):
+        model, name = load_model(model_or_path), model_label(model_or_path)
+    else:
+        model, name = check_model(model_or_path, model_or_path.name), model_or_path.name
+    probs = predict_probabilities(model, data.x_test, progress=progress, cancel=cancel)
+    return from_probabilities(data.y_test, probs, data_name=data.name, practice=data.practice, model_name=name)
+
+
+def _write_atomic(path: Path, write) -> Path:
+    """Write through a temporary file beside `path` and rename it: never a half-written file under the real name."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return path
+
+
+def _write_csv(path: Path, rows) -> Path:
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows(rows)
+    return _write_atomic(path, lambda f: f.write(text.getvalue().encode("utf-8")))
+
+
+def write_report_csv(ev: Evaluation, path) -> Path:
+    """Per-class precision, recall, F1 and support labelled with the hiragana, then macro and weighted averages."""
+    rows = [["index", "char", "romaji", "precision", "recall", "f1", "support"]]
+    rows += [[c.index, c.char, c.romaji, f"{c.precision:.6f}", f"{c.recall:.6f}", f"{c.f1:.6f}", c.support]
+             for c in ev.report]
+    rows += [["", f"{name} avg", "", f"{avg['precision']:.6f}", f"{avg['recall']:.6f}", f"{avg['f1']:.6f}",
+              avg["support"]] for name, avg in (("macro", ev.macro), ("weighted", ev.weighted))]
+    return _write_csv(path, rows)
+
+
+def write_confusion_csv(ev: Evaluation, path) -> Path:
+    """Confusion counts: one row per true character, one column per predicted character."""
+    rows = [["true \\ predicted", *(c.char for c in CLASSES)]]
+    rows += [[c.char, *ev.confusion[c.index].tolist()] for c in CLASSES]
+    return _write_csv(path, rows)
+
+
+def write_predictions_csv(ev: Evaluation, path) -> Path:
+    """One row per test image: index, true and predicted class and character, confidence of the prediction."""
+    confidence = ev.probs[np.arange(len(ev.y_pred)), ev.y_pred]
+    rows = [["index", "true", "predicted", "true_char", "predicted_char", "confidence"]]
+    rows += [[i, int(t), int(p), CLASSES[t].char, CLASSES[p].char, f"{c:.6f}"]
+             for i, (t, p, c) in enumerate(zip(ev.y_true, ev.y_pred, confidence))]
+    return _write_csv(path, rows)
+
+
+def _write_npy(path: Path, array: np.ndarray) -> Path:
+    return _write_atomic(path, lambda f: np.save(f, array))
+
+
+def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
+    """report.csv, confusion.csv, predictions.csv, y_pred.npy, probs.npy and summary.txt in out_dir."""
+    out_dir = Path(out_dir)
+    return [
+        write_report_csv(ev, out_dir / "report.csv"),
+        write_confusion_csv(ev, out_dir / "confusion.csv"),
+        write_predictions_csv(ev, out_dir / "predictions.csv"),
+        _write_npy(out_dir / "y_pred.npy", ev.y_pred.astype(np.uint8)),
+        _write_npy(out_dir / "probs.npy", ev.probs),
+        _write_atomic(out_dir / "summary.txt", lambda f: f.write((summary(ev) + "\n").encode("utf-8"))),
+    ]
+
+
+def summary(ev: Evaluation, top: int = 10) -> str:
+    """A readable text summary: headline numbers, weakest characters, most confused pairs."""
+    lines = []
+    if ev.practice:
+        lines.append("PRACTICE SET - not K49: these numbers say nothing about real Kuzushiji.")
+    lines += [
+        f"Model {ev.model_name} on the {ev.data_name}: {len(ev.y_true):,} test images",
+        f"  balanced accuracy {ev.balanced_accuracy:.2%}   accuracy {ev.accuracy:.2%}",
+        f"  macro    precision {ev.macro['precision']:.3f}  recall {ev.macro['recall']:.3f}  f1 {ev.macro['f1']:.3f}",
+        f"  weighted precision {ev.weighted['precision']:.3f}  recall {ev.weighted['recall']:.3f}"
+        f"  f1 {ev.weighted['f1']:.3f}",
+        "Weakest characters (F1):",
+    ]
+    weakest = sorted((c for c in ev.report if c.support), key=lambda c: (c.f1, c.index))[:5]
+    lines += [f"  {c.char} ({c.romaji}): f1 {c.f1:.3f}  precision {c.precision:.3f}  recall {c.recall:.3f}"
+              f"  support {c.support}" for c in weakest]
+    for by, title in (("count", "Most confused pairs (true -> predicted, by count):"),
+                      ("rate", "Most confused pairs (by rate = share of the true character's images):")):
+        lines.append(title)
+        lines += [f"  {CLASSES[p.true].label} -> {CLASSES[p.pred].label}: {p.count} ({p.rate:.1%})"
+                  for p in ev.pairs(top=top, by=by)] or ["  none"]
+    return "\n".join(lines)

@@ -1,0 +1,126 @@
+"""The command line, in-process: every command, the real round trip, and one-line errors with status 2."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from k49desk import cli, dataset, runs
+
+
+def run_cli(capsys, *argv):
+    code = cli.main(list(map(str, argv)))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(code, err, *fragments):
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("k49desk: error: "), err
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_help_and_archs(capsys):
+    code, out, _ = run_cli(capsys, "--help")
+    assert code == 0 and "download" in out and "predict" in out
+    code, out, _ = run_cli(capsys, "train", "--help")
+    assert code == 0 and "stratified" in out and "--validation-split" in out
+    code, out, _ = run_cli(capsys, "archs")
+    assert code == 0
+    assert "seed-cnn" in out and "97,265 params" in out and "resnet-small" in out
+
+
+def test_no_command_opens_the_gui(monkeypatch):
+    import k49desk.gui.app
+
+    monkeypatch.setattr(k49desk.gui.app, "main", lambda argv=None: 7)
+    assert cli.main([]) == 7
+
+
+def test_round_trip_synth_train_evaluate_predict(capsys, tmp_path):
+    data_dir = tmp_path / "practice"
+    code, out, _ = run_cli(capsys, "synth", data_dir, "--train-per-class", 20, "--test-per-class", 4, "--seed", 1)
+    assert code == 0 and "Practice set (not K49)" in out and "IPAexGothic" in out
+    assert dataset.load(data_dir).practice
+
+    run_dir = tmp_path / "runs" / "first"
+    code, out, _ = run_cli(capsys, "train", "--data-dir", data_dir, "--epochs", 1, "--batch-size", 64, "--out", run_dir)
+    assert code == 0, out
+    assert "practice set" in out and "stratified split" in out
+    assert "Epoch 1/1 - " in out and " - val_accuracy: " in out
+    assert runs.load_run(run_dir).info.status == "completed"
+
+    code, out, _ = run_cli(capsys, "evaluate", run_dir, "--data-dir", data_dir)
+    assert code == 0
+    assert "PRACTICE SET - not K49" in out and "balanced accuracy" in out and "Most confused pairs" in out
+    for name in ("report.csv", "confusion.csv", "predictions.csv", "y_pred.npy"):
+        assert (run_dir / "evaluation" / name).is_file()
+    assert len(np.load(run_dir / "evaluation" / "y_pred.npy")) == 49 * 4
+
+    images = dataset.load(data_dir).x_test
+    png = tmp_path / "ink-on-paper.png"
+    Image.fromarray(255 - images[0]).resize((112, 112)).save(png)  # black ink on white, as a scan would be
+    npz = tmp_path / "two.npz"
+    np.savez(npz, images[:2])
+    code, out, _ = run_cli(capsys, "predict", run_dir / "model.keras", png, npz)
+    assert code == 0
+    assert out.count("  1. ") == 3 and "ink-on-paper.png:" in out and "two.npz[1]:" in out
+    assert "%" in out.splitlines()[1]
+
+
+def test_ctrl_c_stops_training_and_keeps_the_run(capsys, tmp_path, practice_dir, monkeypatch):
+    from k49desk import training
+
+    real_run = training.Trainer.run
+
+    def run_and_press_ctrl_c(self, *, progress=None, cancel=None):
+        def relay(event):
+            progress(event)
+            if isinstance(event, training.EpochEnd):
+                os.kill(os.getpid(), signal.SIGINT)
+
+        return real_run(self, progress=relay, cancel=cancel)
+
+    monkeypatch.setattr(training.Trainer, "run", run_and_press_ctrl_c)
+    run_dir = tmp_path / "stopped"
+    code, out, err = run_cli(capsys, "train", "--data-dir", practice_dir, "--epochs", 3, "--out", run_dir)
+    assert code == 0 and "Stopping after the current batch" in err
+    assert "Run stopped early: 1/3 epochs" in out
+    assert runs.load_run(run_dir).info.status == "stopped"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_bad_input_gives_one_line_and_status_2(capsys, tmp_path, trained_run):
+    code, _, err = run_cli(capsys, "train", "--data-dir", tmp_path / "nowhere", "--epochs", 1)
+    one_line_error(code, err, "nowhere", "data folder not found")
+    code, _, err = run_cli(capsys, "evaluate", tmp_path / "missing.keras", "--data-dir", tmp_path)
+    one_line_error(code, err, "missing.keras: model file not found")
+    code, _, err = run_cli(capsys, "evaluate", tmp_path, "--data-dir", tmp_path)
+    one_line_error(code, err, "not a complete run folder")
+    not_image = tmp_path / "notes.png"
+    not_image.write_text("not a picture")
+    code, _, err = run_cli(capsys, "predict", trained_run, not_image)
+    one_line_error(code, err, "notes.png: not a readable image")
+    blank = tmp_path / "blank.png"
+    Image.new("L", (50, 50), 255).save(blank)
+    code, _, err = run_cli(capsys, "predict", trained_run, blank)
+    one_line_error(code, err, "blank.png", "nothing to predict")
+    wrong = tmp_path / "wrong.npz"
+    np.savez(wrong, np.zeros((3, 32, 32), np.uint8))
+    code, _, err = run_cli(capsys, "predict", trained_run, wrong)
+    one_line_error(code, err, "wrong.npz: arr_0 has shape (3, 32, 32)")
+    code, _, err = run_cli(capsys, "download", "--data-dir", tmp_path / "k49", "--base-url", "http://127.0.0.1:9/")
+    one_line_error(code, err)
+
+
+@pytest.mark.parametrize("argv", [["train", "--epochs", "0"], ["train", "--arch", "vgg99"],
+                                  ["train", "--validation-split", "1.5"], ["predict", "model.keras"], ["frobnicate"]])
+def test_usage_errors_exit_2(capsys, argv):
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 2 and "usage: k49desk" in err

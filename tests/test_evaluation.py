@@ -1,0 +1,148 @@
+"""Evaluation: metrics equal sklearn's, confused pairs, exports, and models that do not fit K49 are refused."""
+
+from __future__ import annotations
+
+import csv
+import threading
+
+import numpy as np
+import pytest
+
+from k49desk import evaluation
+from k49desk.classes import CHARS, CLASSES
+from k49desk.errors import Cancelled, ModelError
+
+
+def random_evaluation(seed=0, n=600):
+    rng = np.random.default_rng(seed)
+    y_true = rng.integers(0, 49, n)
+    logits = rng.normal(size=(n, 49)).astype(np.float32)
+    logits[np.arange(n), y_true] += 2.5  # mostly right, with plenty of confusions
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return evaluation.from_probabilities(y_true, probs, data_name="practice set", practice=True, model_name="m")
+
+
+def test_metrics_equal_sklearn():
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score, classification_report, confusion_matrix
+
+    ev = random_evaluation()
+    assert np.array_equal(ev.y_pred, ev.probs.argmax(axis=1))
+    assert ev.accuracy == pytest.approx(accuracy_score(ev.y_true, ev.y_pred))
+    assert ev.balanced_accuracy == pytest.approx(balanced_accuracy_score(ev.y_true, ev.y_pred))
+    expected = classification_report(ev.y_true, ev.y_pred, labels=list(range(49)), output_dict=True, zero_division=0)
+    for c in ev.report:
+        want = expected[str(c.index)]
+        assert (c.char, c.romaji) == (CLASSES[c.index].char, CLASSES[c.index].romaji)
+        assert (c.precision, c.recall, c.f1) == pytest.approx((want["precision"], want["recall"], want["f1-score"]))
+        assert c.support == want["support"]
+    for name, avg in (("macro avg", ev.macro), ("weighted avg", ev.weighted)):
+        assert (avg["precision"], avg["recall"], avg["f1"]) == pytest.approx(
+            (expected[name]["precision"], expected[name]["recall"], expected[name]["f1-score"]))
+    assert np.array_equal(ev.confusion, confusion_matrix(ev.y_true, ev.y_pred, labels=range(49)))
+    rows = ev.confusion_normalized.sum(axis=1)
+    assert np.allclose(rows[ev.confusion.sum(axis=1) > 0], 1)
+    assert np.allclose(np.diag(ev.confusion_normalized), [c.recall for c in ev.report])
+
+
+def test_confused_pairs_by_count_and_by_rate():
+    # 10 images of あ (0): 3 read as い (1); 2 images of う (2): both read as え (3); one お (4) read right.
+    y_true = [0] * 10 + [2, 2, 4]
+    y_pred = [0] * 7 + [1] * 3 + [3, 3, 4]
+    by_count = evaluation.confused_pairs(y_true, y_pred, top=10, by="count")
+    assert [(p.true, p.pred, p.count) for p in by_count] == [(0, 1, 3), (2, 3, 2)]
+    assert by_count[0].rate == pytest.approx(0.3)
+    by_rate = evaluation.confused_pairs(y_true, y_pred, by="rate")
+    assert [(p.true, p.pred, p.rate) for p in by_rate] == [(2, 3, 1.0), (0, 1, 0.3)]
+    assert evaluation.confused_pairs(y_true, y_pred, top=1) == by_count[:1]
+    with pytest.raises(ValueError, match="by must be"):
+        evaluation.confused_pairs(y_true, y_pred, by="size")
+
+
+def test_pairs_misclassified_and_top_k_agree():
+    ev = random_evaluation()
+    pairs = ev.pairs()
+    assert pairs and all(p.true != p.pred for p in pairs)
+    assert sum(p.count for p in pairs) == int((ev.y_true != ev.y_pred).sum())
+    worst = pairs[0]
+    indices = ev.misclassified(worst.true, worst.pred)
+    assert len(indices) == worst.count
+    assert np.all(ev.y_true[indices] == worst.true) and np.all(ev.y_pred[indices] == worst.pred)
+    top = ev.top_k(int(indices[0]), k=5)
+    assert top[0][0] == worst.pred and len(top) == 5
+    assert [p for _, p in top] == sorted((p for _, p in top), reverse=True)
+
+
+def test_write_evaluation_files(tmp_path):
+    ev = random_evaluation(n=200)
+    written = evaluation.write_evaluation(ev, tmp_path / "out")
+    assert sorted(p.name for p in written) == sorted(
+        ["report.csv", "confusion.csv", "predictions.csv", "y_pred.npy", "probs.npy", "summary.txt"])
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+    with open(tmp_path / "out" / "report.csv", encoding="utf-8") as f:
+        report = list(csv.reader(f))
+    assert report[0] == ["index", "char", "romaji", "precision", "recall", "f1", "support"]
+    assert report[1][:3] == ["0", "あ", "a"] and report[49][1:3] == ["ゝ", "iteration mark"]
+    assert [r[1] for r in report[50:]] == ["macro avg", "weighted avg"]
+    assert float(report[50][5]) == pytest.approx(ev.macro["f1"], abs=1e-6)
+    with open(tmp_path / "out" / "confusion.csv", encoding="utf-8") as f:
+        confusion = list(csv.reader(f))
+    assert confusion[0][1:] == list(CHARS) and [r[0] for r in confusion[1:]] == list(CHARS)
+    assert np.array_equal(np.array([r[1:] for r in confusion[1:]], dtype=int), ev.confusion)
+    with open(tmp_path / "out" / "predictions.csv", encoding="utf-8") as f:
+        predictions = list(csv.DictReader(f))
+    assert len(predictions) == 200
+    row = predictions[7]
+    assert (int(row["true"]), int(row["predicted"])) == (ev.y_true[7], ev.y_pred[7])
+    assert row["predicted_char"] == CHARS[ev.y_pred[7]]
+    assert float(row["confidence"]) == pytest.approx(ev.probs[7].max(), abs=1e-6)
+    assert np.array_equal(np.load(tmp_path / "out" / "y_pred.npy"), ev.y_pred)
+    assert "PRACTICE SET - not K49" in (tmp_path / "out" / "summary.txt").read_text(encoding="utf-8")
+
+
+def test_evaluate_a_run_model_with_progress_and_cancel(trained_run, practice_dir):
+    from k49desk import dataset
+
+    data = dataset.load(practice_dir)
+    events = []
+    ev = evaluation.evaluate(trained_run / "model.keras", data, progress=events.append)
+    assert ev.probs.shape == (len(data.y_test), 49) and ev.probs.dtype == np.float32
+    assert np.allclose(ev.probs.sum(axis=1), 1, atol=1e-4)
+    assert events[-1] == evaluation.EvalProgress(len(data.y_test), len(data.y_test))
+    assert ev.model_name == trained_run.name and ev.data_name == "practice set" and ev.practice
+    assert ev.balanced_accuracy > 1 / 49  # one epoch on the practice set already beats chance
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        evaluation.evaluate(trained_run / "model.keras", data, cancel=cancel)
+
+
+def save(model, path):
+    model.save(path)
+    return path
+
+
+def test_models_that_do_not_fit_k49_are_refused(tmp_path):
+    import keras
+
+    ten = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    with pytest.raises(ModelError, match=r"ten.keras: model output is 10, K49 needs 49 classes"):
+        evaluation.load_model(save(ten, tmp_path / "ten.keras"))
+    big = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Flatten(), keras.layers.Dense(49)])
+    with pytest.raises(ModelError, match=r"big.keras: model input is 32x32x1, K49 images need 28x28x1"):
+        evaluation.load_model(save(big, tmp_path / "big.keras"))
+    rgb = keras.Sequential([keras.Input((28, 28, 3)), keras.layers.Flatten(), keras.layers.Dense(49)])
+    with pytest.raises(ModelError, match="model input is 28x28x3"):
+        evaluation.load_model(save(rgb, tmp_path / "rgb.keras"))
+
+
+def test_missing_corrupt_and_foreign_files_are_refused(tmp_path, trained_run):
+    with pytest.raises(ModelError, match=r"nope.keras: model file not found"):
+        evaluation.load_model(tmp_path / "nope.keras")
+    corrupt = tmp_path / "corrupt.keras"
+    corrupt.write_bytes((trained_run / "model.keras").read_bytes()[:5000])
+    with pytest.raises(ModelError, match=r"corrupt.keras: not a readable Keras model"):
+        evaluation.load_model(corrupt)
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    with pytest.raises(ModelError, match=r"notes.txt: not a Keras model file"):
+        evaluation.load_model(text)

@@ -1,0 +1,57 @@
+"""Predictor: the fast single-image path agrees with the batched one and explains bad input."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from k49desk import dataset, evaluation
+from k49desk.classes import Hiragana
+from k49desk.errors import ModelError
+from k49desk.predictor import Predictor
+
+
+@pytest.fixture(scope="module")
+def predictor(trained_run):
+    return Predictor(trained_run / "model.keras")
+
+
+def test_top_k_agrees_with_batched_evaluation(predictor, trained_run, practice_dir):
+    data = dataset.load(practice_dir)
+    probs = evaluation.predict_probabilities(evaluation.load_model(trained_run / "model.keras"), data.x_test[:20])
+    for image, expected in zip(data.x_test[:20], probs):
+        assert np.allclose(predictor.probabilities(image), expected, atol=1e-5)
+        top = predictor.top_k(image, k=5)
+        assert [h.index for h, _ in top] == list(np.argsort(expected)[::-1][:5])
+        assert all(isinstance(h, Hiragana) for h, _ in top)
+    assert predictor.probabilities(data.x_test[0][..., None]).shape == (49,)
+    assert predictor.name == trained_run.name
+
+
+def test_a_prediction_takes_milliseconds(predictor):
+    image = np.zeros((28, 28), np.uint8)
+    image[2:26, 10:18] = 255
+    times = []
+    for _ in range(30):
+        start = time.perf_counter()
+        predictor.top_k(image)
+        times.append(time.perf_counter() - start)
+    assert np.median(times) < 0.02  # model.predict takes ~60 ms here; a shared 2-core machine needs slack
+
+
+@pytest.mark.parametrize("shape", [(28,), (1, 28, 28), (32, 32), (2, 28, 28, 1)])
+def test_wrong_image_shapes_are_explained(predictor, shape):
+    with pytest.raises(ValueError, match=r"expected one 28x28 image, got an array of shape"):
+        predictor.top_k(np.zeros(shape, np.uint8))
+
+
+def test_a_model_that_does_not_fit_is_refused(tmp_path):
+    import keras
+
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)], name="ten")
+    with pytest.raises(ModelError, match="ten: model output is 10"):
+        Predictor(model)
+    with pytest.raises(ModelError, match="model file not found"):
+        Predictor(tmp_path / "missing.keras")
