@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from k49desk.gui.workers import Task
@@ -90,8 +91,14 @@ class AppState(QObject):
             t.cancel()
         deadline = time.monotonic() + timeout_s
         for t in tasks:
-            while t.isRunning() and time.monotonic() < deadline:
+            while _running(t) and time.monotonic() < deadline:
                 # Queued signals from the worker must still be delivered for it to finish its hand-off.
                 QCoreApplication.processEvents()
-                t.wait(20)
-        return not any(t.isRunning() for t in tasks)
+                if _running(t):
+                    t.wait(20)
+        return not any(_running(t) for t in tasks)
+
+
+def _running(task: Task) -> bool:
+    """Whether a task's thread still runs; a finished task may already be deleted (deleteLater ran while waiting)."""
+    return shiboken6.isValid(task) and task.isRunning()

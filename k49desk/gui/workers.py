@@ -19,6 +19,19 @@ from k49desk.errors import Cancelled, K49Error
 
 log = logging.getLogger(__name__)
 
+_ML_IMPORT_LOCK = threading.Lock()
+
+
+def import_ml_modules() -> None:
+    """Import TensorFlow and Keras from one worker at a time.
+
+    Two threads importing TensorFlow at once (the start-up import and the Draw tab loading the starter model)
+    deadlock in Python's per-module import locks; serialised, the second simply finds them imported.
+    """
+    with _ML_IMPORT_LOCK:
+        import keras  # noqa: F401
+        import tensorflow  # noqa: F401
+
 
 class Task(QThread):
     """Runs ``fn(progress=..., cancel=...)`` once. Exactly one of succeeded/failed/cancelled follows, then finished."""
@@ -28,9 +41,12 @@ class Task(QThread):
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, name: str, fn: Callable[..., Any], parent=None):
+    def __init__(self, name: str, fn: Callable[..., Any], parent=None, *, user_work: bool = False):
         super().__init__(parent)
         self.name = name
+        # Work a person started and would lose by quitting (training, a download); closing the window asks first.
+        # Background chores (imports, checksums, loading a model) are simply cancelled.
+        self.user_work = user_work
         self.setObjectName(f"task:{name}")
         self._fn = fn
         self._cancel = threading.Event()

@@ -1,0 +1,28 @@
+"""Shared by the benchmarks: where the repo is, and a one-line description of the machine."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def machine() -> str:
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    return (f"{os.cpu_count()} CPU cores ({platform.machine()}, {platform.system()}), "
+            f"{'%d GPU(s)' % len(gpus) if gpus else 'no GPU'}; TensorFlow {tf.__version__}, Python "
+            f"{platform.python_version()}")
+
+
+def percentile(values, q: float) -> float:
+    import numpy as np
+
+    return float(np.percentile(np.asarray(values), q))

@@ -1,0 +1,288 @@
+"""The main window: five tabs in the order a person works, a status bar, menus; TensorFlow loads after it shows."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+)
+
+import k49desk
+from k49desk.gui.confusions_tab import ConfusionsTab
+from k49desk.gui.data_tab import DataTab
+from k49desk.gui.draw_tab import DrawTab
+from k49desk.gui.evaluate_tab import EvaluateTab
+from k49desk.gui.fonts import register_qt_font
+from k49desk.gui.messages import show_error
+from k49desk.gui.state import ActiveModel, AppState
+from k49desk.gui.train_tab import TrainTab
+from k49desk.gui.workers import Task, import_ml_modules
+from k49desk.paths import APP_NAME, default_data_dir, default_runs_dir, starter_model_path
+
+ORGANIZATION = "k49desk"
+CLOSE_TIMEOUT_S = 8.0
+
+
+def app_settings() -> QSettings:
+    """Window geometry and last tab; K49DESK_SETTINGS names an ini file instead (tests, benchmarks)."""
+    path = os.environ.get("K49DESK_SETTINGS")
+    if path:
+        return QSettings(path, QSettings.Format.IniFormat)
+    return QSettings(ORGANIZATION, APP_NAME)
+
+
+def import_ml(progress=None, cancel=None) -> list[str]:
+    """Import TensorFlow, Keras and matplotlib (seconds); returns the names of the GPUs TensorFlow will use."""
+    import_ml_modules()
+    import matplotlib.backends.backend_qtagg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import tensorflow as tf
+
+    from k49desk.gui.fonts import configure_matplotlib
+
+    configure_matplotlib()
+    return [
+        tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
+        for gpu in tf.config.list_physical_devices("GPU")
+    ]
+
+
+class MainWindow(QMainWindow):
+    TAB_CLASSES = (
+        ("Data", DataTab, "dataTab"),
+        ("Train", TrainTab, "trainTab"),
+        ("Evaluate", EvaluateTab, "evaluateTab"),
+        ("Confusions", ConfusionsTab, "confusionsTab"),
+        ("Draw", DrawTab, "drawTab"),
+    )
+
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("k49desk — Kuzushiji-49 hiragana")
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        for title, cls, name in self.TAB_CLASSES:
+            tab = cls(state, self.tabs)
+            tab.setObjectName(name)
+            self.tabs.addTab(tab, title)
+        self.setCentralWidget(self.tabs)
+        self.data_tab: DataTab = self.tabs.widget(0)
+        self.train_tab: TrainTab = self.tabs.widget(1)
+
+        self._build_status_bar()
+        self._build_menus()
+
+        state.tabRequested.connect(self.show_tab)
+        state.dataDirChanged.connect(self._show_data_dir)
+        state.modelChanged.connect(self._show_model)
+        state.mlReady.connect(self._ml_ready)
+        self._show_data_dir(state.data_dir)
+        self._show_model(state.model)
+        self._restore_settings()
+
+    # Layout ------------------------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.data_label = QLabel(objectName="statusDataDir")
+        self.model_label = QLabel(objectName="statusModel")
+        self.gpu_label = QLabel(objectName="statusGpu")
+        self.loading_label = QLabel("loading TensorFlow…", objectName="statusLoading")
+        self.loading_label.setEnabled(False)  # greyed: it is a note, not a warning
+        bar.addWidget(self.data_label, 1)
+        bar.addPermanentWidget(self.loading_label)
+        bar.addPermanentWidget(self.model_label)
+        bar.addPermanentWidget(self.gpu_label)
+        self.loading_label.setVisible(not self.state.ml_ready)
+        self.gpu_label.setVisible(False)
+
+    def _build_menus(self) -> None:
+        menu_bar = self.menuBar()
+        menu_bar.setObjectName("menuBar")
+        file_menu = menu_bar.addMenu("&File")
+        file_menu.setObjectName("fileMenu")
+        self.open_run_action = self._action(file_menu, "Open &run…", "openRunAction", self.choose_run, "Ctrl+O")
+        self.open_data_action = self._action(
+            file_menu, "Open &data folder…", "openDataAction", self.data_tab.choose_folder, "Ctrl+D"
+        )
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, "&Quit", "quitAction", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcut("Ctrl+Q")  # also where the platform's standard Quit key differs
+        help_menu = menu_bar.addMenu("&Help")
+        help_menu.setObjectName("helpMenu")
+        self.about_action = self._action(help_menu, "&About k49desk", "aboutAction", self.show_about, "F1")
+
+    def _action(self, menu, text: str, name: str, slot, shortcut) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # Status bar ----------------------------------------------------------------------------------------
+
+    def _show_data_dir(self, path: Path) -> None:
+        self.data_label.setText(f"Data: {path}")
+        self.data_label.setToolTip(str(path))
+
+    def _show_model(self, model: ActiveModel | None) -> None:
+        self.model_label.setText(f"Model: {model.name}" if model else "Model: none")
+        self.model_label.setToolTip(str(model.path) if model else "Train a model or open a run (File > Open run…)")
+
+    def set_gpus(self, gpus: list[str]) -> None:
+        self.gpu_label.setText(f"GPU: {', '.join(gpus)}" if gpus else "CPU only (no GPU)")
+        self.gpu_label.setVisible(True)
+
+    def _ml_imported(self, gpus: list[str]) -> None:
+        self.set_gpus(gpus)
+        self.state.set_ml_ready()
+
+    def _ml_failed(self, message: str) -> None:
+        self.loading_label.setText("TensorFlow failed to load")
+        show_error(self, "TensorFlow could not be loaded", message)
+
+    def _ml_ready(self) -> None:
+        self.loading_label.setVisible(False)
+
+    # Actions --------------------------------------------------------------------------------------------
+
+    def show_tab(self, name: str) -> None:
+        for i in range(self.tabs.count()):
+            if self.tabs.widget(i).objectName() == name:
+                self.tabs.setCurrentIndex(i)
+                return
+
+    def choose_run(self) -> None:
+        start = str(self.state.runs_dir if self.state.runs_dir.is_dir() else Path.home())
+        path = QFileDialog.getExistingDirectory(self, "Open a run folder", start)
+        if path:
+            self.open_run(Path(path))
+
+    def open_run(self, path: Path) -> None:
+        """Show a run's curves in the Train tab and make its model the active model."""
+        if self.train_tab.open_run(path):
+            self.show_tab("trainTab")
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About k49desk",
+            f"<h3>k49desk {k49desk.__version__}</h3>"
+            "<p>Train, evaluate and draw handwritten hiragana with Kuzushiji-49 (K49).</p>"
+            "<p>K49 is CC BY-SA 4.0 — “KMNIST Dataset” (created by CODH), adapted from “Kuzushiji Dataset” "
+            "(created by NIJL and others), doi:10.20676/00000341.</p>"
+            "<p>Hiragana are drawn with IPAexGothic (IPA Font License).</p>",
+        )
+
+    # Settings and closing ------------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        settings = app_settings()
+        geometry = settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 860)
+        self.show_tab(str(settings.value("window/tab", "dataTab")))
+
+    def _save_settings(self) -> None:
+        settings = app_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/tab", self.tabs.currentWidget().objectName())
+        settings.sync()
+
+    def busy_tasks(self) -> list[Task]:
+        """Running work a person started (training, download, evaluation...), not background chores."""
+        return [t for t in self.state.running_tasks() if t.user_work]
+
+    def confirm_close(self, tasks: list[Task]) -> bool:
+        names = ", ".join(sorted({t.name for t in tasks}))
+        answer = QMessageBox.question(
+            self,
+            "Quit k49desk?",
+            f"Still running: {names}.\n\nStop and quit? A training run keeps the epochs completed so far.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def closeEvent(self, event) -> None:
+        busy = self.busy_tasks()
+        if busy and not self.confirm_close(busy):
+            event.ignore()
+            return
+        self._save_settings()
+        self.statusBar().showMessage("Stopping…")
+        if not self.state.cancel_all_and_wait(CLOSE_TIMEOUT_S):
+            # A thread that outlives its QThread object aborts the process: wait for it rather than crash.
+            for task in self.state.running_tasks():
+                task.wait()
+        event.accept()
+
+
+class _ExposeWatcher(QObject):
+    """Emits `exposed` once, the first time the window is on screen."""
+
+    exposed = Signal()
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Expose and obj.isExposed():
+            obj.removeEventFilter(self)
+            self.exposed.emit()
+        return False
+
+
+def start_ml_import(window: MainWindow) -> Task:
+    """Import TensorFlow and matplotlib on a worker; the window's state then emits mlReady."""
+    task = Task("import TensorFlow", import_ml)
+    task.succeeded.connect(window._ml_imported)
+    task.failed.connect(window._ml_failed)
+    return window.state.start(task)
+
+
+def create_window(data_dir=None, runs_dir=None) -> MainWindow:
+    """A main window over a fresh AppState (the starter model active when it is installed); not shown."""
+    register_qt_font()
+    state = AppState(Path(data_dir) if data_dir else default_data_dir(), Path(runs_dir) if runs_dir else default_runs_dir())
+    window = MainWindow(state)
+    starter = starter_model_path()
+    if starter.is_file():
+        state.set_model(ActiveModel("starter model", starter))
+    return window
+
+
+def launch(argv=None) -> tuple[QApplication, MainWindow]:
+    """The application and its shown main window; TensorFlow starts loading once the window is on screen."""
+    app = QApplication.instance() or QApplication(list(argv) if argv is not None else sys.argv)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("k49desk")
+    app.setApplicationVersion(k49desk.__version__)
+    window = create_window()
+    watcher = _ExposeWatcher(window)
+    window.show()
+    window.windowHandle().installEventFilter(watcher)
+    # The first frame is drawn before the import starts: importing TensorFlow holds the GIL for long stretches.
+    watcher.exposed.connect(lambda: QTimer.singleShot(0, lambda: start_ml_import(window)))
+    return app, window
+
+
+def main(argv=None) -> int:
+    """Open the main window and run the event loop; returns the exit status."""
+    # Qt 6 is high-DPI aware by default; pass fractional scale factors through rather than rounding them.
+    QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app, _window = launch(argv)
+    return app.exec()

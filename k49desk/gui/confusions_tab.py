@@ -1,0 +1,600 @@
+"""Confusions tab: the ranked confused pairs, and the test images behind each, so a person can see why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QRect,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from k49desk.classes import CLASSES, by_char
+from k49desk.gui.fonts import hiragana_font
+from k49desk.gui.images import to_pixmap, to_qimage
+from k49desk.gui.state import AppState
+
+SORT = Qt.ItemDataRole.UserRole
+EXAMPLE_PAIR = (by_char("ふ").index, by_char("ぬ").index)  # the seed's worked example
+CORRECT_PER_CLASS = 12
+DETAIL_SIZE = 196  # 7 screen pixels per model pixel
+TOP_K = 5
+
+
+def class_for_text(text: str) -> int | None:
+    """The class a user means by one token: the character itself or its romaji (case-insensitive)."""
+    token = text.strip().lower()
+    for c in CLASSES:
+        if token in (c.char, c.romaji):
+            return c.index
+    return None
+
+
+def filter_classes(text: str) -> list[int] | None:
+    """Classes named in a filter ('ふ', 'fu', 'ふ ぬ', 'fu→nu'); None when a token names no class."""
+    tokens = text.replace("→", " ").replace(",", " ").split()
+    if len(tokens) == 1 and len(tokens[0]) > 1 and all(class_for_text(ch) is not None for ch in tokens[0]):
+        tokens = list(tokens[0])  # 'ふぬ' typed without a space
+    classes = [class_for_text(t) for t in tokens]
+    return None if any(c is None for c in classes) else classes
+
+
+# The confused pairs ---------------------------------------------------------------------------------
+
+
+class PairsModel(QAbstractTableModel):
+    COLUMNS = ("True", "Predicted", "Count", "Rate")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.pairs: list = []
+        self._font = hiragana_font(13)
+
+    def set_pairs(self, pairs) -> None:
+        self.beginResetModel()
+        self.pairs = list(pairs)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.pairs)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        p = self.pairs[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (f"{CLASSES[p.true].char} {CLASSES[p.true].romaji}", f"→ {CLASSES[p.pred].char} {CLASSES[p.pred].romaji}",
+                    f"{p.count:,}", f"{p.rate:.1%}")[col]
+        if role == SORT:
+            return (p.true, p.pred, p.count, p.rate)[col]
+        if role == Qt.ItemDataRole.FontRole and col < 2:
+            return self._font
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                f"{p.count} test images of {CLASSES[p.true].label} were read as {CLASSES[p.pred].label}"
+                f" ({p.rate:.1%} of all {CLASSES[p.true].char})"
+            )
+        return None
+
+
+class PairFilter(QSortFilterProxyModel):
+    """Keeps the pairs whose true or predicted character is each of the named classes."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.classes: list[int] | None = []
+
+    def set_classes(self, classes: list[int] | None) -> None:
+        self.beginFilterChange()
+        self.classes = classes
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row, parent) -> bool:
+        if self.classes is None:
+            return False
+        pair = self.sourceModel().pairs[row]
+        return all(c in (pair.true, pair.pred) for c in self.classes)
+
+
+# Image grids ----------------------------------------------------------------------------------------
+
+HEADER, IMAGE = 0, 1
+
+
+@dataclass(frozen=True)
+class GridItem:
+    kind: int  # HEADER: a group title spanning the row; IMAGE: one test image
+    text: str = ""
+    test_index: int = -1
+    caption: str = ""
+    correct: bool = False
+
+
+class GridModel(QAbstractListModel):
+    """Test images (and group headers) for an ImageGrid; images are made only when a cell is painted."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.items: list[GridItem] = []
+        self.images: np.ndarray | None = None
+        self._cache: dict[int, object] = {}
+
+    def set_items(self, items: list[GridItem], images: np.ndarray | None) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.images = images
+        self._cache.clear()
+        self.endResetModel()
+
+    def image_count(self) -> int:
+        return sum(item.kind == IMAGE for item in self.items)
+
+    def qimage(self, test_index: int):
+        image = self._cache.get(test_index)
+        if image is None:
+            image = self._cache[test_index] = to_qimage(self.images[test_index])
+        return image
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.items)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        item = self.items[index.row()]
+        if role == SORT:
+            return item
+        if role == Qt.ItemDataRole.ToolTipRole and item.kind == IMAGE:
+            return f"test image #{item.test_index} · {item.caption.replace(chr(10), ' · ')}"
+        return None
+
+    def flags(self, index):
+        if index.isValid() and self.items[index.row()].kind == HEADER:
+            return Qt.ItemFlag.ItemIsEnabled
+        return super().flags(index)
+
+
+class GridDelegate(QStyledItemDelegate):
+    """Paints a test image scaled without smoothing, with a two-line caption under it."""
+
+    def __init__(self, grid: ImageGrid):
+        super().__init__(grid)
+        self.grid = grid
+        self.caption_font = hiragana_font(8)
+        self.header_font = hiragana_font(12, bold=True)
+
+    def sizeHint(self, option, index) -> QSize:
+        item = index.data(SORT)
+        if item.kind == HEADER:
+            return QSize(max(60, self.grid.viewport().width() - 2 * self.grid.spacing() - 2), 30)
+        size = self.grid.cell_size
+        if self.grid.captions:
+            return QSize(max(size, 64) + 6, size + 34)
+        return QSize(size + 4, size + 6)
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        item = index.data(SORT)
+        painter.save()
+        rect = option.rect
+        if item.kind == HEADER:
+            painter.setFont(self.header_font)
+            painter.setPen(option.palette.color(QPalette.ColorRole.WindowText))
+            painter.drawText(rect.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, item.text)
+            painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+            painter.restore()
+            return
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(rect, option.palette.color(QPalette.ColorRole.Highlight))
+        size = self.grid.cell_size
+        target = QRect(rect.x() + (rect.width() - size) // 2, rect.y() + 3, size, size)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.drawImage(target, self.grid.grid_model.qimage(item.test_index))
+        if self.grid.captions:
+            painter.setFont(self.caption_font)
+            selected = option.state & QStyle.StateFlag.State_Selected
+            painter.setPen(option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+            text_rect = QRect(rect.x(), target.bottom() + 2, rect.width(), rect.bottom() - target.bottom() - 2)
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, item.caption)
+        painter.restore()
+
+
+class ImageGrid(QListView):
+    """A wrapping grid of test images for thousands of items: one delegate paints only what is visible."""
+
+    imageClicked = Signal(int)  # test index
+    zoomRequested = Signal(int)  # +1 / -1 from Ctrl+wheel
+
+    def __init__(self, object_name: str, cell_size: int = 56, captions: bool = True, parent=None):
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.cell_size = cell_size
+        self.captions = captions
+        self.grid_model = GridModel(self)
+        self.setModel(self.grid_model)
+        self.setItemDelegate(GridDelegate(self))
+        self.setViewMode(QListView.ViewMode.ListMode)
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setSpacing(2)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setMouseTracking(True)
+        self.clicked.connect(self._on_clicked)
+
+    def set_items(self, items: list[GridItem], images) -> None:
+        self.grid_model.set_items(items, images)
+        self.scrollToTop()
+
+    def set_cell_size(self, size: int) -> None:
+        self.cell_size = size
+        self.scheduleDelayedItemsLayout()
+
+    def image_count(self) -> int:
+        return self.grid_model.image_count()
+
+    def test_indices(self) -> list[int]:
+        return [item.test_index for item in self.grid_model.items if item.kind == IMAGE]
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.scheduleDelayedItemsLayout()  # group headers span the new width
+
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoomRequested.emit(1 if event.angleDelta().y() > 0 else -1)
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    def _on_clicked(self, index) -> None:
+        item = index.data(SORT)
+        if item.kind == IMAGE:
+            self.imageClicked.emit(item.test_index)
+
+
+# One image, large ------------------------------------------------------------------------------------
+
+
+class ImageDetail(QWidget):
+    """A test image at 7x with its true label and the model's top 5."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("imageDetail")
+        self.picture = QLabel(objectName="detailImage")
+        self.picture.setFixedSize(DETAIL_SIZE, DETAIL_SIZE)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setStyleSheet("background: black")
+        self.title = QLabel("Click an image to see it large with the model's top 5.", objectName="detailTitle")
+        self.title.setWordWrap(True)
+        self.title.setFont(hiragana_font(11))
+        self.rows = []
+        top = QGridLayout()
+        for r in range(TOP_K):
+            char = QLabel()
+            char.setFont(hiragana_font(18))
+            name = QLabel()
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setTextVisible(False)
+            bar.setFixedHeight(10)
+            prob = QLabel()
+            prob.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            top.addWidget(char, 2 * r, 0, 2, 1)
+            top.addWidget(name, 2 * r, 1)
+            top.addWidget(prob, 2 * r, 2)
+            top.addWidget(bar, 2 * r + 1, 1, 1, 2)
+            self.rows.append((char, name, prob, bar))
+        top.setColumnStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.title)
+        layout.addLayout(top)
+        layout.addStretch(1)
+        self.test_index: int | None = None
+        self.show_image(None, None, None)
+
+    def show_image(self, ev, images, test_index: int | None) -> None:
+        self.test_index = test_index
+        if test_index is None:
+            self.picture.clear()
+            for widgets in self.rows:
+                for w in widgets:
+                    w.setVisible(False)
+            return
+        self.picture.setPixmap(to_pixmap(images[test_index], DETAIL_SIZE))
+        true, pred = int(ev.y_true[test_index]), int(ev.y_pred[test_index])
+        verdict = "read correctly" if true == pred else f"read as {CLASSES[pred].char}"
+        self.title.setText(f"Test image #{test_index}: {CLASSES[true].label}, {verdict}")
+        for (char, name, prob, bar), (k, p) in zip(self.rows, ev.top_k(test_index, k=TOP_K)):
+            char.setText(CLASSES[k].char)
+            char.setStyleSheet("color: #1a7f37" if k == true else "")
+            name.setText(CLASSES[k].romaji + ("  ✓ true" if k == true else ""))
+            prob.setText(f"{p:.1%}")
+            bar.setValue(round(p * 1000))
+            for w in (char, name, prob, bar):
+                w.setVisible(True)
+
+
+# The tab --------------------------------------------------------------------------------------------
+
+
+class ConfusionsTab(QWidget):
+    def __init__(self, state: AppState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("confusionsTab")
+        self.state = state
+        self.evaluation = None
+        self.images: np.ndarray | None = None
+        self.view: tuple | None = None  # ("pair", true, pred) or ("class", true)
+        self._top2: np.ndarray | None = None
+
+        self.filter_edit = QLineEdit(objectName="pairFilter")
+        self.filter_edit.setPlaceholderText("Filter: ふ or fu")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip("A character or its romaji (ふ, fu) matches either side; two (ふ ぬ) match a pair")
+        self.filter_edit.setFont(hiragana_font(11))
+        self.filter_edit.textChanged.connect(self._on_filter)
+        self.example_button = QPushButton("ふ → ぬ", objectName="exampleButton")
+        self.example_button.setFont(hiragana_font(11))
+        self.example_button.setToolTip("The seed's example: test images of ふ (fu) the model read as ぬ (nu)")
+        self.example_button.clicked.connect(lambda: self.show_pair(*EXAMPLE_PAIR))
+
+        self.pairs_model = PairsModel(self)
+        self.pairs_proxy = PairFilter(self)
+        self.pairs_proxy.setSourceModel(self.pairs_model)
+        self.pairs_proxy.setSortRole(SORT)
+        self.pairs_table = QTableView(objectName="pairsTable")
+        self.pairs_table.setModel(self.pairs_proxy)
+        self.pairs_table.setSortingEnabled(True)
+        self.pairs_table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.pairs_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.pairs_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.pairs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.pairs_table.verticalHeader().setVisible(False)
+        self.pairs_table.verticalHeader().setDefaultSectionSize(28)
+        header = self.pairs_table.horizontalHeader()
+        for col, width in enumerate((84, 96, 50, 58)):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.pairs_table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.pairs_table.setWordWrap(False)
+        self.pairs_table.selectionModel().currentRowChanged.connect(self._on_pair_row)
+        self.pairs_count = QLabel(objectName="pairsCount")
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.filter_edit, 1)
+        filter_row.addWidget(self.example_button)
+        left_layout.addLayout(filter_row)
+        left_layout.addWidget(self.pairs_table, 1)
+        left_layout.addWidget(self.pairs_count)
+
+        self.title = QLabel("Evaluate a model to see which characters it confuses.", objectName="confusionTitle")
+        self.title.setFont(hiragana_font(13, bold=True))
+        self.title.setWordWrap(True)
+        self.zoom_slider = QSlider(Qt.Orientation.Horizontal, objectName="zoomSlider")
+        self.zoom_slider.setRange(1, 8)  # screen pixels per model pixel
+        self.zoom_slider.setValue(2)
+        self.zoom_slider.setFixedWidth(140)
+        self.zoom_slider.setToolTip("Image size (Ctrl+wheel over the images)")
+        self.zoom_slider.valueChanged.connect(self._on_zoom)
+        self.grid = ImageGrid("misclassifiedGrid", cell_size=56)
+        self.grid.zoomRequested.connect(lambda step: self.zoom_slider.setValue(self.zoom_slider.value() + step))
+        self.grid.imageClicked.connect(self.show_detail)
+        self.correct_label = QLabel("Read correctly", objectName="correctLabel")
+        self.correct_grid = ImageGrid("correctExamples", cell_size=36, captions=False)
+        self.correct_grid.setFixedHeight(2 * (30 + 42 + 4) + 8)
+        self.correct_grid.imageClicked.connect(self.show_detail)
+
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(QLabel("Zoom"))
+        title_row.addWidget(self.zoom_slider)
+        centre_layout.addLayout(title_row)
+        centre_layout.addWidget(self.grid, 1)
+        centre_layout.addWidget(self.correct_label)
+        centre_layout.addWidget(self.correct_grid)
+
+        self.detail = ImageDetail()
+        self.detail.setMinimumWidth(220)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(centre)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([340, 680, 240])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        state.evaluationChanged.connect(self.set_evaluation)
+        state.dataChanged.connect(self._on_data_changed)
+        state.pairRequested.connect(self.show_pair)
+        state.classSelected.connect(self.show_class)
+        self.set_evaluation(state.evaluation)
+
+    # Evaluation --------------------------------------------------------------------------------------
+
+    def set_evaluation(self, ev) -> None:
+        data = self.state.data
+        if ev is not None and (data is None or not np.array_equal(data.y_test, ev.y_true)):
+            ev = None  # the loaded test set is not the one evaluated: its images would be the wrong ones
+        self.evaluation = ev
+        self.images = data.x_test if ev is not None else None
+        self._top2 = np.argsort(ev.probs, axis=1)[:, -2:][:, ::-1] if ev is not None else None
+        self.pairs_model.set_pairs(ev.pairs(top=None, by="count") if ev is not None else [])
+        self.pairs_table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.view = None
+        self.grid.set_items([], None)
+        self.correct_grid.set_items([], None)
+        self.detail.show_image(None, None, None)
+        self.title.setText(
+            "Choose a pair or type a character to see the test images behind it."
+            if ev is not None
+            else "Evaluate a model to see which characters it confuses."
+        )
+        self._update_count()
+
+    def _on_data_changed(self, _data) -> None:
+        if self.evaluation is not None:
+            self.set_evaluation(self.evaluation)
+
+    # Filtering and selection ------------------------------------------------------------------------
+
+    def _on_filter(self, text: str) -> None:
+        classes = filter_classes(text) if text.strip() else []
+        self.pairs_proxy.set_classes(classes)
+        self._update_count()
+        if classes is not None and len(classes) == 1:
+            self._show_class(classes[0])
+
+    def _update_count(self) -> None:
+        shown, total = self.pairs_proxy.rowCount(), self.pairs_model.rowCount()
+        if self.pairs_proxy.classes is None:
+            self.pairs_count.setText("No character matches the filter")
+        else:
+            self.pairs_count.setText(f"{shown:,} of {total:,} confused pairs")
+
+    def _on_pair_row(self, current, _previous) -> None:
+        if not current.isValid():
+            return
+        pair = self.pairs_model.pairs[self.pairs_proxy.mapToSource(current).row()]
+        self._show_pair(pair.true, pair.pred)
+
+    def show_pair(self, true: int, pred: int) -> None:
+        """Select the pair (true → pred) in the list, clearing a filter that hides it, and show its images."""
+        if self.evaluation is None:
+            return
+        row = self._proxy_row(true, pred)
+        if row is None and self.filter_edit.text():
+            self.filter_edit.clear()
+            row = self._proxy_row(true, pred)
+        if row is not None:
+            self.pairs_table.selectionModel().setCurrentIndex(
+                row, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+            self.pairs_table.scrollTo(row)
+        self._show_pair(true, pred)
+
+    def show_class(self, true: int) -> None:
+        """Show every misclassification of one character, grouped by what the model read instead."""
+        if self.evaluation is None:
+            return
+        if filter_classes(self.filter_edit.text()) != [true]:
+            self.filter_edit.setText(CLASSES[true].char)  # filters the list and shows the character
+        else:
+            self._show_class(true)
+
+    def _proxy_row(self, true: int, pred: int):
+        for r, p in enumerate(self.pairs_model.pairs):
+            if (p.true, p.pred) == (true, pred):
+                proxy = self.pairs_proxy.mapFromSource(self.pairs_model.index(r, 0))
+                return proxy if proxy.isValid() else None
+        return None
+
+    # Grids ------------------------------------------------------------------------------------------
+
+    def _caption(self, i: int) -> str:
+        first, second = self._top2[i]
+        probs = self.evaluation.probs[i]
+        return f"{CLASSES[first].char} {probs[first]:.0%}\n2nd {CLASSES[second].char} {probs[second]:.0%}"
+
+    def _images(self, indices) -> list[GridItem]:
+        return [GridItem(IMAGE, test_index=int(i), caption=self._caption(int(i))) for i in indices]
+
+    def _show_pair(self, true: int, pred: int) -> None:
+        if self.view == ("pair", true, pred):
+            return
+        self.view = ("pair", true, pred)
+        ev = self.evaluation
+        indices = ev.misclassified(true, pred)
+        t, p = CLASSES[true], CLASSES[pred]
+        rate = ev.confusion_normalized[true, pred]
+        self.title.setText(f"{t.label} read as {p.label}: {len(indices):,} test images ({rate:.1%} of {t.char})")
+        self.grid.set_items(self._images(indices), self.images)
+        self._show_correct([true, pred])
+
+    def _show_class(self, true: int) -> None:
+        if self.view == ("class", true):
+            return
+        self.view = ("class", true)
+        self.pairs_table.selectionModel().clearCurrentIndex()
+        self.pairs_table.clearSelection()
+        ev = self.evaluation
+        t = CLASSES[true]
+        row = ev.confusion[true].copy()
+        row[true] = 0
+        preds = [int(p) for p in np.argsort(-row, kind="stable") if row[p] > 0]
+        items = []
+        for pred in preds:
+            indices = ev.misclassified(true, pred)
+            items.append(GridItem(HEADER, text=f"read as {CLASSES[pred].label}: {len(indices):,}"))
+            items.extend(self._images(indices))
+        total = int(row.sum())
+        self.title.setText(f"{t.label}: {total:,} misread test images, by what the model read")
+        self.grid.set_items(items, self.images)
+        self._show_correct([true] + preds[:1])
+
+    def _show_correct(self, classes: list[int]) -> None:
+        ev = self.evaluation
+        items = []
+        correct = ev.y_true == ev.y_pred
+        for c in classes:
+            indices = np.flatnonzero(correct & (ev.y_true == c))[:CORRECT_PER_CLASS]
+            items.append(GridItem(HEADER, text=f"{CLASSES[c].label} read correctly"))
+            items.extend(GridItem(IMAGE, test_index=int(i), correct=True) for i in indices)
+        self.correct_label.setText("For comparison, images the model read correctly:")
+        self.correct_grid.set_items(items, self.images)
+
+    def _on_zoom(self, value: int) -> None:
+        self.grid.set_cell_size(28 * value)
+
+    def show_detail(self, test_index: int) -> None:
+        self.detail.show_image(self.evaluation, self.images, test_index)

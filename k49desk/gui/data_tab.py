@@ -1,0 +1,451 @@
+"""Data tab: where the data lives, whether its five files are sound, download / practice set / load, and a look at it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from k49desk import dataset
+from k49desk.classes import CHARS, CLASSES, NUM_CLASSES
+from k49desk.gui.fonts import hiragana_font
+from k49desk.gui.images import to_pixmap
+from k49desk.gui.messages import show_error
+from k49desk.gui.state import AppState
+from k49desk.gui.workers import Task
+
+SAMPLES_PER_CLASS = 3
+SAMPLE_PX = 56  # 2x: every source pixel a crisp 2x2 square
+GRID_COLUMNS = 4
+OK_COLOR = QColor("#1e7b34")
+PROBLEM_COLOR = QColor("#b3261e")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def human_bytes(n: float) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n:.0f} bytes"
+
+
+def human_seconds(s: float | None) -> str:
+    if s is None:
+        return "estimating time left"
+    s = int(round(s))
+    if s >= 3600:
+        return f"{s // 3600} h {s % 3600 // 60} min left"
+    if s >= 60:
+        return f"{s // 60} min {s % 60} s left"
+    return f"{s} s left"
+
+
+class DataTab(QWidget):
+    def __init__(self, state: AppState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        # Tests point these at a local mirror with small files.
+        self.base_url = os.environ.get("K49DESK_BASE_URL", dataset.BASE_URL)
+        self.download_files = dataset.OFFICIAL
+        self.practice_options: dict = {}  # extra keyword arguments for synth.synthesize
+        self._task: Task | None = None  # the one download / synth / load running
+        self._check_task: Task | None = None
+        self._chart = None
+        self._chart_pending = False
+
+        self._build()
+        state.dataDirChanged.connect(self._on_data_dir)
+        state.dataChanged.connect(self._on_data)
+        state.mlReady.connect(self._draw_chart_if_pending)
+        self._on_data_dir(state.data_dir)
+
+    # Layout ------------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.folder_edit = QLineEdit(objectName="dataFolderEdit", readOnly=True)
+        self.choose_button = QPushButton("Choose folder…", objectName="chooseFolderButton")
+        self.choose_button.clicked.connect(self.choose_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(QLabel("Data folder:"))
+        folder_row.addWidget(self.folder_edit, 1)
+        folder_row.addWidget(self.choose_button)
+
+        self.files_table = QTableWidget(len(dataset.FILE_NAMES), 4, objectName="filesTable")
+        self.files_table.setHorizontalHeaderLabels(["File", "Present", "Size", "Status"])
+        self.files_table.verticalHeader().setVisible(False)
+        self.files_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.files_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.files_table.horizontalHeader()
+        for col in range(3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        rows_height = sum(self.files_table.rowHeight(r) for r in range(self.files_table.rowCount()))
+        self.files_table.setFixedHeight(rows_height + header.sizeHint().height() + 4)
+
+        self.download_button = QPushButton("Download K49", objectName="downloadButton")
+        self.download_button.setToolTip(f"Download the five official files from {dataset.BASE_URL}")
+        self.download_button.clicked.connect(self.start_download)
+        self.practice_button = QPushButton("Create practice set…", objectName="practiceButton")
+        self.practice_button.setToolTip("Render a K49-format practice set from fonts (offline; not K49)")
+        self.practice_button.clicked.connect(self.create_practice_set)
+        self.load_button = QPushButton("Load", objectName="loadButton")
+        self.load_button.clicked.connect(self.start_load)
+        self.cancel_button = QPushButton("Cancel", objectName="cancelDataButton", enabled=False)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons = QHBoxLayout()
+        for b in (self.download_button, self.practice_button, self.load_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+
+        self.progress_bar = QProgressBar(objectName="dataProgress", textVisible=True)
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setVisible(False)
+        self.status_label = QLabel(objectName="dataStatus")
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress_bar, 1)
+        progress_row.addWidget(self.status_label, 2)
+
+        self.banner = QLabel("PRACTICE SET — not K49: rendered from fonts; figures measured on it say nothing about K49",
+                             objectName="practiceBanner")
+        self.banner.setStyleSheet(
+            "QLabel { background: #fff1c2; color: #5c4400; border: 1px solid #d9b44a; padding: 6px; font-weight: bold; }"
+        )
+        self.banner.setVisible(False)
+        self.summary_label = QLabel("No data loaded.", objectName="dataSummary")
+
+        self.chart_box = QWidget(objectName="classChartBox")
+        self.chart_layout = QVBoxLayout(self.chart_box)
+        self.chart_layout.setContentsMargins(0, 0, 0, 0)
+        self.chart_placeholder = QLabel("The class distribution appears here once data is loaded.")
+        self.chart_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart_layout.addWidget(self.chart_placeholder)
+
+        self.sample_grid = QWidget(objectName="sampleGrid")
+        grid = QGridLayout(self.sample_grid)
+        grid.setSpacing(6)
+        self.sample_captions: list[QLabel] = []
+        self.sample_images: list[QLabel] = []
+        caption_font = hiragana_font(12)
+        for c in CLASSES:
+            cell = QVBoxLayout()
+            cell.setSpacing(1)
+            caption = QLabel(c.label, objectName=f"sampleCaption{c.index}")
+            caption.setFont(caption_font)
+            image = QLabel(objectName=f"sampleImages{c.index}")
+            image.setFixedSize(SAMPLES_PER_CLASS * (SAMPLE_PX + 2), SAMPLE_PX)
+            cell.addWidget(caption)
+            cell.addWidget(image)
+            grid.addLayout(cell, c.index // GRID_COLUMNS, c.index % GRID_COLUMNS)
+            self.sample_captions.append(caption)
+            self.sample_images.append(image)
+        scroll = QScrollArea(objectName="sampleScroll")
+        scroll.setWidget(self.sample_grid)
+        scroll.setWidgetResizable(False)
+        scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.sample_scroll = scroll
+
+        self.view_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="dataViewSplitter")
+        self.view_splitter.addWidget(self.chart_box)
+        self.view_splitter.addWidget(scroll)
+        self.view_splitter.setStretchFactor(0, 3)
+        self.view_splitter.setStretchFactor(1, 2)
+        self.view_splitter.setVisible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(folder_row)
+        layout.addWidget(self.files_table)
+        layout.addLayout(buttons)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.view_splitter, 1)
+        layout.addStretch(1)
+
+    # Folder and file checks ------------------------------------------------------------------------------
+
+    def choose_folder(self) -> None:
+        start = self.state.data_dir if self.state.data_dir.is_dir() else Path.home()
+        path = QFileDialog.getExistingDirectory(self, "Choose a K49-format data folder", str(start))
+        if path:
+            self.state.set_data_dir(Path(path))
+
+    def _on_data_dir(self, path: Path) -> None:
+        self.folder_edit.setText(str(path))
+        self._show_files(dataset.check_files(path, verify_md5=False), checking=True)
+        self._start_check()
+
+    def _start_check(self) -> None:
+        """Checksums on a worker: md5 of the 66 MB training images takes a moment."""
+        if self._check_task is not None:
+            self._check_task.cancel()
+        data_dir = self.state.data_dir
+        task = Task("check data files", lambda progress, cancel: dataset.check_files(data_dir))
+        # Slots are methods, not lambdas, so Qt drops the connections if this tab is destroyed first.
+        task.succeeded.connect(self._check_done)
+        self._check_task = task
+        self.state.start(task)
+
+    def _check_done(self, statuses) -> None:
+        task = self.sender()
+        if task is self._check_task and not task.cancel_requested:
+            self._check_task = None
+            self._show_files(statuses, checking=False)
+
+    def refresh_files(self, *_ignored) -> None:
+        self._on_data_dir(self.state.data_dir)
+
+    def _show_files(self, statuses, checking: bool) -> None:
+        self.statuses = statuses
+        for row, s in enumerate(statuses):
+            size = "" if s.size is None else f"{s.size:,} bytes"
+            if s.ok:
+                status = "checking checksum…" if checking and s.expected_size is not None else "OK"
+            else:
+                status = s.problem or "problem"
+            items = (s.name, "yes" if s.present else "no", size, status)
+            for col, text in enumerate(items):
+                item = QTableWidgetItem(text)
+                item.setToolTip(str(s.path) if col == 0 else text)
+                if col == 3 and not (checking and s.ok):
+                    item.setForeground(OK_COLOR if s.ok else PROBLEM_COLOR)
+                self.files_table.setItem(row, col, item)
+        self._update_buttons()
+
+    # Long work --------------------------------------------------------------------------------------------
+
+    def _run(self, name: str, fn, on_progress, on_success, user_work: bool = True) -> Task:
+        task = Task(name, fn, user_work=user_work)
+        task.progress.connect(on_progress)
+        task.succeeded.connect(on_success)
+        task.failed.connect(self._task_failed)
+        task.cancelled.connect(self._task_cancelled)
+        task.finished.connect(self._task_finished)
+        self._task = task
+        self.progress_bar.setValue(0)
+        self.progress_bar.setVisible(True)
+        self._update_buttons()
+        return self.state.start(task)
+
+    def _task_finished(self) -> None:
+        if self._task is self.sender():
+            self._task = None
+            self.progress_bar.setVisible(False)
+            self._update_buttons()
+
+    def _task_failed(self, message: str) -> None:
+        what = _sentence(self.sender().name)
+        self._set_status(f"{what} failed.", problem=True)
+        show_error(self, f"{what} failed", message)
+
+    def _task_cancelled(self) -> None:
+        self._set_status(f"{_sentence(self.sender().name)}: cancelled.")
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self.cancel_button.setEnabled(False)
+            self._set_status("Cancelling…")
+
+    def busy(self) -> bool:
+        return self._task is not None
+
+    def _update_buttons(self) -> None:
+        busy = self.busy()
+        complete = all(s.present for s in getattr(self, "statuses", []))
+        for b in (self.download_button, self.practice_button, self.choose_button):
+            b.setEnabled(not busy)
+        self.load_button.setEnabled(not busy and complete)
+        self.load_button.setToolTip("" if complete else "The folder lacks some of the five K49 files")
+        self.cancel_button.setEnabled(busy)
+
+    def _set_status(self, text: str, problem: bool = False) -> None:
+        self.status_label.setText(text)
+        self.status_label.setStyleSheet("color: #b3261e;" if problem else "")
+
+    def _set_fraction(self, fraction: float) -> None:
+        self.progress_bar.setValue(int(round(1000 * min(max(fraction, 0.0), 1.0))))
+
+    # Download
+    def start_download(self) -> None:
+        data_dir, base_url, files = self.state.data_dir, self.base_url, self.download_files
+        self._set_status(f"Connecting to {base_url}…")
+        self._run(
+            "download",
+            lambda progress, cancel: dataset.download(data_dir, base_url, progress=progress, cancel=cancel, files=files),
+            self._download_progress,
+            self._download_done,
+        )
+        self._task.cancelled.connect(self.refresh_files)
+        self._task.failed.connect(self.refresh_files)
+
+    def _download_progress(self, p) -> None:
+        self._set_fraction((p.file_index + p.done / max(p.total, 1)) / p.file_count)
+        self.progress_bar.setFormat(f"file {p.file_index + 1} of {p.file_count}")
+        speed = f"{human_bytes(p.bytes_per_s)}/s" if p.bytes_per_s else "starting"
+        left = "done" if p.done >= p.total else human_seconds(p.eta_s)
+        self._set_status(f"{p.file}: {human_bytes(p.done)} of {human_bytes(p.total)} · {speed} · {left}")
+
+    def _download_done(self, paths) -> None:
+        self._set_status(f"Downloaded and verified {len(paths)} files.")
+        self.refresh_files()
+        if all(s.present for s in self.statuses):
+            self.start_load()
+
+    # Practice set
+    def practice_target(self) -> Path | None:
+        default = self.state.data_dir.parent / "practice"
+        try:
+            default.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            default = Path.home()
+        path = QFileDialog.getExistingDirectory(self, "Folder for the practice set", str(default))
+        return Path(path) if path else None
+
+    def create_practice_set(self) -> None:
+        out = self.practice_target()
+        if out is None:
+            return
+        if not dataset.is_practice(out) and any((out / name).exists() for name in dataset.FILE_NAMES):
+            show_error(self, "Create practice set", f"{out}: holds K49 files; choose an empty folder for the practice set")
+            return
+        from k49desk import synth
+
+        options = dict(self.practice_options)
+        self._set_status(f"Rendering a practice set into {out}…")
+        self._practice_out = out
+        self._run(
+            "create practice set",
+            lambda progress, cancel: synth.synthesize(out, progress=progress, cancel=cancel, **options),
+            self._practice_progress,
+            self._practice_done,
+        )
+
+    def _practice_progress(self, p) -> None:
+        self._set_fraction(p.done / max(p.total, 1))
+        self.progress_bar.setFormat("%p%")
+        self._set_status(f"Practice set: {p.stage} ({p.done:,} of {p.total:,})")
+
+    def _practice_done(self, _info) -> None:
+        out = self._practice_out
+        self._set_status(f"Practice set written to {out}.")
+        self.state.set_data_dir(out)
+        self.start_load()
+
+    # Load
+    def start_load(self) -> None:
+        data_dir = self.state.data_dir
+        self._set_status(f"Loading {data_dir}…")
+        self._run(
+            "load data",
+            lambda progress, cancel: dataset.load(data_dir, progress=progress, cancel=cancel),
+            self._load_progress,
+            self._load_done,
+            user_work=False,  # the files stay where they are: quitting loses nothing
+        )
+
+    def _load_progress(self, p) -> None:
+        self._set_fraction(p.done / max(p.total, 1))
+        self.progress_bar.setFormat("%p%")
+        self._set_status(f"Loading {p.file}…")
+
+    def _load_done(self, data) -> None:
+        self._set_status(f"Loaded {data.name} from {data.data_dir}.")
+        self.state.set_data(data)
+
+    # The loaded data ----------------------------------------------------------------------------------------
+
+    def _on_data(self, data) -> None:
+        shown = data is not None
+        self.view_splitter.setVisible(shown)
+        self.layout().setStretch(self.layout().count() - 1, 0 if shown else 1)
+        self.banner.setVisible(shown and data.practice)
+        if not shown:
+            self.summary_label.setText("No data loaded.")
+            return
+        self.summary_label.setText(
+            f"{data.name}: {len(data.y_train):,} training and {len(data.y_test):,} test images, "
+            f"{NUM_CLASSES} classes — from {data.data_dir}"
+        )
+        self._show_samples(data)
+        self._chart_pending = True
+        self._draw_chart_if_pending()
+
+    def _show_samples(self, data) -> None:
+        counts = data.train_counts()
+        order = np.argsort(data.y_train, kind="stable")
+        starts = np.concatenate([[0], np.cumsum(counts)])
+        for c in CLASSES:
+            indices = order[starts[c.index]: starts[c.index] + SAMPLES_PER_CLASS]
+            self.sample_images[c.index].setPixmap(self._sample_strip(data.x_train[indices]))
+            self.sample_captions[c.index].setText(f"{c.char}  {c.romaji} · {counts[c.index]:,}")
+        self.sample_grid.adjustSize()
+
+    @staticmethod
+    def _sample_strip(images: np.ndarray) -> QPixmap:
+        strip = QPixmap(SAMPLES_PER_CLASS * (SAMPLE_PX + 2), SAMPLE_PX)
+        strip.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(strip)
+        for i, image in enumerate(images):
+            painter.drawPixmap(i * (SAMPLE_PX + 2), 0, to_pixmap(image, SAMPLE_PX))
+        painter.end()
+        return strip
+
+    def _draw_chart_if_pending(self) -> None:
+        # matplotlib is imported with TensorFlow in the background; drawing before that would stall the window.
+        if not self._chart_pending or not self.state.ml_ready or self.state.data is None:
+            return
+        self._chart_pending = False
+        if self._chart is None:
+            from k49desk.gui.plots import make_canvas
+
+            self._chart = make_canvas(7.0, 4.0, self.chart_box)
+            self._chart.setObjectName("classChart")
+            self.chart_placeholder.setVisible(False)
+            self.chart_layout.addWidget(self._chart)
+        data = self.state.data
+        figure = self._chart.figure
+        figure.clear()
+        axes = figure.subplots(2, 1, sharex=True)
+        x = np.arange(NUM_CLASSES)
+        for ax, counts, split, color in (
+            (axes[0], data.train_counts(), "training", "#3b6ea8"),
+            (axes[1], data.test_counts(), "test", "#d08a2e"),
+        ):
+            ax.bar(x, counts, color=color, width=0.8)
+            ax.set_ylabel("images")
+            ax.set_title(f"{data.name}: {split} set, {int(counts.sum()):,} images", fontsize=10, loc="left")
+            ax.grid(axis="y", alpha=0.3)
+            ax.margins(x=0.01)
+        axes[1].set_xticks(x, CHARS, fontsize=9)
+        axes[0].tick_params(labelbottom=False)
+        self._chart.draw_idle()
+
+    @property
+    def chart(self):
+        """The class distribution canvas (None until data is loaded and matplotlib is ready)."""
+        return self._chart

@@ -1,0 +1,473 @@
+"""Train tab: settings, Start/Stop, live accuracy and loss curves from a worker thread, and the list of earlier runs."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from k49desk import models, runs, training
+from k49desk.errors import RunError
+from k49desk.gui.data_tab import human_seconds
+from k49desk.gui.messages import show_error
+from k49desk.gui.state import ActiveModel, AppState
+from k49desk.gui.workers import Task
+
+REDRAW_MS = 200  # batch events arrive hundreds of times a second; the plots redraw at most this often
+SMOOTHING = 0.1  # weight of the newest batch in the exponential moving average of the per-batch curve
+TRAIN_COLOR, VAL_COLOR = "#3b6ea8", "#d0642e"
+
+
+class SmoothedCurve:
+    """Per-batch values at fractional epochs, smoothed with a bias-corrected exponential moving average."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        self.x: list[float] = []
+        self.y: list[float] = []
+        self._average = 0.0
+        self._weight = 0.0
+
+    def add(self, x: float, value: float) -> None:
+        if not math.isfinite(value):
+            return
+        self._average = (1 - SMOOTHING) * self._average + SMOOTHING * value
+        self._weight = (1 - SMOOTHING) * self._weight + SMOOTHING
+        self.x.append(x)
+        self.y.append(self._average / self._weight)
+
+
+class TrainingPlots:
+    """Accuracy and loss side by side: the figure and its lines are made once, then only their data change."""
+
+    def __init__(self, parent: QWidget):
+        from k49desk.gui.plots import make_canvas
+
+        self.canvas = make_canvas(9.0, 3.6, parent)
+        self.canvas.setObjectName("trainingPlots")
+        self.axes = dict(zip(("accuracy", "loss"), self.canvas.figure.subplots(1, 2)))
+        self.lines = {}
+        for metric, ax in self.axes.items():
+            ax.set_title(metric.capitalize())
+            ax.set_xlabel("epoch")
+            ax.grid(alpha=0.3)
+            (self.lines[f"batch_{metric}"],) = ax.plot([], [], color=TRAIN_COLOR, alpha=0.35, lw=1.2,
+                                                      label="training (per batch, smoothed)")
+            (self.lines[metric],) = ax.plot([], [], "o-", color=TRAIN_COLOR, lw=1.8, ms=4, label="training")
+            (self.lines[f"val_{metric}"],) = ax.plot([], [], "s-", color=VAL_COLOR, lw=1.8, ms=4, label="validation")
+            ax.legend(loc="lower right" if metric == "accuracy" else "upper right", fontsize=8)
+        self.axes["accuracy"].set_ylim(0, 1)
+        self.clear()
+
+    def clear(self) -> None:
+        for line in self.lines.values():
+            line.set_data([], [])
+        self.draw(epochs=1)
+
+    def set_curves(self, history: dict, batches: dict[str, SmoothedCurve], epochs: int) -> None:
+        """history: per-epoch lists (loss, accuracy, val_loss, val_accuracy); batches: smoothed per-batch curves."""
+        for key, line in self.lines.items():
+            if key.startswith("batch_"):
+                curve = batches.get(key.removeprefix("batch_"))
+                line.set_data(curve.x if curve else [], curve.y if curve else [])
+            else:
+                values = history.get(key, [])
+                line.set_data(range(1, len(values) + 1), values)
+        self.draw(epochs)
+
+    def draw(self, epochs: int) -> None:
+        for metric, ax in self.axes.items():
+            ax.set_xlim(0, max(epochs, 1) + 0.05)
+            if metric == "loss":
+                ax.relim()
+                ax.autoscale_view(scalex=False)
+        self.canvas.draw_idle()
+
+    def points(self, key: str) -> int:
+        """How many points the line `key` holds (e.g. 'val_accuracy', 'batch_loss')."""
+        return len(self.lines[key].get_xdata())
+
+
+class TrainTab(QWidget):
+    def __init__(self, state: AppState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.plots: TrainingPlots | None = None
+        self._task: Task | None = None
+        self._history: dict[str, list[float]] = {}
+        self._batches = {"accuracy": SmoothedCurve(), "loss": SmoothedCurve()}
+        self._epochs = 1
+        self._last_batch = None
+        self._dirty = False
+        self.run_infos: list = []
+
+        self._redraw_timer = QTimer(self, interval=REDRAW_MS)
+        self._redraw_timer.timeout.connect(self._redraw)
+        self._build()
+        self._set_form(training.TrainSettings().to_dict())
+
+        state.mlReady.connect(self._on_ml_ready)
+        state.dataChanged.connect(self._update_buttons)
+        state.runsChanged.connect(self.refresh_runs)
+        if state.ml_ready:
+            self._on_ml_ready()
+        self.refresh_runs()
+        self._update_buttons()
+
+    # Layout ------------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.arch_combo = QComboBox(objectName="archCombo")
+        for name, spec in models.ARCHITECTURES.items():
+            self.arch_combo.addItem(name, name)
+            self.arch_combo.setItemData(self.arch_combo.count() - 1, spec.description, Qt.ItemDataRole.ToolTipRole)
+        self.epochs_spin = QSpinBox(objectName="epochsSpin", minimum=1, maximum=1000)
+        self.batch_spin = QSpinBox(objectName="batchSizeSpin", minimum=1, maximum=65536)
+        self.lr_spin = QDoubleSpinBox(objectName="learningRateSpin", decimals=5, minimum=1e-5, maximum=1.0,
+                                      singleStep=1e-4)
+        self.val_spin = QDoubleSpinBox(objectName="validationSplitSpin", decimals=2, minimum=0.05, maximum=0.9,
+                                       singleStep=0.05)
+        self.seed_spin = QSpinBox(objectName="seedSpin", minimum=0, maximum=2**31 - 1)
+        form = QFormLayout()
+        form.addRow("Architecture", self.arch_combo)
+        form.addRow("Epochs", self.epochs_spin)
+        form.addRow("Batch size", self.batch_spin)
+        form.addRow("Learning rate", self.lr_spin)
+        form.addRow("Validation split", self.val_spin)
+        form.addRow("Seed", self.seed_spin)
+        self.settings_widgets = (self.arch_combo, self.epochs_spin, self.batch_spin, self.lr_spin, self.val_spin,
+                                 self.seed_spin)
+
+        self.start_button = QPushButton("Start training", objectName="startTrainingButton")
+        self.start_button.clicked.connect(self.start)
+        self.stop_button = QPushButton("Stop", objectName="stopTrainingButton", enabled=False)
+        self.stop_button.setToolTip("Stop after the current batch; the run keeps the epochs completed")
+        self.stop_button.clicked.connect(self.stop)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.stop_button)
+        self.hint_label = QLabel(objectName="trainHint", wordWrap=True)
+        self.hint_label.setEnabled(False)
+
+        settings_box = QGroupBox("Settings", objectName="trainSettingsBox")
+        settings_layout = QVBoxLayout(settings_box)
+        settings_layout.addLayout(form)
+        settings_layout.addLayout(buttons)
+        settings_layout.addWidget(self.hint_label)
+
+        self.runs_table = QTableWidget(0, 6, objectName="runsTable")
+        self.runs_table.setHorizontalHeaderLabels(["Run", "Date", "Preset", "Epochs", "Best val acc", "Data"])
+        self.runs_table.verticalHeader().setVisible(False)
+        self.runs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.runs_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.runs_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.runs_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.runs_table.horizontalHeader().setStretchLastSection(True)
+        self.runs_table.cellDoubleClicked.connect(self.open_selected_run)
+        self.runs_table.itemSelectionChanged.connect(self._update_buttons)
+        self.open_run_button = QPushButton("Open run", objectName="openRunButton")
+        self.open_run_button.setToolTip("Show the run's curves and make its model the active model")
+        self.open_run_button.clicked.connect(self.open_selected_run)
+        self.refresh_runs_button = QPushButton("Refresh", objectName="refreshRunsButton")
+        self.refresh_runs_button.clicked.connect(self.refresh_runs)
+        runs_buttons = QHBoxLayout()
+        runs_buttons.addWidget(self.open_run_button)
+        runs_buttons.addWidget(self.refresh_runs_button)
+        runs_buttons.addStretch(1)
+        runs_box = QGroupBox("Earlier runs", objectName="runsBox")
+        runs_layout = QVBoxLayout(runs_box)
+        runs_layout.addWidget(self.runs_table)
+        runs_layout.addLayout(runs_buttons)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(settings_box)
+        left_layout.addWidget(runs_box, 1)
+
+        self.plot_box = QWidget(objectName="trainingPlotBox")
+        self.plot_layout = QVBoxLayout(self.plot_box)
+        self.plot_layout.setContentsMargins(0, 0, 0, 0)
+        self.plot_placeholder = QLabel("loading plots…", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.plot_placeholder.setEnabled(False)
+        self.plot_layout.addWidget(self.plot_placeholder)
+        self.progress_bar = QProgressBar(objectName="trainProgress", textVisible=True, minimum=0, maximum=1000)
+        self.progress_bar.setFormat("")
+        self.progress_label = QLabel(objectName="trainStatus")
+        self.log = QPlainTextEdit(objectName="trainLog", readOnly=True)
+        self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.log.setMaximumBlockCount(5000)
+        right_split = QSplitter(Qt.Orientation.Vertical, objectName="trainRightSplitter")
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.plot_box, 1)
+        top_layout.addWidget(self.progress_bar)
+        top_layout.addWidget(self.progress_label)
+        right_split.addWidget(top)
+        right_split.addWidget(self.log)
+        right_split.setStretchFactor(0, 3)
+        right_split.setStretchFactor(1, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, objectName="trainSplitter")
+        splitter.addWidget(left)
+        splitter.addWidget(right_split)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([470, 800])
+        QVBoxLayout(self).addWidget(splitter)
+
+    def _on_ml_ready(self) -> None:
+        if self.plots is None:
+            self.plots = TrainingPlots(self.plot_box)
+            self.plot_placeholder.setVisible(False)
+            self.plot_layout.addWidget(self.plots.canvas)
+        # Parameter counts build each preset once: a moment's work, so on a worker.
+        task = Task("count parameters", lambda progress, cancel: models.describe())
+        task.succeeded.connect(self._show_param_counts)
+        self.state.start(task)
+        self._update_buttons()
+
+    def _show_param_counts(self, described) -> None:
+        for name, params, _description in described:
+            i = self.arch_combo.findData(name)
+            if i >= 0:
+                self.arch_combo.setItemText(i, f"{name} — {params:,} parameters")
+
+    def _set_form(self, s: dict) -> None:
+        i = self.arch_combo.findData(s["arch"])
+        if i >= 0:
+            self.arch_combo.setCurrentIndex(i)
+        self.epochs_spin.setValue(int(s["epochs"]))
+        self.batch_spin.setValue(int(s["batch_size"]))
+        self.lr_spin.setValue(float(s["learning_rate"]))
+        self.val_spin.setValue(float(s["validation_split"]))
+        self.seed_spin.setValue(int(s["seed"]))
+
+    def settings(self) -> training.TrainSettings:
+        """The form as training.TrainSettings."""
+        return training.TrainSettings(
+            arch=self.arch_combo.currentData(),
+            epochs=self.epochs_spin.value(),
+            batch_size=self.batch_spin.value(),
+            learning_rate=self.lr_spin.value(),
+            validation_split=self.val_spin.value(),
+            seed=self.seed_spin.value(),
+        )
+
+    def is_training(self) -> bool:
+        return self._task is not None
+
+    def _update_buttons(self, *_ignored) -> None:
+        training = self.is_training()
+        ready = self.state.ml_ready and self.state.data is not None
+        self.start_button.setEnabled(ready and not training)
+        self.stop_button.setEnabled(training and not self._task.cancel_requested)
+        for w in self.settings_widgets:
+            w.setEnabled(not training)
+        self.open_run_button.setEnabled(not training and bool(self.runs_table.selectedItems()))
+        if training:
+            hint = ""
+        elif not self.state.ml_ready:
+            hint = "Loading TensorFlow…"
+        elif self.state.data is None:
+            hint = "Load data in the Data tab first."
+        else:
+            hint = f"Trains on the loaded {self.state.data.name} ({len(self.state.data.y_train):,} images)."
+        self.hint_label.setText(hint)
+
+    # Training -----------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.is_training() or self.state.data is None:
+            return
+        trainer = training.Trainer(self.state.data, self.settings(), self.state.runs_dir)
+        task = Task("training", trainer.run, user_work=True)
+        task.progress.connect(self._on_progress)
+        task.succeeded.connect(self._on_finished)
+        task.failed.connect(self._on_failed)
+        task.cancelled.connect(self._on_cancelled)
+        task.finished.connect(self._on_task_ended)
+        self._task = task
+        self._reset_curves(self.epochs_spin.value())
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("starting…")
+        self.progress_label.setText("Building the model…")
+        self._redraw_timer.start()
+        self.state.start(task)
+        self._update_buttons()
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self.progress_label.setText("Stopping after this batch…")
+            self._update_buttons()
+
+    def _reset_curves(self, epochs: int) -> None:
+        self._history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+        for curve in self._batches.values():
+            curve.reset()
+        self._epochs = epochs
+        self._last_batch = None
+        self._dirty = True
+        self._redraw()
+
+    def _on_progress(self, event) -> None:
+        if isinstance(event, training.BatchProgress):
+            x = event.epoch - 1 + event.batch / max(event.batches, 1)
+            self._batches["accuracy"].add(x, event.accuracy)
+            self._batches["loss"].add(x, event.loss)
+            self._last_batch = event
+            self._dirty = True
+        elif isinstance(event, training.EpochEnd):
+            for key in self._history:
+                self._history[key].append(float(event.logs.get(key, math.nan)))
+            self._log_epoch(event)
+            self._dirty = True
+        elif isinstance(event, training.TrainingStarted):
+            s = event.settings
+            self._append_log(
+                f"Run {Path(event.run_dir).name}: {s.arch}, {event.train_size:,} training / {event.val_size:,} "
+                f"validation images of the {self.state.data.name}, {event.batches_per_epoch} batches per epoch"
+            )
+
+    def _log_epoch(self, e) -> None:
+        logs = e.logs
+        parts = [f"Epoch {e.epoch}/{e.epochs}", f"{logs.get('seconds', 0):.1f}s"]
+        parts += [f"{k}: {logs[k]:.4f}" for k in ("accuracy", "loss", "val_accuracy", "val_loss") if k in logs]
+        self._append_log(" - ".join(parts))
+
+    def _append_log(self, line: str) -> None:
+        self.log.appendPlainText(line)
+
+    def _redraw(self) -> None:
+        """Coalesces the batch events of the last REDRAW_MS into one redraw and one progress update."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        if self.plots is not None:
+            self.plots.set_curves(self._history, self._batches, self._epochs)
+        b = self._last_batch
+        if b is not None:
+            done = (b.epoch - 1) * b.batches + b.batch
+            self.progress_bar.setValue(int(1000 * done / max(b.epochs * b.batches, 1)))
+            self.progress_bar.setFormat(f"epoch {b.epoch}/{b.epochs} · batch {b.batch}/{b.batches}")
+            self.progress_label.setText(f"{b.samples_per_s:,.0f} samples/s · {human_seconds(b.eta_s)}")
+
+    def _on_finished(self, info) -> None:
+        self._redraw()
+        stopped = info.status == "stopped"
+        self._append_log(
+            f"{'Stopped' if stopped else 'Finished'}: {info.epochs_done} of {info.epochs_planned} epochs kept in "
+            f"{info.path}" + (f"; best val accuracy {info.best_val_accuracy:.4f}" if info.best_val_accuracy else "")
+        )
+        self.progress_label.setText(f"{'Stopped' if stopped else 'Finished'} — run {info.name}")
+        if stopped:
+            self.progress_bar.setFormat(f"stopped after {info.epochs_done} epoch(s)")
+        else:
+            self.progress_bar.setValue(self.progress_bar.maximum())
+            self.progress_bar.setFormat("done")
+        self._activate(info.path, quiet=True)
+        self.state.runsChanged.emit()
+
+    def _on_cancelled(self) -> None:
+        self._append_log("Stopped before the first epoch ended: nothing was kept.")
+        self.progress_label.setText("Stopped — no epoch completed, no run written.")
+        self.progress_bar.setFormat("stopped")
+
+    def _on_failed(self, message: str) -> None:
+        self._append_log(f"Training failed: {message}")
+        self.progress_label.setText("Training failed.")
+        show_error(self, "Training failed", message)
+
+    def _on_task_ended(self) -> None:
+        if self._task is self.sender():
+            self._task = None
+            self._redraw_timer.stop()
+            self._redraw()
+            self._update_buttons()
+
+    # Runs ----------------------------------------------------------------------------------------------------
+
+    def refresh_runs(self) -> None:
+        try:
+            self.run_infos = runs.list_runs(self.state.runs_dir)
+        except RunError as e:
+            self.run_infos = []
+            self.hint_label.setText(str(e))
+        table = self.runs_table
+        table.setRowCount(len(self.run_infos))
+        for row, info in enumerate(self.run_infos):
+            best = "" if info.best_val_accuracy is None else f"{info.best_val_accuracy:.2%}"
+            epochs = f"{info.epochs_done}/{info.epochs_planned}" + (" (stopped)" if info.status == "stopped" else "")
+            data = "practice set" if info.practice else info.data_name
+            created = info.created.strftime("%Y-%m-%d %H:%M") if hasattr(info.created, "strftime") else str(info.created)
+            for col, text in enumerate((info.name, created, info.arch, epochs, best, data)):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, str(info.path))
+                item.setToolTip(str(info.path))
+                table.setItem(row, col, item)
+        self._update_buttons()
+
+    def open_selected_run(self, *_ignored) -> None:
+        rows = self.runs_table.selectionModel().selectedRows()
+        if rows:
+            self.open_run(Path(self.runs_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)))
+
+    def open_run(self, path: Path) -> bool:
+        """Show a run's curves and make its model active; False (with a message) when it cannot be opened."""
+        if self.is_training():
+            show_error(self, "Open run", "Stop the training first: its curves are on show.")
+            return False
+        run = self._activate(path, quiet=False)
+        if run is None:
+            return False
+        self._history = {k: list(run.history.get(k, [])) for k in ("loss", "accuracy", "val_loss", "val_accuracy")}
+        for curve in self._batches.values():
+            curve.reset()
+        self._epochs = max(run.info.epochs_planned, len(self._history["loss"]), 1)
+        self._dirty = True
+        self._redraw()
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("")
+        self.progress_label.setText(f"Run {run.info.name}: {run.info.epochs_done} epoch(s), {run.info.status}")
+        self._append_log(f"Opened run {run.info.name} ({run.info.path})")
+        return True
+
+    def _activate(self, path: Path, quiet: bool):
+        """Make the run's best model the active model; returns the loaded run, None if it has no usable model."""
+        try:
+            run = runs.load_run(path)
+        except RunError as e:
+            if not quiet:
+                show_error(self, "Open run", str(e))
+            return None
+        if not Path(run.model_path).is_file():
+            if not quiet:
+                show_error(self, "Open run", f"{path}: holds no saved model (stopped before its first epoch ended)")
+            return None
+        self.state.set_model(ActiveModel(run.info.name, Path(run.model_path), Path(run.info.path)))
+        return run

@@ -1,0 +1,184 @@
+"""The main window: tabs, fonts, status bar, menus and shortcuts, remembered settings, closing while training."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QFontMetrics, QRawFont
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from k49desk import dataset, runs
+from k49desk.classes import CHARS
+from k49desk.gui import app
+from k49desk.gui.fonts import hiragana_font
+from k49desk.gui.state import ActiveModel
+
+TABS = [("Data", "dataTab"), ("Train", "trainTab"), ("Evaluate", "evaluateTab"), ("Confusions", "confusionsTab"),
+        ("Draw", "drawTab")]
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = app.create_window(tmp_path / "data", tmp_path / "runs")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.state.cancel_all_and_wait(10)
+
+
+def ml_ready(qtbot, window) -> None:
+    """Import TensorFlow on a worker as the app does, and wait for it."""
+    app.start_ml_import(window)
+    qtbot.waitUntil(lambda: window.state.ml_ready, timeout=120_000)
+
+
+def test_five_tabs_in_working_order(window):
+    tabs = window.tabs
+    assert tabs.objectName() == "mainTabs"
+    assert [(tabs.tabText(i), tabs.widget(i).objectName()) for i in range(tabs.count())] == TABS
+    assert window.findChild(type(window.data_tab), "dataTab") is window.data_tab
+
+
+def test_hiragana_font_is_registered_and_covers_all_49(window):
+    assert "IPAexGothic" in QFontDatabase.families()
+    assert "IPAexGothic" in QApplication.font().families()
+    font = hiragana_font(14)
+    metrics = QFontMetrics(font)
+    raw = QRawFont.fromFont(font)
+    for ch in CHARS:
+        assert metrics.inFontUcs4(ord(ch)), ch
+        assert raw.supportsCharacter(ch), ch
+    # The captions a person reads in the Data tab use it.
+    caption = window.data_tab.sample_captions[0]
+    assert QFontMetrics(caption.font()).inFontUcs4(ord("あ"))
+
+
+def test_every_interactive_widget_has_an_object_name(window):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QTableWidget
+
+    unnamed = []
+    for tab in (window.data_tab, window.train_tab):
+        for cls in (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QTableWidget):
+            for w in tab.findChildren(cls):
+                # Parts Qt builds inside composite widgets (a spin box's line edit) are found through their owner.
+                internal = isinstance(w.parent(), (QAbstractSpinBox, QComboBox, QTableWidget))
+                if not w.objectName() and not internal:
+                    unnamed.append(f"{type(w).__name__} {getattr(w, 'text', lambda: '')()!r} in {tab.objectName()}")
+    assert not unnamed
+
+
+def test_tab_requested_switches_tabs(window):
+    window.state.tabRequested.emit("confusionsTab")
+    assert window.tabs.currentWidget().objectName() == "confusionsTab"
+    window.state.tabRequested.emit("drawTab")
+    assert window.tabs.currentWidget().objectName() == "drawTab"
+
+
+def test_status_bar_shows_data_folder_model_and_loading(qtbot, window, tmp_path):
+    assert str(tmp_path / "data") in window.data_label.text()
+    assert window.loading_label.isVisible()
+    window.state.set_model(ActiveModel("run-7", tmp_path / "m.keras", tmp_path))
+    assert window.model_label.text() == "Model: run-7"
+    window.state.set_data_dir(tmp_path / "elsewhere")
+    assert str(tmp_path / "elsewhere") in window.data_label.text()
+    window.set_gpus([])
+    window.state.set_ml_ready()
+    assert not window.loading_label.isVisible()
+    assert window.gpu_label.isVisible() and "CPU only" in window.gpu_label.text()
+
+
+def test_starter_model_is_active_at_first(window):
+    if app.starter_model_path().is_file():
+        assert window.state.model.name == "starter model"
+        assert window.model_label.text() == "Model: starter model"
+    else:
+        assert window.model_label.text() == "Model: none"
+
+
+def test_window_size_and_last_tab_are_remembered(qtbot, tmp_path, isolated_settings):
+    first = app.create_window(tmp_path / "data", tmp_path / "runs")
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(720, 520)  # inside the offscreen screen (800 x 600)
+    first.show_tab("drawTab")
+    first.close()
+    assert isolated_settings.is_file()
+
+    second = app.create_window(tmp_path / "data", tmp_path / "runs")
+    qtbot.addWidget(second)
+    assert second.tabs.currentWidget().objectName() == "drawTab"
+    assert (second.width(), second.height()) == (720, 520)
+
+
+def test_ctrl_q_quits_and_f1_shows_about(qtbot, window, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
+    QTest.keyClick(window, Qt.Key.Key_F1)
+    assert shown and "Kuzushiji-49" in shown[0] and "CC BY-SA 4.0" in shown[0]
+    QTest.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isVisible()
+
+
+def test_open_data_folder_menu(qtbot, window, monkeypatch, tmp_path):
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    window.open_data_action.trigger()
+    assert window.state.data_dir == tmp_path
+    assert window.data_tab.folder_edit.text() == str(tmp_path)
+
+
+def test_open_run_menu_makes_its_model_active(qtbot, window, monkeypatch, trained_run):
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(trained_run))
+    ml_ready(qtbot, window)
+    window.open_run_action.trigger()
+    run = runs.load_run(trained_run)
+    assert window.state.model == ActiveModel(run.info.name, Path(run.model_path), Path(run.info.path))
+    assert window.model_label.text() == f"Model: {run.info.name}"
+    assert window.tabs.currentWidget() is window.train_tab
+    assert window.train_tab.plots.points("val_accuracy") == len(run.history["val_accuracy"])
+
+
+def test_open_run_menu_on_a_folder_that_is_no_run(qtbot, window, monkeypatch, tmp_path):
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    before = window.state.model
+    window.open_run_action.trigger()
+    box = window.train_tab.findChild(QMessageBox, "errorMessage")
+    assert box is not None and box.isVisible() and str(tmp_path) in box.text()
+    assert window.state.model == before
+    box.accept()
+
+
+def test_close_during_training_asks_then_stops_cleanly(qtbot, window, monkeypatch, practice_dir):
+    ml_ready(qtbot, window)
+    window.state.set_data(dataset.load(practice_dir))
+    tab = window.train_tab
+    tab.epochs_spin.setValue(50)
+    tab.batch_spin.setValue(8)
+    qtbot.mouseClick(tab.start_button, Qt.MouseButton.LeftButton)
+    # One epoch completes (a run to keep), then the close comes in the middle of the next.
+    qtbot.waitUntil(lambda: len(tab._history["val_accuracy"]) >= 1 and tab._last_batch.epoch >= 2, timeout=120_000)
+
+    asked = []
+
+    def answer(answer_with):
+        def question(*args, **kwargs):
+            asked.append(args[2])
+            return answer_with
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    window.close()
+    assert window.isVisible() and tab.is_training() and "training" in asked[0]
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    began = time.monotonic()
+    window.close()
+    assert time.monotonic() - began < 5
+    assert not window.isVisible()
+    assert window.state.running_tasks() == []
+    (info,) = runs.list_runs(window.state.runs_dir)
+    assert info.status == "stopped" and 1 <= info.epochs_done < 50

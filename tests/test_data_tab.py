@@ -1,0 +1,208 @@
+"""Data tab driven as a person would: choose a folder, load it, look at it; download from a local mirror; practice set."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from k49desk import dataset
+from k49desk.classes import NUM_CLASSES, classmap_csv
+from k49desk.dataset import OfficialFile
+from k49desk.gui.app import create_window
+from k49desk.paths import hiragana_font_path
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = create_window(tmp_path / "data", tmp_path / "runs")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.state.cancel_all_and_wait(10)
+
+
+def choose(monkeypatch, folder: Path) -> None:
+    """Answer the next folder dialog with `folder`."""
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(folder))
+
+
+def error_box(widget) -> QMessageBox | None:
+    box = widget.findChild(QMessageBox, "errorMessage")
+    return box if box is not None and box.isVisible() else None
+
+
+def test_empty_folder_lists_five_missing_files(window):
+    tab = window.data_tab
+    table = tab.files_table
+    assert [table.item(r, 0).text() for r in range(5)] == list(dataset.FILE_NAMES)
+    assert all(table.item(r, 3).text() == "missing" for r in range(5))
+    assert not tab.load_button.isEnabled()
+    assert tab.download_button.isEnabled()
+
+
+def test_choose_practice_set_load_and_look(qtbot, window, monkeypatch, practice_dir):
+    tab = window.data_tab
+    choose(monkeypatch, practice_dir)
+    qtbot.mouseClick(tab.choose_button, Qt.MouseButton.LeftButton)
+    assert tab.folder_edit.text() == str(practice_dir)
+    assert str(practice_dir) in window.data_label.text()
+    qtbot.waitUntil(lambda: tab._check_task is None, timeout=10_000)
+    assert [tab.files_table.item(r, 3).text() for r in range(5)] == ["OK"] * 5
+
+    qtbot.mouseClick(tab.load_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state.data is not None, timeout=20_000)
+    data = window.state.data
+    assert data.practice
+    assert tab.banner.isVisible() and "PRACTICE SET" in tab.banner.text()
+    assert f"{len(data.y_train):,} training" in tab.summary_label.text()
+    # Every class shows its samples (2x crisp pixels) under a hiragana caption.
+    assert tab.sample_captions[0].text().startswith("あ")
+    assert not tab.sample_images[48].pixmap().isNull()
+
+    window.state.set_ml_ready()  # matplotlib only; TensorFlow is not needed for the chart
+    qtbot.waitUntil(lambda: tab.chart is not None, timeout=10_000)
+    train_axes, test_axes = tab.chart.figure.axes
+    heights = [int(p.get_height()) for p in train_axes.patches]
+    assert heights == data.train_counts().tolist()
+    assert [int(p.get_height()) for p in test_axes.patches] == data.test_counts().tolist()
+    assert [t.get_text() for t in test_axes.get_xticklabels()][:3] == ["あ", "い", "う"]
+
+
+def test_create_practice_set_then_loads_it(qtbot, window, monkeypatch, tmp_path):
+    tab = window.data_tab
+    out = tmp_path / "practice"
+    out.mkdir()
+    tab.practice_options = dict(train_per_class=2, test_per_class=1, fonts=[hiragana_font_path()])
+    choose(monkeypatch, out)
+    qtbot.mouseClick(tab.practice_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state.data is not None, timeout=60_000)
+    assert window.state.data_dir == out
+    assert window.state.data.practice and len(window.state.data.y_train) == 2 * NUM_CLASSES
+    assert tab.banner.isVisible()
+
+
+# Download from a local mirror ------------------------------------------------------------------------------
+
+
+def _npz(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, array)
+    return buffer.getvalue()
+
+
+def tiny_k49_files() -> dict[str, bytes]:
+    """A small folder in the official format (no practice marker): 2 training and 1 test image per class."""
+    rng = np.random.default_rng(0)
+    y_train = np.repeat(np.arange(NUM_CLASSES, dtype=np.uint8), 2)
+    y_test = np.arange(NUM_CLASSES, dtype=np.uint8)
+    return {
+        dataset.TRAIN_IMAGES: _npz(rng.integers(0, 256, (len(y_train), 28, 28), dtype=np.uint8)),
+        dataset.TRAIN_LABELS: _npz(y_train),
+        dataset.TEST_IMAGES: _npz(rng.integers(0, 256, (len(y_test), 28, 28), dtype=np.uint8)),
+        dataset.TEST_LABELS: _npz(y_test),
+        dataset.CLASSMAP: classmap_csv().encode(),
+    }
+
+
+class Mirror(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, files: dict[str, bytes]):
+        super().__init__(("127.0.0.1", 0), MirrorHandler)
+        self.files = files
+        self.chunk_delay_s = 0.0  # > 0: send 16 KB at a time, this long apart (a slow line, to cancel)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/k49/"
+
+
+class MirrorHandler(BaseHTTPRequestHandler):
+    server: Mirror
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        data = self.server.files.get(self.path.rsplit("/", 1)[-1])
+        if data is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        step = 16 * 1024 if self.server.chunk_delay_s else len(data)
+        try:
+            for start in range(0, len(data), step):
+                self.wfile.write(data[start: start + step])
+                self.wfile.flush()
+                time.sleep(self.server.chunk_delay_s)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client cancelled
+
+
+@pytest.fixture
+def mirror():
+    files = tiny_k49_files()
+    server = Mirror(files)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def specs(files: dict[str, bytes]) -> dict[str, OfficialFile]:
+    return {name: OfficialFile(name, len(data), hashlib.md5(data).hexdigest()) for name, data in files.items()}
+
+
+def test_download_from_mirror_then_loads(qtbot, window, mirror):
+    tab = window.data_tab
+    tab.base_url, tab.download_files = mirror.url, specs(mirror.files)
+    qtbot.mouseClick(tab.download_button, Qt.MouseButton.LeftButton)
+    assert tab.cancel_button.isEnabled() and not tab.download_button.isEnabled()
+    qtbot.waitUntil(lambda: window.state.data is not None, timeout=20_000)
+    assert sorted(p.name for p in window.state.data_dir.iterdir()) == sorted(dataset.FILE_NAMES)
+    assert len(window.state.data.y_test) == NUM_CLASSES and not window.state.data.practice
+    assert not tab.banner.isVisible()
+
+
+def test_download_cancel_leaves_no_file(qtbot, window, mirror):
+    tab = window.data_tab
+    big = np.random.default_rng(1).integers(0, 256, 2_000_000, dtype=np.uint8).tobytes()
+    mirror.files[dataset.TRAIN_IMAGES] = big
+    mirror.chunk_delay_s = 0.05
+    tab.base_url, tab.download_files = mirror.url, specs(mirror.files)
+    qtbot.mouseClick(tab.download_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "KB/s" in tab.status_label.text() or "MB/s" in tab.status_label.text(), timeout=10_000)
+    assert "left" in tab.status_label.text() and tab.progress_bar.isVisible()
+    qtbot.mouseClick(tab.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not tab.busy(), timeout=5_000)
+    assert "cancelled" in tab.status_label.text()
+    assert not (window.state.data_dir / dataset.TRAIN_IMAGES).exists()
+    assert tab.download_button.isEnabled() and error_box(tab) is None
+
+
+def test_download_checksum_error_shows_message(qtbot, window, mirror):
+    tab = window.data_tab
+    wrong = specs(mirror.files)
+    wrong[dataset.TRAIN_LABELS] = OfficialFile(dataset.TRAIN_LABELS, len(mirror.files[dataset.TRAIN_LABELS]), "0" * 32)
+    tab.base_url, tab.download_files = mirror.url, wrong
+    qtbot.mouseClick(tab.download_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: error_box(tab) is not None, timeout=20_000)
+    box = error_box(tab)
+    assert dataset.TRAIN_LABELS in box.text() and "checksum" in box.text()
+    assert "failed" in tab.status_label.text()
+    assert not (window.state.data_dir / dataset.TRAIN_LABELS).exists()
+    assert window.state.data is None
+    box.accept()

@@ -1,0 +1,215 @@
+"""The Evaluate tab driven as a person does: click Evaluate, read the table, sort it, click the plots, export."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
+
+from k49desk import dataset
+from k49desk.classes import CLASSES, NUM_CLASSES
+from k49desk.gui.confusions_tab import ConfusionsTab
+from k49desk.gui.evaluate_tab import COLUMNS, F1_COLUMN, SORT, EvaluateTab, evaluation_key
+from k49desk.gui.state import ActiveModel, AppState
+
+EVALUATE_TIMEOUT_MS = 120_000  # the first evaluation imports Keras: seconds on a busy 2-core machine
+_evaluations: dict = {}  # one real evaluation per model for the whole module; later tests reuse it via the cache
+
+
+@pytest.fixture
+def state(tmp_path, qtbot, practice_dir, trained_run):
+    state = AppState(Path(practice_dir), tmp_path / "runs")
+    state.set_data(dataset.load(practice_dir))
+    state.set_model(ActiveModel("practice run", Path(trained_run) / "model.keras", Path(trained_run)))
+    yield state
+    assert state.cancel_all_and_wait(30)
+
+
+def show(qtbot, widget, size=(1280, 760)):
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    assert QTest.qWaitForWindowExposed(widget)
+    return widget
+
+
+def evaluate_through_gui(qtbot, state, tab) -> object:
+    """Click Evaluate and wait for the result; a real evaluation the first time, the module's cached one after."""
+    key = evaluation_key(state.model.path, state.data)
+    if key in _evaluations:
+        state.evaluation_cache[key] = _evaluations[key]
+    with qtbot.waitSignal(state.evaluationChanged, timeout=EVALUATE_TIMEOUT_MS):
+        qtbot.mouseClick(tab.evaluate_button, Qt.MouseButton.LeftButton)
+    _evaluations[key] = state.evaluation
+    return state.evaluation
+
+
+@pytest.fixture
+def tab(qtbot, state):
+    tab = show(qtbot, EvaluateTab(state))
+    evaluate_through_gui(qtbot, state, tab)
+    return tab
+
+
+def pixel_of(canvas, ax, x: float, y: float) -> QPoint:
+    """Widget coordinates of data point (x, y): matplotlib's display pixels start at the bottom, Qt's at the top."""
+    QApplication.processEvents()  # pending resizes would move the axes after the position is computed
+    canvas.draw()
+    px, py = ax.transData.transform((x, y))
+    ratio = canvas.devicePixelRatioF()
+    return QPoint(round(px / ratio), round((canvas.figure.bbox.height - py) / ratio))
+
+
+def test_evaluate_runs_in_a_task_and_shows_the_summary(qtbot, state):
+    tab = show(qtbot, EvaluateTab(state))
+    started = []
+    state.tasksChanged.connect(lambda: started.extend(state.running_tasks()))
+    state.evaluation_cache.clear()
+    with qtbot.waitSignal(state.evaluationChanged, timeout=EVALUATE_TIMEOUT_MS):
+        qtbot.mouseClick(tab.evaluate_button, Qt.MouseButton.LeftButton)
+        assert tab.cancel_button.isVisible() and not tab.evaluate_button.isEnabled()
+    ev = state.evaluation
+    _evaluations[evaluation_key(state.model.path, state.data)] = ev
+    assert started, "the evaluation must run in a worker Task"
+    qtbot.waitUntil(lambda: tab.evaluate_button.isEnabled())
+    assert not tab.cancel_button.isVisible()
+    summary = tab.summary.text()
+    assert f"{ev.balanced_accuracy:.2%}" in summary and "balanced accuracy" in summary
+    assert f"{ev.accuracy:.2%}" in summary
+    assert f"{len(state.data.y_test):,}" in summary
+    assert "Practice set — not K49" in summary
+    assert f"{ev.macro['f1']:.3f}" in summary and f"{ev.weighted['precision']:.3f}" in summary
+
+
+def test_cancel_stops_the_evaluation(qtbot, state):
+    tab = show(qtbot, EvaluateTab(state))
+    state.evaluation_cache.clear()
+    qtbot.mouseClick(tab.evaluate_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(tab.task.cancelled, timeout=EVALUATE_TIMEOUT_MS):
+        qtbot.mouseClick(tab.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.evaluate_button.isEnabled())
+    assert state.evaluation is None and not state.evaluation_cache
+    assert "cancelled" in tab.progress_label.text()
+
+
+def test_table_matches_sklearn_classification_report(tab, state):
+    from sklearn.metrics import classification_report
+
+    ev = state.evaluation
+    expected = classification_report(
+        ev.y_true, ev.y_pred, labels=list(range(49)), output_dict=True, zero_division=0
+    )
+    model = tab.table.model()
+    assert model.rowCount() == 49
+    column = {name: COLUMNS.index(name) for name in ("Char", "Romaji", "#", "Precision", "Recall", "F1", "Support")}
+    for row in range(49):
+        index = model.index(row, column["#"]).data(SORT)
+        want = expected[str(index)]
+        assert model.index(row, column["Char"]).data() == CLASSES[index].char
+        assert model.index(row, column["Romaji"]).data() == CLASSES[index].romaji
+        for name, key in (("Precision", "precision"), ("Recall", "recall"), ("F1", "f1-score")):
+            assert model.index(row, column[name]).data(SORT) == pytest.approx(want[key], abs=1e-9)
+            assert model.index(row, column[name]).data() == f"{want[key]:.3f}"
+        assert model.index(row, column["Support"]).data(SORT) == want["support"]
+
+
+def test_sorting_by_f1_puts_the_weakest_on_top(qtbot, tab):
+    table = tab.table
+    table.sortByColumn(COLUMNS.index("Support"), Qt.SortOrder.DescendingOrder)
+    header = table.horizontalHeader()
+    f1s = lambda: [table.model().index(r, F1_COLUMN).data(SORT) for r in range(49)]  # noqa: E731
+    click = QPoint(header.sectionViewportPosition(F1_COLUMN) + header.sectionSize(F1_COLUMN) // 2, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=click)
+    if header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder:
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=click)
+    assert header.sortIndicatorSection() == F1_COLUMN
+    assert f1s()[0] == min(f1s())
+    assert f1s() == sorted(f1s())
+
+
+def test_second_evaluate_is_instant_from_the_cache(qtbot, tab, state):
+    ev = state.evaluation
+    with qtbot.waitSignal(state.evaluationChanged, timeout=1000) as blocker:
+        qtbot.mouseClick(tab.evaluate_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [ev]
+    assert tab.task is None and not state.running_tasks()
+
+
+def test_clicking_a_confusion_cell_opens_the_pair_with_its_images(qtbot, state):
+    window = QTabWidget()
+    evaluate, confusions = EvaluateTab(state), ConfusionsTab(state)
+    window.addTab(evaluate, "Evaluate")
+    window.addTab(confusions, "Confusions")
+    state.tabRequested.connect(lambda name: window.setCurrentWidget(window.findChild(QWidget, name)))
+    show(qtbot, window, (1280, 800))
+    ev = evaluate_through_gui(qtbot, state, evaluate)
+
+    off = ev.confusion.copy()
+    np.fill_diagonal(off, -1)
+    true, pred = map(int, np.unravel_index(off.argmax(), off.shape))
+    assert off[true, pred] > 0, "the quick model must confuse at least one pair"
+    evaluate.plot_tabs.setCurrentIndex(0)
+    canvas = evaluate.canvas("confusion")
+    point = pixel_of(canvas, evaluate._confusion_ax, pred, true)  # x is the predicted column, y the true row
+
+    QTest.mouseMove(canvas, point)
+    qtbot.waitUntil(lambda: CLASSES[true].label in evaluate.cell_label.text())
+    assert f"predicted {CLASSES[pred].label}: {int(ev.confusion[true, pred]):,} images" in evaluate.cell_label.text()
+
+    with qtbot.waitSignal(state.pairRequested, timeout=2000) as pair:
+        QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=point)
+    assert pair.args == [true, pred]
+    assert window.currentWidget() is confusions
+    assert confusions.view == ("pair", true, pred)
+    expected = [int(i) for i in ev.misclassified(true, pred)]
+    assert confusions.grid.image_count() == len(expected) == ev.confusion[true, pred]
+    assert confusions.grid.test_indices() == expected
+    assert all(ev.y_true[i] == true and ev.y_pred[i] == pred for i in confusions.grid.test_indices())
+    selected = confusions.pairs_table.selectionModel().currentIndex()
+    assert selected.siblingAtColumn(0).data(SORT) == true and selected.siblingAtColumn(1).data(SORT) == pred
+
+
+def test_normalised_mode_shows_recall_on_the_diagonal(qtbot, tab, state):
+    ev = state.evaluation
+    qtbot.keyClicks(tab.mode_combo, "R")  # a person picks "Row-normalised" from the combo
+    assert tab.mode_combo.currentIndex() == 1
+    shown = np.asarray(tab._confusion_image.get_array())
+    assert np.allclose(np.diag(shown), [c.recall for c in ev.report])
+    tab.mode_combo.setCurrentIndex(0)
+    assert np.asarray(tab._confusion_image.get_array()).sum() == ev.confusion.sum()
+
+
+def test_clicking_a_scatter_point_selects_the_class_everywhere(qtbot, tab, state):
+    tab.plot_tabs.setCurrentIndex(2)
+    canvas = tab.canvas("scatter")
+    target = int(np.argsort([c.f1 for c in state.evaluation.report])[-1])
+    # A weak quick model stacks classes on one spot; the first class drawn there is the one picked.
+    expected = int(np.flatnonzero((tab._points == tab._points[target]).all(axis=1))[0])
+    point = pixel_of(canvas, tab._scatter_ax, *tab._points[target])
+    QTest.mouseMove(canvas, point)
+    qtbot.waitUntil(lambda: tab.point_label.text().startswith(CLASSES[expected].label))
+    with qtbot.waitSignal(state.classSelected, timeout=2000) as selected:
+        QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=point)
+    assert selected.args == [expected]
+    current = tab.table.selectionModel().currentIndex()
+    assert current.siblingAtColumn(COLUMNS.index("#")).data(SORT) == expected
+
+
+def test_exports_write_csvs_and_plots(tab, tmp_path):
+    report = tab.export_report_csv(tmp_path / "report.csv")
+    predictions = tab.export_predictions_csv(tmp_path / "predictions.csv")
+    confusion = tab.export_confusion_csv(tmp_path / "confusion.csv")
+    with open(report, encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert any(CLASSES[27].char in row for row in rows)
+    assert sum(1 for _ in open(predictions, encoding="utf-8")) >= len(tab.evaluation.y_true)
+    assert sum(1 for _ in open(confusion, encoding="utf-8")) >= 49
+    for key in ("confusion", "per_class", "scatter"):
+        for suffix in (".png", ".svg"):
+            path = tab.export_plot(key, tmp_path / f"{key}{suffix}")
+            assert path.stat().st_size > 1000
