@@ -64,6 +64,8 @@ class TrainingPlots:
     """Accuracy and loss side by side: the figure and its lines are made once, then only their data change."""
 
     def __init__(self, parent: QWidget):
+        from matplotlib.ticker import MaxNLocator
+
         from k49desk.gui.plots import make_canvas
 
         self.canvas = make_canvas(9.0, 3.6, parent)
@@ -73,6 +75,7 @@ class TrainingPlots:
         for metric, ax in self.axes.items():
             ax.set_title(metric.capitalize())
             ax.set_xlabel("epoch")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(alpha=0.3)
             (self.lines[f"batch_{metric}"],) = ax.plot([], [], color=TRAIN_COLOR, alpha=0.35, lw=1.2,
                                                       label="training (per batch, smoothed)")

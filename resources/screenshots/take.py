@@ -1,0 +1,107 @@
+"""Screenshots of every tab for the README and for looking at: drives the real window with a practice set and a run.
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" python resources/screenshots/take.py --data-dir PRACTICE --run RUN_DIR
+
+Writes data.png, train.png, evaluate.png, confusions.png and draw.png beside this file (or into --out).
+The data must be a practice set or K49 folder and RUN_DIR a run written by `k49desk train`; the Draw tab
+is shown with the starter model, a の written with mouse events as in tests/test_draw_tab.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+sys.path.insert(0, str(HERE.parents[1] / "tests"))
+
+
+def wait(app, condition, timeout_s: float = 300.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def settle(app, seconds: float = 0.5) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--run", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument("--char", default="の", help="the character drawn on the canvas (one of tests/strokes.py)")
+    args = parser.parse_args()
+
+    import tempfile
+
+    from PySide6.QtWidgets import QApplication
+
+    from k49desk import paths
+    from k49desk.gui import app as gui_app
+    from k49desk.gui.state import ActiveModel
+    from strokes import STROKES
+    from test_draw_tab import draw
+
+    import os
+
+    os.environ.setdefault("K49DESK_SETTINGS", str(Path(tempfile.mkdtemp()) / "k49desk.ini"))
+    app = QApplication(sys.argv[:1])
+    window = gui_app.create_window(args.data_dir, Path(tempfile.mkdtemp()) / "runs")
+    window.resize(1280, 860)
+    window.show()
+    gui_app.start_ml_import(window)
+    wait(app, lambda: window.state.ml_ready, what="TensorFlow")
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def shot(tab: str, name: str) -> None:
+        window.show_tab(tab)
+        settle(app, 1.0)
+        path = args.out / f"{name}.png"
+        window.grab().save(str(path))
+        print(f"wrote {path}")
+
+    data_tab = window.data_tab
+    data_tab.start_load()
+    wait(app, lambda: window.state.data is not None, what="the data to load")
+    shot("dataTab", "data")
+
+    window.open_run(args.run)
+    shot("trainTab", "train")
+
+    evaluate_tab = window.findChild(type(window.tabs.widget(2)), "evaluateTab")
+    evaluate_tab.evaluate()
+    wait(app, lambda: window.state.evaluation is not None, what="the evaluation")
+    evaluate_tab.plot_tabs.setCurrentIndex(list(evaluate_tab.plot_pages).index("confusion"))
+    shot("evaluateTab", "evaluate")
+
+    confusions = window.findChild(type(window.tabs.widget(3)), "confusionsTab")
+    top = window.state.evaluation.pairs(top=1, by="count")[0]
+    confusions.show_pair(top.true, top.pred)
+    shot("confusionsTab", "confusions")
+
+    window.state.set_model(ActiveModel("starter model", paths.starter_model_path()))
+    draw_tab = window.findChild(type(window.tabs.widget(4)), "drawTab")
+    window.show_tab("drawTab")
+    wait(app, lambda: not draw_tab.is_loading(), what="the starter model")
+    settle(app, 0.5)
+    draw(draw_tab.findChild(type(draw_tab.canvas), "drawCanvas"), STROKES[args.char])
+    shot("drawTab", "draw")
+
+    window.state.cancel_all_and_wait(10)
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
