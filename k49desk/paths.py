@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources as _resources
 from pathlib import Path
 
 APP_NAME = "k49desk"
@@ -28,14 +27,12 @@ def default_runs_dir() -> Path:
 
 
 def resources_dir() -> Path:
-    """The shipped resources: installed as k49desk.resources, or the repo's resources/ in a source checkout."""
-    try:
-        installed = Path(str(_resources.files("k49desk.resources")))
-        if installed.is_dir():
-            return installed
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "resources"
+    """The shipped resources: installed as k49desk/resources, or the repo's resources/ in a source checkout."""
+    # A plain path, not importlib.resources: k49desk.resources holds no __init__.py, and for such a namespace
+    # package Python 3.11's files() gives a MultiplexedPath whose str() is not a path.
+    package = Path(__file__).resolve().parent
+    installed = package / "resources"
+    return installed if installed.is_dir() else package.parent / "resources"
 
 
 def starter_model_path() -> Path:

@@ -33,6 +33,7 @@ def state(tmp_path, qtbot):
 
 def make_tab(qtbot, state, model: ActiveModel | None) -> DrawTab:
     state.model = model
+    state.set_ml_ready()  # in the app the start-up import does this; the tab's own load then imports Keras
     tab = DrawTab(state)
     qtbot.addWidget(tab)
     tab.resize(900, 600)
@@ -269,3 +270,16 @@ def test_starter_model_ranks_drawn_characters_in_its_top_5(qtbot, state):
         if char not in top:
             misses[char] = top
     assert not misses, f"drawn character not in the starter model's top 5: {misses}"
+
+
+def test_model_waits_for_the_start_up_import(qtbot, state, trained_run):
+    """Before TensorFlow is imported in the background, the tab names the model but starts no import of its own."""
+    state.model = ActiveModel("practice run", Path(trained_run) / "model.keras", Path(trained_run))
+    tab = DrawTab(state)
+    qtbot.addWidget(tab)
+    assert not tab.is_loading() and state.running_tasks() == []
+    assert "loads once TensorFlow is ready" in child(tab, "modelStatus").text()
+    state.set_ml_ready()
+    assert tab.is_loading()
+    qtbot.waitUntil(lambda: not tab.is_loading(), timeout=LOAD_TIMEOUT_MS)
+    assert child(tab, "modelStatus").text() == "Model: practice run"

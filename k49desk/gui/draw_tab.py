@@ -105,6 +105,7 @@ class DrawTab(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         state.modelChanged.connect(self._on_model_changed)
+        state.mlReady.connect(self._on_ml_ready)
         self._on_model_changed(state.model)
         self._update_prediction()
 
@@ -151,6 +152,11 @@ class DrawTab(QWidget):
             self._set_predictor(None, None)
             self._show_model_status(_no_model_message(), error=True)
             return
+        if not self.state.ml_ready:
+            # Loading imports TensorFlow; the window's own background import comes first so that the window
+            # shows at once, and mlReady brings this model back here.
+            self._show_model_status(f"Model: {model.name} — loads once TensorFlow is ready…")
+            return
         path = Path(model.path)
         task = Task(f"load model {model.name}", lambda progress, cancel: _load_predictor(path))
         # Bound methods, not lambdas: PySide drops them with this tab, should it close while a model loads.
@@ -163,6 +169,9 @@ class DrawTab(QWidget):
             self._show_model_status(f"Model: {self._predictor_name} — loading “{model.name}”…")
         self._update_prediction()
         self.state.start(task)
+
+    def _on_ml_ready(self) -> None:
+        self._on_model_changed(self.state.model)
 
     def _on_loaded(self, predictor) -> None:
         if self.sender() is not self._load_task:
