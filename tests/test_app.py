@@ -177,7 +177,8 @@ def test_close_during_training_asks_then_stops_cleanly(qtbot, window, monkeypatc
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
     began = time.monotonic()
     window.close()
-    assert time.monotonic() - began < 5
+    # No hang: the worker stopped at its next batch, well before the window would give up waiting on it.
+    assert time.monotonic() - began < app.CLOSE_TIMEOUT_S
     assert not window.isVisible()
     assert window.state.running_tasks() == []
     (info,) = runs.list_runs(window.state.runs_dir)
