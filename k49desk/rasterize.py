@@ -77,7 +77,8 @@ def rasterize_strokes(strokes: Sequence[Sequence[Sequence[float]]], *, pen_width
     canvas = Image.new("L", size, 0)
     draw = ImageDraw.Draw(canvas)
     for xy, w in zip(xys, widths):
-        xy = (xy - lo) * scale + margin
+        # Plain Python floats: per-point PIL calls on NumPy scalars cost twice as much (this runs on every frame).
+        xy, w = ((xy - lo) * scale + margin).tolist(), w.tolist()
         for (x0, y0), (x1, y1), w0, w1 in zip(xy[:-1], xy[1:], w[:-1], w[1:]):
             draw.line([(x0, y0), (x1, y1)], fill=255, width=max(1, round((w0 + w1) / 2)))
         # Discs at every point give round caps and joints.
