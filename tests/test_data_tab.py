@@ -68,6 +68,13 @@ def test_choose_practice_set_load_and_look(qtbot, window, monkeypatch, practice_
     # Every class shows its samples (2x crisp pixels) under a hiragana caption.
     assert tab.sample_captions[0].text().startswith("あ")
     assert not tab.sample_images[48].pixmap().isNull()
+    # The grid reflows to the width it is given: it scrolls down, never sideways, and keeps all 49 cells.
+    scroll = tab.sample_scroll
+    for width in (1280, 900):
+        window.resize(width, 860)
+        qtbot.waitUntil(lambda: tab.sample_grid.width() <= scroll.viewport().width(), timeout=2_000)
+        assert not scroll.horizontalScrollBar().isVisible()
+    assert len({tab.sample_grid.layout().getItemPosition(i)[:2] for i in range(49)}) == 49
 
     window.state.set_ml_ready()  # matplotlib only; TensorFlow is not needed for the chart
     qtbot.waitUntil(lambda: tab.chart is not None, timeout=10_000)

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +36,6 @@ from k49desk.gui.workers import Task
 
 SAMPLES_PER_CLASS = 3
 SAMPLE_PX = 56  # 2x: every source pixel a crisp 2x2 square
-GRID_COLUMNS = 4
 OK_COLOR = QColor("#1e7b34")
 PROBLEM_COLOR = QColor("#b3261e")
 
@@ -151,23 +150,30 @@ class DataTab(QWidget):
         self.sample_captions: list[QLabel] = []
         self.sample_images: list[QLabel] = []
         caption_font = hiragana_font(12)
+        self._sample_cells: list[QWidget] = []
+        self._grid_columns = 0
         for c in CLASSES:
-            cell = QVBoxLayout()
-            cell.setSpacing(1)
+            cell = QWidget()
+            cell_layout = QVBoxLayout(cell)
+            cell_layout.setContentsMargins(0, 0, 0, 0)
+            cell_layout.setSpacing(1)
             caption = QLabel(c.label, objectName=f"sampleCaption{c.index}")
             caption.setFont(caption_font)
             image = QLabel(objectName=f"sampleImages{c.index}")
             image.setFixedSize(SAMPLES_PER_CLASS * (SAMPLE_PX + 2), SAMPLE_PX)
-            cell.addWidget(caption)
-            cell.addWidget(image)
-            grid.addLayout(cell, c.index // GRID_COLUMNS, c.index % GRID_COLUMNS)
+            cell_layout.addWidget(caption)
+            cell_layout.addWidget(image)
+            self._sample_cells.append(cell)
             self.sample_captions.append(caption)
             self.sample_images.append(image)
         scroll = QScrollArea(objectName="sampleScroll")
         scroll.setWidget(self.sample_grid)
         scroll.setWidgetResizable(False)
         scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        # The grid reflows to as many columns as the visible width holds, so it only ever scrolls down.
+        scroll.viewport().installEventFilter(self)
         self.sample_scroll = scroll
+        self._reflow_samples()
 
         self.view_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="dataViewSplitter")
         self.view_splitter.addWidget(self.chart_box)
@@ -394,6 +400,23 @@ class DataTab(QWidget):
         self._show_samples(data)
         self._chart_pending = True
         self._draw_chart_if_pending()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.sample_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._reflow_samples()
+        return super().eventFilter(watched, event)
+
+    def _reflow_samples(self) -> None:
+        grid = self.sample_grid.layout()
+        cell_width = self._sample_cells[0].sizeHint().width() + grid.horizontalSpacing()
+        room = self.sample_scroll.viewport().width() - 2 * grid.contentsMargins().left()
+        columns = max(1, room // max(cell_width, 1))
+        if columns == self._grid_columns:
+            return
+        self._grid_columns = columns
+        for i, cell in enumerate(self._sample_cells):
+            grid.addWidget(cell, i // columns, i % columns)
+        self.sample_grid.adjustSize()
 
     def _show_samples(self, data) -> None:
         counts = data.train_counts()
