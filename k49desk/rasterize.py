@@ -13,6 +13,11 @@ from k49desk.errors import EmptyDrawing
 SIZE = 28
 # Measured on K49: strokes are ~2.7 px wide at 28x28 (see ../shared/k49/README.md).
 K49_STROKE_WIDTH = 2.7
+# The pen rasterize_strokes draws with by default, in pixels of the 28x28 result. K49's soft brush edges make its
+# ink both narrower at half intensity (2.77 px by tests/test_rasterize.py's measure) and wider overall (31% of pixels
+# non-zero) than any hard-edged pen: on the hand-written strokes in tests/strokes.py a 2.4 px pen measures 3.2 px and
+# 30% non-zero, 2.7 px measures 3.5 px, 2.2 px measures 2.9 px but only 29%. 2.4 keeps both within reach of K49.
+PEN_WIDTH = 2.4
 # Strokes are drawn this many times larger than the output, so area-averaging down gives anti-aliased edges.
 _SUPERSAMPLE = 4
 
@@ -48,7 +53,7 @@ def frame_like_k49(ink: np.ndarray) -> np.ndarray:
 def rasterize_strokes(strokes: Sequence[Sequence[Sequence[float]]], *, pen_width: float | None = None) -> np.ndarray:
     """Strokes of (x, y) or (x, y, pressure) points in canvas coordinates -> (28, 28) uint8 in K49's framing.
 
-    `pen_width` is the stroke width in pixels of the 28x28 result (default 2.7, as in K49), so the width follows the
+    `pen_width` is the stroke width in pixels of the 28x28 result (default PEN_WIDTH), so the width follows the
     character's size, not the canvas's. Pressure (0..1) thickens or thins a stroke around that width.
     EmptyDrawing when there is nothing to predict (no points, or all points in one spot).
     """
@@ -64,7 +69,7 @@ def rasterize_strokes(strokes: Sequence[Sequence[Sequence[float]]], *, pen_width
     if not extent > 1e-12:
         raise EmptyDrawing("nothing to predict: the drawing is a single dot")
 
-    width28 = K49_STROKE_WIDTH if pen_width is None or not math.isfinite(pen_width) else float(pen_width)
+    width28 = PEN_WIDTH if pen_width is None or not math.isfinite(pen_width) else float(pen_width)
     width28 = min(max(width28, 0.5), SIZE / 2)
     big = SIZE * _SUPERSAMPLE
     pen = width28 * _SUPERSAMPLE

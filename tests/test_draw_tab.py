@@ -283,3 +283,22 @@ def test_model_waits_for_the_start_up_import(qtbot, state, trained_run):
     assert tab.is_loading()
     qtbot.waitUntil(lambda: not tab.is_loading(), timeout=LOAD_TIMEOUT_MS)
     assert child(tab, "modelStatus").text() == "Model: practice run"
+
+
+def test_stroke_end_undo_and_clear_show_at_once_on_a_slow_machine(qtbot, tab, monkeypatch):
+    """Slow updates thin out the live updates of a drag, never the result of releasing, undoing or clearing."""
+    from k49desk.gui import draw_tab
+
+    monkeypatch.setattr(draw_tab, "UPDATE_BUDGET_MS", 0.0)  # every update counts as slow and starts a cool-down
+    canvas = child(tab, "drawCanvas")
+    first = STROKES["い"]
+    draw(canvas, first)
+    after_first = (candidates(tab), preview_image(tab))
+    assert tab._cooldown.isActive() and len(after_first[0]) == 5
+    draw(canvas, STROKES["し"])  # one more stroke over the い
+    assert not tab._pending and canvas.stroke_count() == len(first) + 1
+    assert preview_image(tab) != after_first[1]
+    QTest.keyClick(tab, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert preview_image(tab) == after_first[1] and candidates(tab) == after_first[0]
+    qtbot.mouseClick(child(tab, "clearButton"), Qt.MouseButton.LeftButton)
+    assert candidates(tab) == [] and preview_image(tab) is None

@@ -72,7 +72,9 @@ def test_a_straight_line_spans_the_long_side_and_keeps_its_thickness():
 def test_drawn_characters_are_framed_like_k49(char):
     img = rasterize_strokes(STROKES[char])
     assert_framed(img)
-    assert 0.55 <= (img == 0).mean() <= 0.92
+    # Dense characters leave little background: on the first 100 real K49 test images the share of zero pixels
+    # goes down to 0.42 (ね; ほ 0.48, な 0.54; 14 of them under 0.55).
+    assert 0.45 <= (img == 0).mean() <= 0.92
     # The area/boundary estimate reads diagonal strokes ~1 px wider than they are drawn.
     assert 2.0 <= stroke_width(img) <= 4.0
 

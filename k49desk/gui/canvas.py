@@ -87,6 +87,10 @@ class DrawCanvas(QWidget):
     def stroke_count(self) -> int:
         return len(self._strokes)
 
+    def is_drawing(self) -> bool:
+        """True while a stroke is under way (button or pen down)."""
+        return self._drawing
+
     def is_empty(self) -> bool:
         return not self._strokes
 

@@ -208,7 +208,9 @@ class DrawTab(QWidget):
     def _on_strokes(self, strokes: list) -> None:
         self._strokes = strokes
         self._pending = True
-        if not self._cooldown.isActive():
+        # The cool-down only thins out updates during a drag; the end of a stroke, undo and clear show at once.
+        if not self._cooldown.isActive() or not self.canvas.is_drawing():
+            self._cooldown.stop()
             self._update_prediction()
 
     def _flush(self) -> None:
