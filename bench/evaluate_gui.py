@@ -97,14 +97,25 @@ class Gui:
         self.state.evaluation_cache.clear()
         done = []
         self.state.evaluationChanged.connect(done.append)
+        # Every plot page draws (draw_idle) after an evaluation, shown or not: the timing waits for all three.
+        drawn = set()
+        ids = {}
+        if self.evaluate_tab.canvas("confusion") is not None:  # the first evaluation creates the canvases
+            ids = {key: self.evaluate_tab.canvas(key).mpl_connect("draw_event", lambda _e, k=key: drawn.add(k))
+                   for key in ("confusion", "per_class", "scatter")}
         t = time.perf_counter()
         QTest.mouseClick(self.evaluate_tab.evaluate_button, Qt.MouseButton.LeftButton)
         while not done:
             self.app.processEvents()
             time.sleep(0.002)
-        # Hidden plot pages would draw when first shown: draw them all now, so their cost is counted.
-        for key in ("confusion", "per_class", "scatter"):
-            self.evaluate_tab.canvas(key).draw()
+        if not ids:
+            for key in ("confusion", "per_class", "scatter"):
+                self.evaluate_tab.canvas(key).draw()
+        while len(drawn) < len(ids):
+            self.app.processEvents()
+            time.sleep(0.002)
+        for key, cid in ids.items():
+            self.evaluate_tab.canvas(key).mpl_disconnect(cid)
         self.evaluate_tab.repaint()
         self.window.setCurrentWidget(self.confusions_tab)
         self.confusions_tab.repaint()

@@ -213,3 +213,25 @@ def test_exports_write_csvs_and_plots(tab, tmp_path):
         for suffix in (".png", ".svg"):
             path = tab.export_plot(key, tmp_path / f"{key}{suffix}")
             assert path.stat().st_size > 1000
+
+
+def test_plot_layout_is_kept_between_draws_and_redone_after_a_resize(qtbot, tab):
+    """The confusion matrix keeps its layout across redraws (its 98 labels do not change size) but not across resizes."""
+    canvas, ax = tab.canvas("confusion"), tab._confusion_ax
+    tab.plot_tabs.setCurrentIndex(0)
+    QApplication.processEvents()
+    canvas.draw()
+    assert not canvas.layout_pending and canvas.figure.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"
+    before = ax.get_position().bounds
+    canvas.draw()
+    assert ax.get_position().bounds == before
+    tab.resize(1600, 1000)
+    qtbot.waitUntil(lambda: canvas.layout_pending, timeout=2000)
+    canvas.draw()
+    # Margins for the hiragana labels stay the same in pixels, so in figure fractions they shrink.
+    assert ax.get_position().width > before[2]
+    assert not canvas.layout_pending
+    # Tick labels are inside the figure: nothing clipped after the new layout.
+    renderer = canvas.get_renderer()
+    labels = ax.get_yticklabels() + ax.get_xticklabels()
+    assert all(canvas.figure.bbox.contains(*t.get_window_extent(renderer).p0) for t in labels)

@@ -329,7 +329,7 @@ class EvaluateTab(QWidget):
 
         plots = {}
         for key in PLOTS:
-            canvas = make_canvas(8, 6, self.plot_pages[key])
+            canvas = make_canvas(8, 6, self.plot_pages[key], steady_layout=True)
             canvas.setObjectName(f"{key}Canvas")
             self.plot_pages[key].layout().insertWidget(0, canvas, 1)
             plots[key] = canvas
