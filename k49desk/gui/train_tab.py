@@ -397,11 +397,13 @@ class TrainTab(QWidget):
         self.state.runsChanged.emit()
 
     def _on_cancelled(self) -> None:
+        self._redraw()  # flush pending batch events now, or the redraw when the task ends overwrites the message
         self._append_log("Stopped before the first epoch ended: nothing was kept.")
         self.progress_label.setText("Stopped — no epoch completed, no run written.")
         self.progress_bar.setFormat("stopped")
 
     def _on_failed(self, message: str) -> None:
+        self._redraw()
         self._append_log(f"Training failed: {message}")
         self.progress_label.setText("Training failed.")
         show_error(self, "Training failed", message)

@@ -1,0 +1,312 @@
+"""The Train tab driven through its widgets: Start/Stop, live curves and progress, the runs table, reopening runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from k49desk import runs, training
+from k49desk.gui import app
+from k49desk.gui.state import ActiveModel
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    # pytest-qt closes the window before fixtures are torn down: a test failing mid-training must not leave the
+    # close waiting on the modal "Stop and quit?" question.
+    monkeypatch.setattr(app.MainWindow, "confirm_close", lambda self, tasks: True)
+    w = app.create_window(tmp_path / "data", tmp_path / "runs")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.state.cancel_all_and_wait(10)
+
+
+@pytest.fixture
+def tab(window):
+    window.show_tab("trainTab")
+    return window.train_tab
+
+
+class Hold:
+    """Holds the training worker right after it reports batch `at` = (epoch, batch) until Stop is pressed.
+
+    On two shared cores the GUI thread may see a whole epoch's events at once; holding the worker makes
+    "Stop in the middle of epoch 2" land exactly there instead of wherever the race puts it.
+    """
+
+    def __init__(self, monkeypatch):
+        self.at = None
+        real_run = training.Trainer.run
+
+        def run(trainer, *, progress=None, cancel=None):
+            def report(event):
+                progress(event)
+                if isinstance(event, training.BatchProgress) and (event.epoch, event.batch) == self.at:
+                    deadline = time.monotonic() + 60
+                    while not cancel.is_set() and time.monotonic() < deadline:
+                        time.sleep(0.005)
+
+            return real_run(trainer, progress=report, cancel=cancel)
+
+        monkeypatch.setattr(training.Trainer, "run", run)
+
+
+@pytest.fixture
+def hold(monkeypatch) -> Hold:
+    return Hold(monkeypatch)
+
+
+def ml_ready(qtbot, window) -> None:
+    """Import TensorFlow on a worker as the app does, and wait for it."""
+    app.start_ml_import(window)
+    qtbot.waitUntil(lambda: window.state.ml_ready, timeout=120_000)
+
+
+def load_with_data_tab(qtbot, window, data_dir: Path) -> None:
+    """Point the Data tab at a folder and press Load, as a person would."""
+    window.state.set_data_dir(data_dir)
+    data_tab = window.data_tab
+    qtbot.waitUntil(data_tab.load_button.isEnabled)
+    qtbot.mouseClick(data_tab.load_button, LEFT)
+    qtbot.waitUntil(lambda: window.state.data is not None, timeout=30_000)
+
+
+def train(qtbot, tab, epochs: int, batch_size: int) -> None:
+    tab.epochs_spin.setValue(epochs)
+    tab.batch_spin.setValue(batch_size)
+    qtbot.mouseClick(tab.start_button, LEFT)
+    assert tab.is_training()
+
+
+def wait_done(qtbot, tab, timeout: int = 60_000) -> None:
+    qtbot.waitUntil(lambda: not tab.is_training(), timeout=timeout)
+
+
+def settings_enabled(tab) -> bool:
+    return all(w.isEnabled() for w in tab.settings_widgets)
+
+
+def active_run(info) -> ActiveModel:
+    return ActiveModel(info.name, Path(info.path) / runs.MODEL_FILE, Path(info.path))
+
+
+def error_box(tab) -> QMessageBox:
+    """The one error box on show (an accepted one lingers until its deferred delete)."""
+    (box,) = [b for b in tab.findChildren(QMessageBox, "errorMessage") if b.isVisible()]
+    return box
+
+
+def test_start_waits_for_tensorflow_and_data_and_form_shows_the_defaults(qtbot, window, tab, practice_dir):
+    defaults = training.TrainSettings()
+    assert tab.settings() == defaults
+    assert tab.arch_combo.currentData() == "seed-cnn"
+    assert tab.lr_spin.value() == pytest.approx(1e-3)
+    assert tab.val_spin.value() == pytest.approx(0.3)
+    assert (tab.epochs_spin.value(), tab.batch_spin.value(), tab.seed_spin.value()) == (
+        defaults.epochs, defaults.batch_size, defaults.seed)
+
+    assert not tab.start_button.isEnabled() and not tab.stop_button.isEnabled()
+    assert "TensorFlow" in tab.hint_label.text()
+    load_with_data_tab(qtbot, window, practice_dir)
+    assert not tab.start_button.isEnabled(), "data alone is not enough: TensorFlow is still loading"
+
+    ml_ready(qtbot, window)
+    assert tab.start_button.isEnabled()
+    assert "practice set" in tab.hint_label.text()
+
+    window.state.set_data(None)
+    assert not tab.start_button.isEnabled()
+    assert "Load data" in tab.hint_label.text()
+
+
+def test_one_epoch_fills_curves_progress_log_runs_table_and_active_model(qtbot, window, tab, practice_dir):
+    ml_ready(qtbot, window)
+    load_with_data_tab(qtbot, window, practice_dir)
+    assert tab.runs_table.rowCount() == 0
+
+    train(qtbot, tab, epochs=1, batch_size=32)
+    assert not tab.start_button.isEnabled() and tab.stop_button.isEnabled()
+    assert not any(w.isEnabled() for w in tab.settings_widgets), "settings are locked while training"
+    qtbot.waitUntil(lambda: tab.plots.points("batch_loss") > 0, timeout=60_000)
+    wait_done(qtbot, tab)
+
+    assert tab.plots.points("batch_loss") > 0 and tab.plots.points("batch_accuracy") > 0
+    assert tab.plots.points("val_accuracy") == 1 and tab.plots.points("loss") == 1
+    assert tab.progress_bar.value() == tab.progress_bar.maximum()
+    log = tab.log.toPlainText()
+    assert "Epoch 1/1" in log and "Finished" in log
+
+    (info,) = runs.list_runs(window.state.runs_dir)
+    assert info.status == "completed" and info.epochs_done == 1 and info.practice
+    assert tab.runs_table.rowCount() == 1
+    assert tab.runs_table.item(0, 0).text() == info.name
+    assert tab.runs_table.item(0, 5).text() == "practice set"
+    assert window.state.model == active_run(info)
+    assert window.model_label.text() == f"Model: {info.name}"
+    assert tab.start_button.isEnabled() and not tab.stop_button.isEnabled() and settings_enabled(tab)
+
+
+def test_stop_mid_epoch_keeps_completed_epochs_then_start_again_makes_a_second_run(qtbot, window, tab, practice_dir,
+                                                                                 hold):
+    ml_ready(qtbot, window)
+    load_with_data_tab(qtbot, window, practice_dir)
+    hold.at = (2, 3)
+    train(qtbot, tab, epochs=5, batch_size=8)
+    qtbot.waitUntil(lambda: len(tab._history["val_accuracy"]) == 1 and tab._last_batch.epoch >= 2, timeout=60_000)
+    # The plots and the progress bar catch up on their next coalesced redraw.
+    qtbot.waitUntil(lambda: tab.plots.points("val_accuracy") == 1, timeout=5_000)
+    qtbot.waitUntil(lambda: tab.progress_bar.text().startswith("epoch 2/5"), timeout=5_000)
+    assert 0 < tab.progress_bar.value() < tab.progress_bar.maximum() // 2
+    assert "Epoch 1/5" in tab.log.toPlainText()
+
+    qtbot.mouseClick(tab.stop_button, LEFT)
+    assert not tab.stop_button.isEnabled(), "one Stop is enough"
+    wait_done(qtbot, tab, timeout=5_000)
+
+    (stopped,) = runs.list_runs(window.state.runs_dir)
+    assert stopped.status == "stopped" and stopped.epochs_done == 1 and stopped.epochs_planned == 5
+    assert len(runs.load_run(stopped.path).history["val_accuracy"]) == 1
+    assert window.state.model == active_run(stopped)
+    assert "Stopped" in tab.progress_label.text()
+    assert "(stopped)" in tab.runs_table.item(0, 3).text()
+    assert settings_enabled(tab) and tab.start_button.isEnabled() and not tab.stop_button.isEnabled()
+    assert not [p for p in window.state.runs_dir.iterdir() if p.name.startswith(".")]
+
+    hold.at = None
+    train(qtbot, tab, epochs=1, batch_size=32)
+    wait_done(qtbot, tab)
+    listed = runs.list_runs(window.state.runs_dir)
+    assert len(listed) == 2 and stopped.path in {i.path for i in listed}
+    (second,) = [i for i in listed if i.path != stopped.path]
+    assert second.status == "completed" and second.epochs_done == 1
+    assert tab.runs_table.rowCount() == 2
+    assert {tab.runs_table.item(r, 0).text() for r in range(2)} == {stopped.name, second.name}
+    assert window.state.model == active_run(second)
+
+
+def test_stop_in_the_first_epoch_writes_no_run(qtbot, window, tab, practice_dir, hold):
+    ml_ready(qtbot, window)
+    load_with_data_tab(qtbot, window, practice_dir)
+    before = window.state.model
+    hold.at = (1, 1)
+    train(qtbot, tab, epochs=1, batch_size=8)
+    clicked = []
+
+    def stop_on_the_first_batch(event):
+        # Pressed as soon as the first batch is reported, before the plots' next redraw takes it in.
+        if isinstance(event, training.BatchProgress) and not clicked:
+            clicked.append(event)
+            qtbot.mouseClick(tab.stop_button, LEFT)
+
+    tab._task.progress.connect(stop_on_the_first_batch)
+    qtbot.waitUntil(lambda: bool(clicked), timeout=60_000)
+    wait_done(qtbot, tab, timeout=5_000)
+
+    runs_dir = window.state.runs_dir
+    assert not runs_dir.exists() or list(runs_dir.iterdir()) == [], "no run folder, no hidden .partial folder"
+    assert runs.list_runs(runs_dir) == []
+    assert "no run written" in tab.progress_label.text()
+    assert "nothing was kept" in tab.log.toPlainText()
+    assert window.state.model == before
+    assert tab.runs_table.rowCount() == 0
+    assert settings_enabled(tab) and tab.start_button.isEnabled()
+    assert not tab.findChildren(QMessageBox, "errorMessage"), "a stop is not an error"
+
+
+def copy_run(source: Path, runs_dir: Path, name: str, epochs: int) -> Path:
+    """A copy of a real run folder whose history (and run.json) claims `epochs` epochs."""
+    folder = runs_dir / name
+    shutil.copytree(source, folder)
+    history = json.loads((folder / runs.HISTORY_JSON).read_text(encoding="utf-8"))
+    history = {k: [v[0] + 0.01 * i for i in range(epochs)] for k, v in history.items()}
+    (folder / runs.HISTORY_JSON).write_text(json.dumps(history), encoding="utf-8")
+    meta = json.loads((folder / runs.RUN_FILE).read_text(encoding="utf-8"))
+    meta.update(epochs_done=epochs, epochs_planned=epochs)
+    (folder / runs.RUN_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    return folder
+
+
+def select_run(qtbot, tab, name: str) -> None:
+    (row,) = [r for r in range(tab.runs_table.rowCount()) if tab.runs_table.item(r, 0).text() == name]
+    tab.runs_table.selectRow(row)
+    assert tab.open_run_button.isEnabled()
+    qtbot.mouseClick(tab.open_run_button, LEFT)
+
+
+def test_reopen_runs_from_the_table(qtbot, window, tab, trained_run):
+    runs_dir = window.state.runs_dir
+    runs_dir.mkdir(parents=True)
+    one = copy_run(trained_run, runs_dir, "run-one", 1)
+    three = copy_run(trained_run, runs_dir, "run-three", 3)
+    ml_ready(qtbot, window)
+    qtbot.mouseClick(tab.refresh_runs_button, LEFT)
+    assert tab.runs_table.rowCount() == 2
+    assert not tab.open_run_button.isEnabled(), "nothing selected yet"
+
+    select_run(qtbot, tab, "run-three")
+    assert window.state.model == ActiveModel("run-three", three / runs.MODEL_FILE, three)
+    for key in ("val_accuracy", "accuracy", "loss", "val_loss"):
+        assert tab.plots.points(key) == 3, key
+    assert list(tab.plots.lines["val_accuracy"].get_ydata()) == pytest.approx(
+        runs.load_run(three).history["val_accuracy"])
+    assert tab.plots.points("batch_loss") == 0, "an opened run has no per-batch curve"
+    assert "run-three" in tab.progress_label.text()
+
+    select_run(qtbot, tab, "run-one")
+    assert window.state.model == ActiveModel("run-one", one / runs.MODEL_FILE, one)
+    assert tab.plots.points("val_accuracy") == 1
+
+
+def test_opening_something_that_is_no_run_shows_an_error_and_changes_nothing(qtbot, window, tab, trained_run,
+                                                                          tmp_path):
+    runs_dir = window.state.runs_dir
+    runs_dir.mkdir(parents=True)
+    good = copy_run(trained_run, runs_dir, "good", 3)
+    broken = copy_run(trained_run, runs_dir, "broken", 1)
+    ml_ready(qtbot, window)
+    tab.refresh_runs()
+    select_run(qtbot, tab, "good")
+    before_model, before_points = window.state.model, tab.plots.points("val_accuracy")
+    assert before_points == 3
+
+    # A folder that is no run at all.
+    not_a_run = tmp_path / "holiday photos"
+    not_a_run.mkdir()
+    (not_a_run / "notes.txt").write_text("hello")
+    assert tab.open_run(not_a_run) is False
+    box = error_box(tab)
+    assert str(not_a_run) in box.text() and "run" in box.text()
+    box.accept()
+    assert window.state.model == before_model and tab.plots.points("val_accuracy") == before_points
+
+    # A run listed in the table whose files went missing since.
+    (broken / runs.MODEL_FILE).unlink()
+    select_run(qtbot, tab, "broken")
+    box = error_box(tab)
+    assert str(broken) in box.text() and runs.MODEL_FILE in box.text()
+    box.accept()
+    assert window.state.model == before_model and tab.plots.points("val_accuracy") == before_points
+    assert window.state.model.run_dir == good
+
+
+def test_the_form_cannot_hold_invalid_settings(tab):
+    for spin, low, high in ((tab.epochs_spin, 0, 10**6), (tab.batch_spin, 0, 10**7), (tab.lr_spin, 0.0, 5.0),
+                            (tab.val_spin, 0.0, 1.0), (tab.seed_spin, -1, None)):
+        spin.setValue(low)
+        assert spin.value() > low, spin.objectName()
+        tab.settings()  # TrainSettings validates: no ValueError at the extremes
+        if high is not None:
+            spin.setValue(high)
+            assert spin.value() < high, spin.objectName()
+            tab.settings()
+    assert 0 < tab.val_spin.minimum() and tab.val_spin.maximum() < 1
