@@ -310,3 +310,38 @@ def test_the_form_cannot_hold_invalid_settings(tab):
             assert spin.value() < high, spin.objectName()
             tab.settings()
     assert 0 < tab.val_spin.minimum() and tab.val_spin.maximum() < 1
+
+
+def test_live_updates_redraw_only_the_lines(qtbot, window, tab):
+    """Between changes of the axes the curves are blitted over the saved axes; the pixels still show the new data."""
+    import numpy as np
+
+    ml_ready(qtbot, window)
+    window.show_tab("trainTab")
+    plots = tab.plots
+    curves = {"accuracy": training_curve(), "loss": training_curve()}
+    plots.set_curves({}, curves, epochs=3)
+    qtbot.waitUntil(lambda: plots._limits[0] == 3 and plots._backgrounds is not None, timeout=5000)
+    qtbot.wait(300)  # the window's own resizes and pending redraws settle
+    full_draws = plots.full_draws
+    before = np.asarray(plots.canvas.buffer_rgba()).copy()
+    for i in range(1, 40):
+        curves["accuracy"].add(i / 20, i / 40)
+        curves["loss"].add(i / 20, 1.0)
+        plots.set_curves({}, curves, epochs=3)
+    qtbot.wait(50)
+    assert plots.full_draws == full_draws and plots.blits >= 39
+    assert plots.points("batch_accuracy") == 39
+    assert (np.asarray(plots.canvas.buffer_rgba()) != before).any()
+    # A loss above the loss axis, or another number of epochs, changes the axes: one full redraw.
+    top = plots.axes["loss"].get_ylim()[1]
+    curves["loss"].add(2.0, 50.0)
+    plots.set_curves({}, curves, epochs=3)
+    qtbot.waitUntil(lambda: plots.full_draws == full_draws + 1, timeout=5000)
+    assert plots.axes["loss"].get_ylim()[1] >= max(curves["loss"].y) > top
+
+
+def training_curve():
+    from k49desk.gui.train_tab import SmoothedCurve
+
+    return SmoothedCurve()
