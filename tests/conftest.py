@@ -48,3 +48,16 @@ def trained_run(practice_dir, tmp_path_factory) -> Path:
     info = Trainer(dataset.load(practice_dir), TrainSettings(epochs=1, batch_size=64, seed=0), runs_dir,
                    "practice-seed-cnn").run()
     return info.path
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    """The main window over empty data and runs folders in tmp_path, shown; its workers are stopped afterwards."""
+    from k49desk.gui import app
+
+    w = app.create_window(tmp_path / "data", tmp_path / "runs")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.state.cancel_all_and_wait(10)

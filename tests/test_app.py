@@ -17,24 +17,10 @@ from k49desk.gui import app
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.state import ActiveModel
 
+from gui_helpers import ml_ready
+
 TABS = [("Data", "dataTab"), ("Train", "trainTab"), ("Evaluate", "evaluateTab"), ("Confusions", "confusionsTab"),
         ("Draw", "drawTab")]
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    w = app.create_window(tmp_path / "data", tmp_path / "runs")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.state.cancel_all_and_wait(10)
-
-
-def ml_ready(qtbot, window) -> None:
-    """Import TensorFlow on a worker as the app does, and wait for it."""
-    app.start_ml_import(window)
-    qtbot.waitUntil(lambda: window.state.ml_ready, timeout=120_000)
 
 
 def test_five_tabs_in_working_order(window):

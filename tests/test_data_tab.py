@@ -17,18 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from k49desk import dataset
 from k49desk.classes import NUM_CLASSES, classmap_csv
 from k49desk.dataset import OfficialFile
-from k49desk.gui.app import create_window
 from k49desk.paths import hiragana_font_path
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    w = create_window(tmp_path / "data", tmp_path / "runs")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.state.cancel_all_and_wait(10)
 
 
 def choose(monkeypatch, folder: Path) -> None:

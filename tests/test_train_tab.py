@@ -15,20 +15,17 @@ from k49desk import runs, training
 from k49desk.gui import app
 from k49desk.gui.state import ActiveModel
 
+from gui_helpers import ml_ready
+
 LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
+def window(window, monkeypatch):
     # pytest-qt closes the window before fixtures are torn down: a test failing mid-training must not leave the
     # close waiting on the modal "Stop and quit?" question.
     monkeypatch.setattr(app.MainWindow, "confirm_close", lambda self, tasks: True)
-    w = app.create_window(tmp_path / "data", tmp_path / "runs")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.state.cancel_all_and_wait(10)
+    return window
 
 
 @pytest.fixture
@@ -64,12 +61,6 @@ class Hold:
 @pytest.fixture
 def hold(monkeypatch) -> Hold:
     return Hold(monkeypatch)
-
-
-def ml_ready(qtbot, window) -> None:
-    """Import TensorFlow on a worker as the app does, and wait for it."""
-    app.start_ml_import(window)
-    qtbot.waitUntil(lambda: window.state.ml_ready, timeout=120_000)
 
 
 def load_with_data_tab(qtbot, window, data_dir: Path) -> None:
