@@ -141,7 +141,7 @@ def test_one_epoch_fills_curves_progress_log_runs_table_and_active_model(qtbot, 
     assert info.status == "completed" and info.epochs_done == 1 and info.practice
     assert tab.runs_table.rowCount() == 1
     assert tab.runs_table.item(0, 0).text() == info.name
-    assert tab.runs_table.item(0, 5).text() == "practice set"
+    assert tab.runs_table.item(0, 5).text() == "practice"
     assert window.state.model == active_run(info)
     assert window.model_label.text() == f"Model: {info.name}"
     assert tab.start_button.isEnabled() and not tab.stop_button.isEnabled() and settings_enabled(tab)
@@ -169,7 +169,7 @@ def test_stop_mid_epoch_keeps_completed_epochs_then_start_again_makes_a_second_r
     assert len(runs.load_run(stopped.path).history["val_accuracy"]) == 1
     assert window.state.model == active_run(stopped)
     assert "Stopped" in tab.progress_label.text()
-    assert "(stopped)" in tab.runs_table.item(0, 3).text()
+    assert "stopped" in tab.runs_table.item(0, 3).text()
     assert settings_enabled(tab) and tab.start_button.isEnabled() and not tab.stop_button.isEnabled()
     assert not [p for p in window.state.runs_dir.iterdir() if p.name.startswith(".")]
 
@@ -256,6 +256,12 @@ def test_reopen_runs_from_the_table(qtbot, window, tab, trained_run):
     select_run(qtbot, tab, "run-one")
     assert window.state.model == ActiveModel("run-one", one / runs.MODEL_FILE, one)
     assert tab.plots.points("val_accuracy") == 1
+
+    # Opened another way (File > Open run…): its row is selected, so the table shows which run is on show.
+    tab.runs_table.clearSelection()
+    assert tab.open_run(three)
+    (selected,) = tab.runs_table.selectionModel().selectedRows()
+    assert tab.runs_table.item(selected.row(), 0).text() == "run-three"
 
 
 def test_opening_something_that_is_no_run_shows_an_error_and_changes_nothing(qtbot, window, tab, trained_run,

@@ -90,7 +90,7 @@ class TrainingPlots:
             (self.lines[f"val_{metric}"],) = ax.plot([], [], "s-", color=VAL_COLOR, lw=1.8, ms=4,
                                                      label="validation", animated=True)
             ax.legend(loc="lower right" if metric == "accuracy" else "upper right", fontsize=8)
-        self.axes["accuracy"].set_ylim(0, 1)
+        self.axes["accuracy"].set_ylim(0, 1.03)  # room for the markers of an accuracy of 1
         self._backgrounds: dict | None = None
         self._limits: tuple | None = None
         self.full_draws = 0  # counted for tests and bench/gui_training.py
@@ -120,8 +120,9 @@ class TrainingPlots:
             self._blit()
             return
         self._limits = limits
+        margin = max(0.15, 0.03 * limits[0])  # the last epoch's markers stay whole inside the axes
         for ax in self.axes.values():
-            ax.set_xlim(0, limits[0] + 0.05)
+            ax.set_xlim(0, limits[0] + margin)
         self.axes["loss"].set_ylim(0, limits[1])
         self.canvas.draw_idle()
 
@@ -228,13 +229,17 @@ class TrainTab(QWidget):
         settings_layout.addWidget(self.hint_label)
 
         self.runs_table = QTableWidget(0, 6, objectName="runsTable")
-        self.runs_table.setHorizontalHeaderLabels(["Run", "Date", "Preset", "Epochs", "Best val acc", "Data"])
+        self.runs_table.setHorizontalHeaderLabels(["Run", "Date", "Preset", "Epochs", "Val acc", "Data"])
+        self.runs_table.horizontalHeaderItem(4).setToolTip("Best validation accuracy of the run")
         self.runs_table.verticalHeader().setVisible(False)
+        self.runs_table.setWordWrap(False)
         self.runs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.runs_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.runs_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.runs_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.runs_table.horizontalHeader().setStretchLastSection(True)
+        header = self.runs_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # long names are elided, whole in the tooltip
+        header.setMinimumSectionSize(60)
         self.runs_table.cellDoubleClicked.connect(self.open_selected_run)
         self.runs_table.itemSelectionChanged.connect(self._update_buttons)
         self.open_run_button = QPushButton("Open run", objectName="openRunButton")
@@ -286,7 +291,7 @@ class TrainTab(QWidget):
         splitter.addWidget(right_split)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([470, 800])
+        splitter.setSizes([520, 760])
         QVBoxLayout(self).addWidget(splitter)
 
     def _on_ml_ready(self) -> None:
@@ -473,13 +478,13 @@ class TrainTab(QWidget):
         table.setRowCount(len(self.run_infos))
         for row, info in enumerate(self.run_infos):
             best = "" if info.best_val_accuracy is None else f"{info.best_val_accuracy:.2%}"
-            epochs = f"{info.epochs_done}/{info.epochs_planned}" + (" (stopped)" if info.status == "stopped" else "")
-            data = "practice set" if info.practice else info.data_name
+            epochs = f"{info.epochs_done}/{info.epochs_planned}" + (" stopped" if info.status == "stopped" else "")
+            data = "practice" if info.practice else info.data_name
             created = info.created.strftime("%Y-%m-%d %H:%M") if hasattr(info.created, "strftime") else str(info.created)
             for col, text in enumerate((info.name, created, info.arch, epochs, best, data)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, str(info.path))
-                item.setToolTip(str(info.path))
+                item.setToolTip(f"{info.name}\n{info.path}")
                 table.setItem(row, col, item)
         self._update_buttons()
 
@@ -506,7 +511,16 @@ class TrainTab(QWidget):
         self.progress_bar.setFormat("")
         self.progress_label.setText(f"Run {run.info.name}: {run.info.epochs_done} epoch(s), {run.info.status}")
         self._append_log(f"Opened run {run.info.name} ({run.info.path})")
+        self._select_run_row(Path(run.info.path))
         return True
+
+    def _select_run_row(self, path: Path) -> None:
+        """Select the run's row in the runs table, if it is listed there (it may live in another runs folder)."""
+        for row in range(self.runs_table.rowCount()):
+            if Path(self.runs_table.item(row, 0).data(Qt.ItemDataRole.UserRole)) == path:
+                self.runs_table.selectRow(row)
+                return
+        self.runs_table.clearSelection()
 
     def _activate(self, path: Path, quiet: bool):
         """Make the run's best model the active model; returns the loaded run, None if it has no usable model."""

@@ -57,7 +57,8 @@ def main() -> int:
 
     os.environ.setdefault("K49DESK_SETTINGS", str(Path(tempfile.mkdtemp()) / "k49desk.ini"))
     app = QApplication(sys.argv[:1])
-    window = gui_app.create_window(args.data_dir, Path(tempfile.mkdtemp()) / "runs")
+    # The run's own runs folder, so that the Train tab lists it beside its siblings.
+    window = gui_app.create_window(args.data_dir, args.run.resolve().parent)
     window.resize(1280, 860)
     window.show()
     gui_app.start_ml_import(window)
