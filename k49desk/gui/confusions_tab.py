@@ -298,14 +298,15 @@ class ImageGrid(QListView):
 class ImageDetail(QWidget):
     """A test image at 7x with its true label and the model's top 5."""
 
+    HINT = "Click an image to see it large with the model's top 5."
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("imageDetail")
         self.picture = QLabel(objectName="detailImage")
         self.picture.setFixedSize(DETAIL_SIZE, DETAIL_SIZE)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.picture.setStyleSheet("background: black")
-        self.title = QLabel("Click an image to see it large with the model's top 5.", objectName="detailTitle")
+        self.title = QLabel(objectName="detailTitle")
         self.title.setWordWrap(True)
         self.title.setFont(hiragana_font(11))
         self.rows = []
@@ -339,10 +340,14 @@ class ImageDetail(QWidget):
         self.test_index = test_index
         if test_index is None:
             self.picture.clear()
+            self.picture.setText("no image selected")
+            self.picture.setStyleSheet("color: palette(mid); border: 1px dashed palette(mid)")
+            self.title.setText(self.HINT)
             for widgets in self.rows:
                 for w in widgets:
                     w.setVisible(False)
             return
+        self.picture.setStyleSheet("background: black")
         self.picture.setPixmap(to_pixmap(images[test_index], DETAIL_SIZE))
         true, pred = int(ev.y_true[test_index]), int(ev.y_pred[test_index])
         verdict = "read correctly" if true == pred else f"read as {CLASSES[pred].char}"

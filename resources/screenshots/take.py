@@ -89,6 +89,7 @@ def main() -> int:
     confusions = window.findChild(type(window.tabs.widget(3)), "confusionsTab")
     top = window.state.evaluation.pairs(top=1, by="count")[0]
     confusions.show_pair(top.true, top.pred)
+    confusions.show_detail(confusions.grid.test_indices()[0])  # as if the first image were clicked
     shot("confusionsTab", "confusions")
 
     window.state.set_model(ActiveModel("starter model", paths.starter_model_path()))
