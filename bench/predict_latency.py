@@ -1,10 +1,13 @@
 """Latency per canvas update (rasterize the strokes so far + Predictor.top_k) vs. model.predict on the same image.
 
-Strokes: the hand-written point lists in tests/strokes.py, replayed as a person draws them: after every few new
-points the canvas rasterises all strokes so far and asks for the top 5. Model: the shipped starter model when it
-exists (or --arch: an untrained preset; latency does not depend on the weights). Same run, same images.
+Strokes: the hand-written point lists in tests/strokes.py, replayed as a person draws them: at intervals the canvas
+rasterises all strokes so far and asks for the top 5. --density mouse (the default) replays them as a mouse reports
+them on the Draw tab's canvas at the default window size (750 px, a point every pixel: ~1,300 points a character);
+--density written replays the lists as written (300 px, a point every ~4 px). Updates are spread evenly over every
+prefix of every character. Model: the shipped starter model when it exists (or --arch: an untrained preset; latency
+does not depend on the weights). Same run, same images.
 
-    python bench/predict_latency.py [--updates 400] [--arch resnet-small]
+    python bench/predict_latency.py [--updates 400] [--density mouse|written] [--arch resnet-small]
 """
 
 from __future__ import annotations
@@ -18,22 +21,24 @@ import numpy as np
 from _common import machine, percentile
 
 
-def canvas_updates(strokes_by_char, every: int = 3):
-    """Stroke prefixes as the canvas would see them while a character is being drawn."""
-    for strokes in strokes_by_char.values():
-        for s, stroke in enumerate(strokes):
-            for end in range(1, len(stroke) + 1, every):
-                yield [*strokes[:s], stroke[:end]]
+def canvas_updates(strokes_by_char, count: int):
+    """`count` stroke prefixes as the canvas sees them while characters are drawn, evenly spread over all of them."""
+    prefixes = [(strokes, s, end) for strokes in strokes_by_char.values()
+                for s, stroke in enumerate(strokes) for end in range(1, len(stroke) + 1)]
+    for i in np.linspace(0, len(prefixes) - 1, count).round().astype(int):
+        strokes, s, end = prefixes[i]
+        yield [*strokes[:s], strokes[s][:end]]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=400)
     parser.add_argument("--predict-calls", type=int, default=40)
+    parser.add_argument("--density", choices=("mouse", "written"), default="mouse")
     parser.add_argument("--arch", default=None, help="time an untrained preset instead of the starter model")
     args = parser.parse_args()
 
-    from strokes import STROKES
+    from strokes import STROKES, at_mouse_density
 
     from k49desk import models, paths
     from k49desk.errors import EmptyDrawing
@@ -46,8 +51,10 @@ def main() -> None:
             path = Path(tmp) / f"{args.arch or 'seed-cnn'}.keras"
             models.build_model(args.arch or "seed-cnn").save(path)
         predictor = Predictor(path)
-        updates = list(canvas_updates(STROKES))
-        updates = (updates * (args.updates // len(updates) + 1))[: args.updates]
+        strokes_by_char = STROKES if args.density == "written" else {
+            char: at_mouse_density(strokes) for char, strokes in STROKES.items()}
+        points = sum(len(s) for strokes in strokes_by_char.values() for s in strokes) / len(strokes_by_char)
+        updates = list(canvas_updates(strokes_by_char, args.updates))
         ours, images = [], []
         for strokes in updates:
             start = time.perf_counter()
@@ -68,7 +75,8 @@ def main() -> None:
     p50, p95 = percentile(ours, 50) * 1e3, percentile(ours, 95) * 1e3
     q50, q95 = percentile(plain, 50) * 1e3, percentile(plain, 95) * 1e3
     print(f"machine: {machine()}")
-    print(f"model: {path.name} ({model.count_params():,} params); {len(ours)} canvas updates from tests/strokes.py")
+    print(f"model: {path.name} ({model.count_params():,} params); {len(ours)} canvas updates from tests/strokes.py "
+          f"at {args.density} density ({points:,.0f} points per character drawn)")
     print(f"rasterize_strokes + Predictor.top_k: p50 {p50:.2f} ms, p95 {p95:.2f} ms (goal p95 < 5 ms)")
     print(f"model.predict on the same images ({len(plain)} calls): p50 {q50:.1f} ms, p95 {q95:.1f} ms")
     print(f"speed-up at p50: {q50 / p50:.0f}x, at p95: {q95 / p95:.0f}x (goal >= 20x)")

@@ -20,6 +20,10 @@ K49_STROKE_WIDTH = 2.7
 PEN_WIDTH = 2.4
 # Strokes are drawn this many times larger than the output, so area-averaging down gives anti-aliased edges.
 _SUPERSAMPLE = 4
+# Points closer than this (in supersampled pixels, a quarter of an output pixel each) to the last point drawn are
+# skipped: a mouse reports a point every pixel or so, and on a large canvas drawing all of them cost ~10 ms a frame
+# for no visible difference.
+_MIN_SPACING = 1.0
 
 
 def frame_like_k49(ink: np.ndarray) -> np.ndarray:
@@ -82,8 +86,10 @@ def rasterize_strokes(strokes: Sequence[Sequence[Sequence[float]]], *, pen_width
     canvas = Image.new("L", size, 0)
     draw = ImageDraw.Draw(canvas)
     for xy, w in zip(xys, widths):
+        xy = (xy - lo) * scale + margin
+        keep = _spaced(xy, _MIN_SPACING)
         # Plain Python floats: per-point PIL calls on NumPy scalars cost twice as much (this runs on every frame).
-        xy, w = ((xy - lo) * scale + margin).tolist(), w.tolist()
+        xy, w = xy[keep].tolist(), w[keep].tolist()
         for (x0, y0), (x1, y1), w0, w1 in zip(xy[:-1], xy[1:], w[:-1], w[1:]):
             draw.line([(x0, y0), (x1, y1)], fill=255, width=max(1, round((w0 + w1) / 2)))
         # Discs at every point give round caps and joints.
@@ -97,14 +103,22 @@ def _finite_points(strokes) -> list[np.ndarray]:
     """Each non-empty stroke as an (n, 3) float64 array of x, y, pressure (NaN pressure if absent); non-finite x/y dropped."""
     result = []
     for stroke in () if strokes is None else strokes:
-        rows = [tuple(pt) for pt in stroke]
-        if not rows:
+        rows = stroke if isinstance(stroke, np.ndarray) else [tuple(pt) for pt in stroke]
+        if len(rows) == 0:
             continue
-        if any(len(r) not in (2, 3) for r in rows):
-            raise ValueError("each stroke point must be (x, y) or (x, y, pressure)")
-        a = np.full((len(rows), 3), np.nan)
-        for i, r in enumerate(rows):
-            a[i, : len(r)] = r
+        try:
+            uniform = np.asarray(rows, dtype=np.float64)  # the fast path: all points of one length
+        except (ValueError, TypeError):
+            uniform = None  # mixed lengths, or something that is no number (the loop below says which)
+        if uniform is not None and uniform.ndim == 2 and uniform.shape[1] in (2, 3):
+            a = np.full((len(uniform), 3), np.nan)
+            a[:, : uniform.shape[1]] = uniform
+        else:
+            if any(np.ndim(r) != 1 or len(r) not in (2, 3) for r in rows):
+                raise ValueError("each stroke point must be (x, y) or (x, y, pressure)")
+            a = np.full((len(rows), 3), np.nan)
+            for i, r in enumerate(rows):
+                a[i, : len(r)] = r
         a = a[np.isfinite(a[:, 0]) & np.isfinite(a[:, 1])]
         if len(a):
             result.append(a)
@@ -119,3 +133,15 @@ def _pressure_factors(points: list[np.ndarray]) -> list[np.ndarray]:
         return [np.ones(len(s)) for s in points]
     mean = np.clip(p[ok], 0.0, 1.0).mean()
     return [np.clip(0.5 + 0.5 * np.nan_to_num(np.clip(s[:, 2], 0.0, 1.0), nan=mean) / mean, 0.3, 1.7) for s in points]
+
+
+def _spaced(xy: np.ndarray, spacing: float) -> np.ndarray:
+    """Indices of the points of one stroke to draw: the first, the last, and those at least `spacing` along the
+    path after the previous one kept (vectorised: the path length crossing each multiple of `spacing`)."""
+    n = len(xy)
+    if n <= 2:
+        return np.arange(n)
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
+    bucket = np.floor(along / spacing)
+    keep = np.flatnonzero(np.diff(bucket, prepend=-1.0) > 0)
+    return keep if keep[-1] == n - 1 else np.append(keep, n - 1)

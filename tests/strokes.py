@@ -149,3 +149,17 @@ STROKES: dict[str, list[list[tuple[float, float]]]] = {
           _bezier((235, 140), (170, 165), (115, 205), (125, 240))
           + _bezier((125, 240), (140, 265), (200, 260), (240, 255))[1:]],
 }
+
+
+def at_mouse_density(strokes, scale: float = 2.5, step: float = 1.0) -> list[list[tuple[int, int]]]:
+    """The strokes as a mouse reports them on a larger canvas: scaled (300 px -> 750 px, the Draw tab's canvas at the
+    default window size), a point every `step` px along each segment, rounded to whole pixels."""
+    result = []
+    for stroke in strokes:
+        pts = [(x * scale, y * scale) for x, y in stroke]
+        dense = [pts[0]]
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+            n = max(1, int(math.dist((x0, y0), (x1, y1)) / step))
+            dense += [(x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n) for i in range(1, n + 1)]
+        result.append([(round(x), round(y)) for x, y in dense])
+    return result

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
+from k49desk import rasterize
 from k49desk.errors import EmptyDrawing
 from k49desk.rasterize import frame_like_k49, rasterize_strokes
-from strokes import STROKES
+from strokes import STROKES, at_mouse_density
 
 
 def ink_box(img: np.ndarray) -> tuple[int, int, float, float]:
@@ -130,3 +131,27 @@ def test_our_strokes_match_real_k49_statistics(shared_k49):
         assert np.abs(boxes[:, 2:]).max() <= 1
     assert abs(np.median([stroke_width(i) for i in ours]) - np.median([stroke_width(i) for i in real])) <= 0.6
     assert abs((ours == 0).mean() - (real == 0).mean()) <= 0.15
+
+
+def test_dense_mouse_input_draws_as_if_every_point_were_drawn(monkeypatch):
+    """A mouse reports a point every pixel (~1,300 a character on a 750 px canvas); points closer than a quarter of
+    an output pixel are skipped, which must not change what the model sees beyond anti-aliasing noise."""
+    dense = {char: at_mouse_density(strokes) for char, strokes in STROKES.items()}
+    skipped = {char: rasterize_strokes(strokes).astype(float) for char, strokes in dense.items()}
+    monkeypatch.setattr(rasterize, "_MIN_SPACING", 1e-9)
+    for char, strokes in dense.items():
+        every_point = rasterize_strokes(strokes).astype(float)
+        # The same ink, in the same place (a framing shift of a fraction of a pixel is allowed), no stroke missing.
+        assert skipped[char].sum() == pytest.approx(every_point.sum(), rel=0.04), char
+        shift = np.subtract(ndimage.center_of_mass(skipped[char]), ndimage.center_of_mass(every_point))
+        assert np.hypot(*shift) < 0.25, char
+        assert (np.abs(skipped[char] - every_point) > 64).sum() <= 3, char
+
+
+def test_point_spacing_keeps_both_ends_and_drops_the_crowd():
+    xy = np.column_stack([np.linspace(0, 10, 1001), np.zeros(1001)])  # 10 px long, a point every 0.01 px
+    keep = rasterize._spaced(xy, 1.0)
+    assert keep[0] == 0 and keep[-1] == 1000
+    assert 10 <= len(keep) <= 12
+    assert np.all(np.diff(xy[keep, 0])[:-1] >= 1.0 - 1e-9)
+    assert list(rasterize._spaced(xy[:2], 1.0)) == [0, 1]
