@@ -161,6 +161,8 @@ def test_close_during_training_asks_then_stops_cleanly(qtbot, window, monkeypatc
     assert window.isVisible() and tab.is_training() and "training" in asked[0]
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    started_after_close = []
+    window.state.tasksChanged.connect(lambda: started_after_close.extend(t.name for t in window.state.running_tasks()))
     began = time.monotonic()
     window.close()
     # No hang: the worker stopped at its next batch, well before the window would give up waiting on it.
@@ -169,3 +171,8 @@ def test_close_during_training_asks_then_stops_cleanly(qtbot, window, monkeypatc
     assert window.state.running_tasks() == []
     (info,) = runs.list_runs(window.state.runs_dir)
     assert info.status == "stopped" and 1 <= info.epochs_done < 50
+    # The stopped run's result arrives after the close began and makes its model active; that must not start a
+    # model load in the Draw tab that nothing waits for (its thread would abort the process at exit).
+    qtbot.wait(500)
+    assert window.state.model.run_dir == info.path
+    assert started_after_close == [] and window.state.running_tasks() == []

@@ -226,7 +226,7 @@ class MainWindow(QMainWindow):
             return
         self._save_settings()
         self.statusBar().showMessage("Stopping…")
-        if not self.state.cancel_all_and_wait(CLOSE_TIMEOUT_S):
+        if not self.state.cancel_all_and_wait(CLOSE_TIMEOUT_S, closing=True):
             # A thread that outlives its QThread object aborts the process: wait for it rather than crash.
             for task in self.state.running_tasks():
                 task.wait()

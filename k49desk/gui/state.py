@@ -45,6 +45,7 @@ class AppState(QObject):
         # Evaluations per (model file, its mtime, data fingerprint), so reopening one is instant.
         self.evaluation_cache: dict[Any, Any] = {}
         self._tasks: set[Task] = set()
+        self.closing = False  # set once the window is closing: no new task starts from then on
 
     def set_data_dir(self, path: Path) -> None:
         self.data_dir = Path(path)
@@ -69,7 +70,13 @@ class AppState(QObject):
     # Tasks ------------------------------------------------------------------------------------------
 
     def start(self, task: Task) -> Task:
-        """Start a task and keep it alive (and cancellable on close) until it has finished."""
+        """Start a task and keep it alive (and cancellable on close) until it has finished.
+
+        While closing, the task is not started: a result delivered during the close (a training run that stopped and
+        makes its model active) must not set off work that nothing would wait for.
+        """
+        if self.closing:
+            return task
         self._tasks.add(task)
         task.finished.connect(lambda t=task: self._forget(t))
         task.start()
@@ -84,19 +91,25 @@ class AppState(QObject):
     def running_tasks(self) -> list[Task]:
         return [t for t in self._tasks if t.isRunning()]
 
-    def cancel_all_and_wait(self, timeout_s: float = 10.0) -> bool:
-        """Cancel every task and wait for their threads; True when all ended within the timeout."""
-        tasks = list(self._tasks)
-        for t in tasks:
-            t.cancel()
+    def cancel_all_and_wait(self, timeout_s: float = 10.0, *, closing: bool = False) -> bool:
+        """Cancel every task and wait for their threads; True when all ended within the timeout.
+
+        closing: refuse new tasks from now on (see start). Either way, a task started while waiting (by a result
+        delivered meanwhile) is cancelled and waited for too.
+        """
+        self.closing = self.closing or closing
         deadline = time.monotonic() + timeout_s
-        for t in tasks:
-            while _running(t) and time.monotonic() < deadline:
-                # Queued signals from the worker must still be delivered for it to finish its hand-off.
-                QCoreApplication.processEvents()
-                if _running(t):
-                    t.wait(20)
-        return not any(_running(t) for t in tasks)
+        while time.monotonic() < deadline:
+            running = [t for t in list(self._tasks) if _running(t)]
+            if not running:
+                return True
+            for t in running:
+                t.cancel()
+            # Queued signals from the workers must still be delivered for them to finish their hand-off.
+            QCoreApplication.processEvents()
+            if _running(running[0]):
+                running[0].wait(20)
+        return not any(_running(t) for t in list(self._tasks))
 
 
 def _running(task: Task) -> bool:
