@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
-from k49desk import dataset
+from k49desk import dataset, paths
 from k49desk.classes import CLASSES, NUM_CLASSES
 from k49desk.gui.confusions_tab import ConfusionsTab
 from k49desk.gui.evaluate_tab import COLUMNS, F1_COLUMN, SORT, EvaluateTab, evaluation_key
@@ -138,6 +139,42 @@ def test_second_evaluate_is_instant_from_the_cache(qtbot, tab, state):
         qtbot.mouseClick(tab.evaluate_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [ev]
     assert tab.task is None and not state.running_tasks()
+
+
+def test_results_shown_always_belong_to_the_active_model_and_data(qtbot, tab, state):
+    ev, data, model = state.evaluation, state.data, state.model
+    confusions = show(qtbot, ConfusionsTab(state))
+    assert confusions.evaluation is ev and tab.plot_tabs.isVisible()
+
+    # Same labels, other images (as two practice sets rendered from other fonts with one seed would be).
+    other = dataclasses.replace(data, x_test=255 - data.x_test)
+    assert np.array_equal(other.y_test, ev.y_true) and other.fingerprint != data.fingerprint
+    state.set_data(other)
+    assert state.evaluation is None and confusions.evaluation is None and confusions.images is None
+    assert tab.report_model.rowCount() == 0 and not tab.plot_tabs.isVisible()
+    assert "Evaluate" in tab.summary.text()
+
+    state.set_data(data)  # back: the cached result, at once
+    assert state.evaluation is ev and confusions.evaluation is ev and tab.report_model.rowCount() == NUM_CLASSES
+
+    state.set_model(ActiveModel("starter model", paths.starter_model_path()))
+    assert state.evaluation is None and confusions.evaluation is None
+    state.set_model(model)
+    assert state.evaluation is ev
+
+
+def test_a_result_for_a_model_no_longer_active_is_cached_but_not_shown(qtbot, state):
+    tab = show(qtbot, EvaluateTab(state))
+    state.evaluation_cache.clear()
+    model = state.model
+    qtbot.mouseClick(tab.evaluate_button, Qt.MouseButton.LeftButton)
+    state.set_model(ActiveModel("starter model", paths.starter_model_path()))  # while it runs
+    qtbot.waitUntil(lambda: tab.task is None, timeout=EVALUATE_TIMEOUT_MS)
+    assert state.evaluation is None
+    key = evaluation_key(model.path, state.data)
+    assert key in state.evaluation_cache
+    state.set_model(model)
+    assert state.evaluation is state.evaluation_cache[key]
 
 
 def test_clicking_a_confusion_cell_opens_the_pair_with_its_images(qtbot, state):

@@ -233,10 +233,24 @@ class EvaluateTab(QWidget):
             f"Model: <b>{model.name if model else 'none'}</b> · Data: <b>{data.name if data else 'none loaded'}</b>"
         )
         self.evaluate_button.setEnabled(model is not None and data is not None and self.task is None)
-        if model is not None and data is not None and model.path.is_file():
-            cached = self.state.evaluation_cache.get(evaluation_key(model.path, data))
-            if cached is not None and cached is not self.state.evaluation:
-                self.state.set_evaluation(cached)
+        key = self._current_key()
+        cached = self.state.evaluation_cache.get(key) if key is not None else None
+        if cached is not None:
+            if cached is not self.state.evaluation:
+                self.state.set_evaluation(cached, key)
+        elif self.state.evaluation is not None and (key is None or self.state.evaluation_key != key):
+            # Another model or other data: the results on show no longer describe them.
+            self.state.set_evaluation(None)
+
+    def _current_key(self):
+        """evaluation_key of the active model and loaded data; None when either is missing or unreadable."""
+        model, data = self.state.model, self.state.data
+        if model is None or data is None:
+            return None
+        try:
+            return evaluation_key(model.path, data)
+        except OSError:
+            return None
 
     def evaluate(self) -> None:
         """Evaluate the active model on the loaded test set; show a cached result at once when there is one."""
@@ -250,7 +264,7 @@ class EvaluateTab(QWidget):
             return
         cached = self.state.evaluation_cache.get(key)
         if cached is not None:
-            self.state.set_evaluation(cached)
+            self.state.set_evaluation(cached, key)
             return
 
         def run(progress=None, cancel=None):
@@ -292,8 +306,12 @@ class EvaluateTab(QWidget):
 
     def _on_succeeded(self, evaluation) -> None:
         self.state.evaluation_cache[self._task_key] = evaluation
+        if self._task_key != self._current_key():
+            # The model or data changed while it ran: keep the result for when they are chosen again.
+            self.progress_label.setText("Evaluated a model or data no longer active; press Evaluate for these")
+            return
         self.progress_label.setText(f"Evaluated in {time.monotonic() - self._started:.1f} s")
-        self.state.set_evaluation(evaluation)
+        self.state.set_evaluation(evaluation, self._task_key)
 
     def _on_failed(self, message: str) -> None:
         self.progress_label.setText("Evaluation failed")
@@ -311,6 +329,7 @@ class EvaluateTab(QWidget):
         self.evaluation = evaluation
         for button in self.export_buttons:
             button.setEnabled(evaluation is not None)
+        self.plot_tabs.setVisible(evaluation is not None)  # no plots of another model's or data's results
         if evaluation is None:
             self.summary.setText("Press <b>Evaluate</b> to measure the active model on the test set.")
             self.report_model.set_report([])

@@ -41,6 +41,7 @@ class AppState(QObject):
         self.data = None
         self.model: ActiveModel | None = None
         self.evaluation = None
+        self.evaluation_key = None  # what the current evaluation was computed on (see evaluate_tab.evaluation_key)
         self.ml_ready = False
         # Evaluations per (model file, its mtime, data fingerprint), so reopening one is instant.
         self.evaluation_cache: dict[Any, Any] = {}
@@ -59,8 +60,8 @@ class AppState(QObject):
         self.model = model
         self.modelChanged.emit(model)
 
-    def set_evaluation(self, evaluation) -> None:
-        self.evaluation = evaluation
+    def set_evaluation(self, evaluation, key=None) -> None:
+        self.evaluation, self.evaluation_key = evaluation, (key if evaluation is not None else None)
         self.evaluationChanged.emit(evaluation)
 
     def set_ml_ready(self) -> None:
