@@ -6,9 +6,11 @@ import hashlib
 import http.client
 import json
 import os
+import queue
 import re
 import shutil
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -37,8 +39,9 @@ BASE_URL = "http://codh.rois.ac.jp/kmnist/dataset/k49/"
 PRACTICE_MARKER = "k49desk-practice.json"
 IMAGE_SIZE = 28
 
-TIMEOUT_S = 30.0
+TIMEOUT_S = 30.0  # silence (connecting, or mid-file) after which a download fails
 CHUNK_BYTES = 64 * 1024
+_CANCEL_POLL_S = 0.25  # how often a download waiting for the network looks at its cancel flag
 _PROGRESS_INTERVAL_S = 0.1
 _USER_AGENT = "k49desk"
 
@@ -108,9 +111,14 @@ def download(
     *,
     progress: Progress = None,
     cancel=None,
-    files: Mapping[str, OfficialFile] = OFFICIAL,
+    files: Mapping[str, OfficialFile] | None = None,
 ) -> list[Path]:
-    """Fetch `files` (default: the five official K49 files) into data_dir; resumes .part files, verifies md5."""
+    """Fetch `files` (default: the five official K49 files) into data_dir; resumes .part files, verifies md5.
+
+    Cancelled (soon after cancel.is_set(), even while the server is silent) keeps the .part file for a resume;
+    nothing half-written is ever left under a final name.
+    """
+    files = OFFICIAL if files is None else files
     data_dir = Path(data_dir)
     if (data_dir / PRACTICE_MARKER).exists():
         raise DownloadError(f"{data_dir}: this folder holds a practice set; download K49 into another folder")
@@ -233,23 +241,71 @@ def _body_start(response, url: str, offset: int, size: int) -> int:
 
 
 def _copy(response, out, done: int, url: str, spec: OfficialFile, report, cancel) -> None:
+    """Append the body to out. A helper thread does the blocking reads, so cancel is answered within
+    _CANCEL_POLL_S even while the server is silent. (Short socket timeouts are no way to poll: a socket file
+    refuses every read after its first timeout.) Silence still fails after TIMEOUT_S, the socket's timeout."""
     began, begin_done = time.monotonic(), done
     last_report = 0.0
-    while done < spec.size:
-        _check_cancel(cancel)
+    chunks: queue.Queue = queue.Queue(maxsize=4)
+    stop = threading.Event()
+    reader = threading.Thread(target=_read_body, args=(response, spec.size - done, chunks, stop),
+                              name=f"download {spec.name}", daemon=True)
+    reader.start()
+    try:
+        while done < spec.size:
+            _check_cancel(cancel)
+            try:
+                chunk = chunks.get(timeout=_CANCEL_POLL_S)
+            except queue.Empty:
+                continue
+            if isinstance(chunk, TimeoutError):
+                raise DownloadError(
+                    f"{spec.name}: {urlsplit(url).netloc} sent nothing for {TIMEOUT_S:g} s after {_human(done)} "
+                    f"of {_human(spec.size)} (timed out); run download again to resume"
+                )
+            if isinstance(chunk, Exception):
+                raise DownloadError(_cut_message(url, spec, done, chunk))
+            if not chunk:
+                raise DownloadError(_cut_message(url, spec, done, None))
+            out.write(chunk)
+            done += len(chunk)
+            now = time.monotonic()
+            if now - last_report >= _PROGRESS_INTERVAL_S or done == spec.size:
+                last_report = now
+                speed = (done - begin_done) / max(now - began, 1e-6)
+                report(done, speed, (spec.size - done) / speed if speed > 0 else None)
+    finally:
+        stop.set()
+        if reader.is_alive():
+            _shut_down(response)  # wakes a read blocked on a silent server, so the response can be closed
+            reader.join(timeout=5.0)
+
+
+def _read_body(response, left: int, chunks: queue.Queue, stop: threading.Event) -> None:
+    """The reading thread: chunks of the body, then b"" at a premature end or the exception that ended it."""
+    while left > 0 and not stop.is_set():
         try:
-            chunk = response.read(min(CHUNK_BYTES, spec.size - done))
-        except (OSError, http.client.HTTPException) as e:
-            raise DownloadError(_cut_message(url, spec, done, e)) from None
-        if not chunk:
-            raise DownloadError(_cut_message(url, spec, done, None))
-        out.write(chunk)
-        done += len(chunk)
-        now = time.monotonic()
-        if now - last_report >= _PROGRESS_INTERVAL_S or done == spec.size:
-            last_report = now
-            speed = (done - begin_done) / max(now - began, 1e-6)
-            report(done, speed, (spec.size - done) / speed if speed > 0 else None)
+            chunk = response.read1(min(CHUNK_BYTES, left))  # what has arrived: a stall loses none of it
+        except (OSError, ValueError, http.client.HTTPException) as e:  # ValueError: read from a closed response
+            chunk = e
+        while not stop.is_set():
+            try:
+                chunks.put(chunk, timeout=_CANCEL_POLL_S)
+                break
+            except queue.Full:
+                pass
+        if not isinstance(chunk, bytes) or not chunk:
+            return
+        left -= len(chunk)
+
+
+def _shut_down(response) -> None:
+    """Shut the response's connection down, waking a thread blocked reading it (a plain close does not)."""
+    try:
+        with socket.socket(fileno=socket.dup(response.fileno())) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+    except (OSError, ValueError, AttributeError):  # already closed
+        pass
 
 
 def _cut_message(url: str, spec: OfficialFile, done: int, error: Exception | None) -> str:

@@ -1,4 +1,5 @@
-"""download() against a local http.server: full download, resume, checksum, 404, server down, cancel."""
+"""download() against a local http.server: full download, resume, checksum, 404, server down, stalls, cancel,
+and `k49desk download` end to end."""
 
 from __future__ import annotations
 
@@ -6,18 +7,19 @@ import hashlib
 import re
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
 
-from k49desk import dataset
+from k49desk import cli, dataset
 from k49desk.dataset import DownloadProgress, OfficialFile, download
 from k49desk.errors import Cancelled, DownloadError
 
 
 class FileServer(ThreadingHTTPServer):
-    """Serves `files` by name; can cut a response after N bytes, answer 404, or ignore Range."""
+    """Serves `files` by name; can cut a response after N bytes, stall after N bytes, answer 404, or ignore Range."""
 
     daemon_threads = True
 
@@ -25,6 +27,8 @@ class FileServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), RangeHandler)
         self.files = files
         self.cut_after: int | None = None  # cut the next response after this many body bytes
+        self.stall_after: int | None = None  # send this many body bytes, then nothing (connection kept open)
+        self.release = threading.Event()  # ends every stall (set on teardown)
         self.ignore_range = False
         self.requests: list[tuple[str, str | None]] = []  # (name, Range header)
 
@@ -66,6 +70,11 @@ class RangeHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.server.cut_after is not None:
             body, self.server.cut_after = body[: self.server.cut_after], None
+        if self.server.stall_after is not None:
+            self.wfile.write(body[: self.server.stall_after])
+            self.wfile.flush()
+            self.server.release.wait(30)
+            return
         self.wfile.write(body)
         self.wfile.flush()
 
@@ -89,6 +98,7 @@ def server(payload):
     thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield srv
+    srv.release.set()
     srv.shutdown()
     srv.server_close()
 
@@ -98,15 +108,15 @@ def specs(payload) -> dict[str, OfficialFile]:
     return {name: _spec(name, data) for name, data in payload.items()}
 
 
-class CancelAfter:
-    """Says 'cancel' from its n-th is_set() call on: a cut at a known chunk, without threads."""
+def cancel_once_written(file: str):
+    """(progress callback, cancel flag): the flag is set once part of `file` is on disk, as if Cancel were pressed."""
+    flag = threading.Event()
 
-    def __init__(self, n: int):
-        self.calls, self.n = 0, n
+    def progress(p: DownloadProgress) -> None:
+        if p.file == file and 0 < p.done < p.total:
+            flag.set()
 
-    def is_set(self) -> bool:
-        self.calls += 1
-        return self.calls >= self.n
+    return progress, flag
 
 
 def test_official_table_matches_the_readme():
@@ -223,7 +233,8 @@ def test_unknown_host_says_offline(tmp_path, specs):
 
 def test_cancel_keeps_the_part_and_a_later_call_resumes(tmp_path, server, payload, specs):
     with pytest.raises(Cancelled):
-        download(tmp_path, server.url, files=specs, cancel=CancelAfter(4))
+        progress, cancel = cancel_once_written("big.bin")
+        download(tmp_path, server.url, files=specs, progress=progress, cancel=cancel)
     part = tmp_path / "big.bin.part"
     assert 0 < part.stat().st_size < 300_000
     assert not (tmp_path / "big.bin").exists()
@@ -245,3 +256,75 @@ def test_disk_error_is_a_download_error(tmp_path, server, specs):
     (tmp_path / "big.bin.part").mkdir()  # cannot be opened as a file
     with pytest.raises(DownloadError, match=r"big\.bin\.part: cannot write"):
         download(tmp_path, server.url, files=specs)
+
+
+class CancelLater:
+    """A cancel flag that another thread sets after `delay` seconds, as the GUI's Cancel button would."""
+
+    def __init__(self, delay: float):
+        self.flag = threading.Event()
+        self.timer = threading.Timer(delay, self.flag.set)
+        self.timer.start()
+
+    def is_set(self) -> bool:
+        return self.flag.is_set()
+
+
+def test_cancel_while_the_server_stalls_is_prompt_and_keeps_the_part(tmp_path, server, payload, specs):
+    server.stall_after = 100_000
+    began = time.monotonic()
+    with pytest.raises(Cancelled):
+        download(tmp_path, server.url, files=specs, cancel=CancelLater(0.5))
+    assert time.monotonic() - began < 5  # not the 30 s socket timeout; typically ~0.6 s
+    assert not [t for t in threading.enumerate() if t.name == "download big.bin"]  # its reading thread ended
+    part = tmp_path / "big.bin.part"
+    assert part.read_bytes() == payload["big.bin"][:100_000]
+    assert not (tmp_path / "big.bin").exists()
+
+    server.stall_after = None
+    server.requests.clear()
+    download(tmp_path, server.url, files=specs)
+    assert server.requests[0] == ("big.bin", "bytes=100000-")
+    assert (tmp_path / "big.bin").read_bytes() == payload["big.bin"]
+
+
+def test_server_that_stalls_mid_file_times_out(tmp_path, server, payload, specs, monkeypatch):
+    monkeypatch.setattr(dataset, "TIMEOUT_S", 1.0)
+    server.stall_after = 100_000
+    began = time.monotonic()
+    with pytest.raises(DownloadError) as e:
+        download(tmp_path, server.url, files=specs)
+    assert 0.9 < time.monotonic() - began < 10
+    assert re.fullmatch(
+        r"big\.bin: 127\.0\.0\.1:\d+ sent nothing for 1 s after 100\.0 KB of 300\.0 KB \(timed out\); "
+        r"run download again to resume",
+        str(e.value),
+    ), str(e.value)
+    assert (tmp_path / "big.bin.part").stat().st_size == 100_000
+    assert not (tmp_path / "big.bin").exists()
+
+
+@pytest.fixture
+def official_mirror(server, monkeypatch) -> dict[str, bytes]:
+    """The server offers small stand-ins under the five official names; dataset.OFFICIAL describes them."""
+    rng = np.random.default_rng(1)
+    files = {name: rng.integers(0, 256, 1000 * (i + 1), dtype=np.uint8).tobytes()
+             for i, name in enumerate(dataset.FILE_NAMES)}
+    files[dataset.TRAIN_IMAGES] = rng.integers(0, 256, 150_000, dtype=np.uint8).tobytes()  # several chunks
+    server.files.clear()
+    server.files.update(files)
+    monkeypatch.setattr(dataset, "OFFICIAL", {name: _spec(name, data) for name, data in files.items()})
+    return files
+
+
+def test_cli_download_from_a_mirror(capsys, tmp_path, server, official_mirror):
+    data_dir = tmp_path / "k49"
+    code = cli.main(["download", "--data-dir", str(data_dir), "--base-url", server.url])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert sorted(p.name for p in data_dir.iterdir()) == sorted(official_mirror)
+    for name, data in official_mirror.items():
+        assert (data_dir / name).read_bytes() == data
+    assert not list(data_dir.glob("*.part"))
+    assert out.strip().splitlines()[-1] == f"K49 is complete in {data_dir} (5 files, checksums verified)"
+    assert "error" not in err
