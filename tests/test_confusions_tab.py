@@ -137,6 +137,9 @@ def test_example_button_shows_fu_read_as_nu(qtbot, tab, state):
     assert "ふ (fu) read as ぬ (nu)" in tab.title.text()
     assert tab.grid.image_count() == len(state.evaluation.misclassified(fu, nu))
 
+    state.set_evaluation(None)  # nothing evaluated: nothing to show, and the button says so by being disabled
+    assert not tab.example_button.isEnabled()
+
 
 def test_pair_requested_selects_the_pair(qtbot, tab, state):
     ev = state.evaluation

@@ -210,6 +210,16 @@ def test_clicking_a_confusion_cell_opens_the_pair_with_its_images(qtbot, state):
     selected = confusions.pairs_table.selectionModel().currentIndex()
     assert selected.siblingAtColumn(0).data(SORT) == true and selected.siblingAtColumn(1).data(SORT) == pred
 
+    # An empty cell (no test image of that pair) opens nothing, and leaves the Confusions tab as it was.
+    window.setCurrentWidget(evaluate)
+    empty_true, empty_pred = map(int, np.argwhere(ev.confusion == 0)[0])
+    requested = []
+    state.pairRequested.connect(lambda *pair: requested.append(pair))
+    QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=pixel_of(canvas, evaluate._confusion_ax, empty_pred,
+                                                                     empty_true))
+    QApplication.processEvents()
+    assert requested == [] and window.currentWidget() is evaluate and confusions.view == ("pair", true, pred)
+
 
 def test_normalised_mode_shows_recall_on_the_diagonal(qtbot, tab, state):
     ev = state.evaluation

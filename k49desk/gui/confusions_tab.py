@@ -477,6 +477,7 @@ class ConfusionsTab(QWidget):
         self.pairs_model.set_pairs(ev.pairs(top=None, by="count") if ev is not None else [])
         self.pairs_table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         self.view = None
+        self.example_button.setEnabled(ev is not None)
         self.grid.set_items([], None)
         self.correct_grid.set_items([], None)
         self.detail.show_image(None, None, None)

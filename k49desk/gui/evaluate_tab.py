@@ -425,7 +425,7 @@ class EvaluateTab(QWidget):
         true, pred = cell
         if true == pred:
             self.state.classSelected.emit(true)
-        else:
+        elif self.evaluation.confusion[true, pred] > 0:  # an empty cell has no images to show
             self.state.pairRequested.emit(true, pred)
             self.state.tabRequested.emit("confusionsTab")
 
