@@ -8,14 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from k49desk import dataset, paths
 from k49desk.classes import CLASSES, NUM_CLASSES
 from k49desk.gui.confusions_tab import ConfusionsTab
-from k49desk.gui.evaluate_tab import COLUMNS, F1_COLUMN, SORT, EvaluateTab, evaluation_key
+from k49desk.gui.evaluate_tab import COLUMNS, F1_COLUMN, SELECTED_COLOR, SORT, EvaluateTab, evaluation_key
 from k49desk.gui.state import ActiveModel, AppState
 
 EVALUATE_TIMEOUT_MS = 120_000  # the first evaluation imports Keras: seconds on a busy 2-core machine
@@ -245,6 +245,17 @@ def test_clicking_a_scatter_point_selects_the_class_everywhere(qtbot, tab, state
     assert selected.args == [expected]
     current = tab.table.selectionModel().currentIndex()
     assert current.siblingAtColumn(COLUMNS.index("#")).data(SORT) == expected
+    assert tab.highlighted_class() == {"scatter": expected, "per_class": expected, "confusion": expected}
+    assert tab._confusion_ax.get_yticklabels()[expected].get_color() == SELECTED_COLOR
+
+    # Chosen elsewhere (a row of the table): every plot follows, and so does the Confusions tab.
+    confusions = show(qtbot, ConfusionsTab(state))
+    other = (expected + 1) % NUM_CLASSES
+    row = tab.report_proxy.mapFromSource(tab.report_model.index(tab.report_model.row_of_class(other), 0))
+    tab.table.selectionModel().setCurrentIndex(
+        row, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    assert tab.highlighted_class() == {"scatter": other, "per_class": other, "confusion": other}
+    assert confusions.view == ("class", other)
 
 
 def test_exports_write_csvs_and_plots(tab, tmp_path):

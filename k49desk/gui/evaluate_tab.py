@@ -36,6 +36,7 @@ COLUMN_WIDTHS = (44, 80, 34, 72, 64, 56, 64)  # fit the left pane at the default
 F1_COLUMN = COLUMNS.index("F1")
 PLOTS = {"confusion": "Confusion matrix", "per_class": "Per class", "scatter": "Precision vs recall"}
 HOVER_PICK_PX = 12  # a scatter point counts as hovered within this many screen pixels
+SELECTED_COLOR = "#c44e52"  # the selected class, in every plot
 
 
 def f1_colour(f1: float) -> QColor:
@@ -115,6 +116,7 @@ class EvaluateTab(QWidget):
         self._started = 0.0
         self._selecting = False  # a selection made here must not bounce back through classSelected
         self._plots = None  # built on the first evaluation, so matplotlib is imported only when needed
+        self._highlighted: int | None = None  # the class marked in the plots
         self._hover_cell = None
 
         self.target_label = QLabel(objectName="evaluationTarget")
@@ -341,6 +343,7 @@ class EvaluateTab(QWidget):
         self._draw_per_class()
         self._draw_scatter()
         self._draw_confusion()
+        self._highlight_class(self._selected_class())
 
     def _build_plots(self) -> dict:
         """Create the three canvases and their artists once; later evaluations only update the artists."""
@@ -379,6 +382,13 @@ class EvaluateTab(QWidget):
         ax.tick_params(length=0, pad=1)
         ax.set_xlabel("Predicted")
         ax.set_ylabel("True")
+        from matplotlib.patches import Rectangle
+
+        # The selected class: its row (as the true character) and its column (as the prediction), outlined.
+        self._confusion_marks = [
+            ax.add_patch(Rectangle((-0.5, -0.5), w, h, fill=False, ec=SELECTED_COLOR, lw=1.2, visible=False))
+            for w, h in ((NUM_CLASSES, 1), (1, NUM_CLASSES))
+        ]
 
     def confusion_normalised(self) -> bool:
         return self.mode_combo.currentIndex() == 1
@@ -452,10 +462,13 @@ class EvaluateTab(QWidget):
         ax.set_ylabel("score")
         ax.grid(axis="y", alpha=0.3)
         ax.legend(loc="lower right", ncols=3, fontsize=9)
+        self._bars_mark = ax.axvspan(-0.5, 0.5, color=SELECTED_COLOR, alpha=0.15, lw=0, zorder=0, visible=False)
+        self._bar_order: list[int] = []
 
     def _draw_per_class(self) -> None:
         ev = self.evaluation
         ordered = sorted(ev.report, key=lambda c: (c.f1, c.index))
+        self._bar_order = [c.index for c in ordered]
         for name, bars in self._bars.items():
             for bar, c in zip(bars, ordered):
                 bar.set_height(getattr(c, name))
@@ -474,7 +487,7 @@ class EvaluateTab(QWidget):
         self._scatter_labels = [
             ax.annotate(c.char, (0, 0), xytext=(3, 3), textcoords="offset points", fontsize=11) for c in CLASSES
         ]
-        (self._scatter_selected,) = ax.plot([], [], "o", ms=14, mfc="none", mec="#c44e52", mew=2)
+        (self._scatter_selected,) = ax.plot([], [], "o", ms=14, mfc="none", mec=SELECTED_COLOR, mew=2)
         ax.set_xlabel("Recall")
         ax.set_ylabel("Precision")
         ax.grid(alpha=0.3)
@@ -483,14 +496,20 @@ class EvaluateTab(QWidget):
         ev = self.evaluation
         self._points = np.array([[ev.report[i].recall, ev.report[i].precision] for i in range(NUM_CLASSES)])
         self._scatter.set_offsets(self._points)
-        for label, point in zip(self._scatter_labels, self._points):
+        # Classes on the same point (common with few test images per class) share one label, e.g. "わむ",
+        # instead of drawing their characters over each other.
+        shared: dict[tuple, list[int]] = {}
+        for i, point in enumerate(self._points):
+            shared.setdefault(tuple(point), []).append(i)
+        for i, (label, point) in enumerate(zip(self._scatter_labels, self._points)):
             label.xy = tuple(point)
+            group = shared[tuple(point)]
+            label.set_text("".join(CLASSES[j].char for j in group) if group[0] == i else "")
         low, high = self._points.min(axis=0), self._points.max(axis=0)
         pad = np.maximum(0.02, 0.06 * (high - low))
         self._scatter_ax.set_xlim(low[0] - pad[0], high[0] + pad[0])
         self._scatter_ax.set_ylim(low[1] - pad[1], high[1] + pad[1])
         self._scatter_ax.set_title(f"Precision vs recall per character · {ev.data_name}", fontsize=10)
-        self._select_point(self._selected_class())
 
     def _point_at(self, event):
         if event.inaxes is not self._scatter_ax or self.evaluation is None:
@@ -506,22 +525,51 @@ class EvaluateTab(QWidget):
             self.point_label.setText("")
             return
         c = self.evaluation.report[i]
-        self.point_label.setText(
-            f"{CLASSES[i].label}: precision {c.precision:.3f} · recall {c.recall:.3f} · F1 {c.f1:.3f} · {c.support} images"
-        )
+        text = f"{CLASSES[i].label}: precision {c.precision:.3f} · recall {c.recall:.3f} · F1 {c.f1:.3f} · {c.support} images"
+        same = [j for j in np.flatnonzero((self._points == self._points[i]).all(axis=1)) if j != i]
+        if same:
+            text += " · same point: " + ", ".join(CLASSES[j].label for j in same)
+        self.point_label.setText(text)
 
     def _on_scatter_click(self, event) -> None:
         i = self._point_at(event)
         if i is not None and event.button == 1:
             self.state.classSelected.emit(i)
 
-    def _select_point(self, class_index: int | None) -> None:
-        if class_index is None:
-            self._scatter_selected.set_data([], [])
-        else:
+    def _highlight_class(self, class_index: int | None) -> None:
+        """Mark the selected class in every plot: ringed in the scatter, a band behind its bars, its row and column
+        outlined in the confusion matrix, its character in the selection colour on the axes."""
+        selected = class_index is not None
+        self._highlighted = class_index
+        if selected:
             recall, precision = self._points[class_index]
             self._scatter_selected.set_data([recall], [precision])
-        self._plots["scatter"].draw_idle()
+        else:
+            self._scatter_selected.set_data([], [])
+        position = self._bar_order.index(class_index) if selected and self._bar_order else None
+        self._bars_mark.set_visible(position is not None)
+        if position is not None:
+            self._bars_mark.set_x(position - 0.5)  # an axvspan is a Rectangle in (data x, axes y)
+        for i, label in enumerate(self._bars_ax.get_xticklabels()):
+            label.set_color(SELECTED_COLOR if i == position else "black")
+        for mark, xy in zip(self._confusion_marks, ((-0.5, (class_index or 0) - 0.5), ((class_index or 0) - 0.5, -0.5))):
+            mark.set_visible(selected)
+            mark.set_xy(xy)
+        for labels in (self._confusion_ax.get_xticklabels(), self._confusion_ax.get_yticklabels()):
+            for i, label in enumerate(labels):
+                label.set_color(SELECTED_COLOR if i == class_index else "black")
+        for canvas in self._plots.values():
+            canvas.draw_idle()
+
+    def highlighted_class(self) -> dict:
+        """Which class each plot marks as selected (None where none): for tests and accessibility."""
+        ring = list(zip(self._scatter_selected.get_xdata(), self._scatter_selected.get_ydata()))
+        # Several classes may share a point: the ring is the selected one's when it sits on that class's point.
+        scatter = self._highlighted if ring and tuple(self._points[self._highlighted]) == ring[0] else None
+        bars = self._bar_order[round(self._bars_mark.get_x() + 0.5)] if self._bars_mark.get_visible() else None
+        row = self._confusion_marks[0]
+        confusion = round(row.get_y() + 0.5) if row.get_visible() else None
+        return {"scatter": scatter, "per_class": bars, "confusion": confusion}
 
     # Selection --------------------------------------------------------------------------------------
 
@@ -550,7 +598,7 @@ class EvaluateTab(QWidget):
         finally:
             self._selecting = False
         if self._plots is not None:
-            self._select_point(class_index)
+            self._highlight_class(class_index)
 
     # Export -----------------------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python resources/screenshots/take.py --data-dir PRACTICE --run RUN_DIR
 
-Writes data.png, train.png, evaluate.png, confusions.png and draw.png beside this file (or into --out).
+Writes data.png, train.png, evaluate.png (and evaluate-per-class.png, evaluate-scatter.png), confusions.png and
+draw.png beside this file (or into --out).
 The data must be a practice set or K49 folder and RUN_DIR a run written by `k49desk train`; the Draw tab
 is shown with the starter model, a の written with mouse events as in tests/test_draw_tab.py.
 """
@@ -84,7 +85,13 @@ def main() -> int:
     evaluate_tab.evaluate()
     wait(app, lambda: window.state.evaluation is not None, what="the evaluation")
     evaluate_tab.plot_tabs.setCurrentIndex(list(evaluate_tab.plot_pages).index("confusion"))
+    weakest = min(window.state.evaluation.report, key=lambda c: (c.f1, c.index)).index
+    window.state.classSelected.emit(weakest)  # as if its row were clicked: marked in the table and every plot
     shot("evaluateTab", "evaluate")
+    evaluate_tab.plot_tabs.setCurrentIndex(list(evaluate_tab.plot_pages).index("per_class"))
+    shot("evaluateTab", "evaluate-per-class")
+    evaluate_tab.plot_tabs.setCurrentIndex(list(evaluate_tab.plot_pages).index("scatter"))
+    shot("evaluateTab", "evaluate-scatter")
 
     confusions = window.findChild(type(window.tabs.widget(3)), "confusionsTab")
     top = window.state.evaluation.pairs(top=1, by="count")[0]
