@@ -102,15 +102,20 @@ def _cmd_synth(args) -> int:
     bar = _Bar("practice set")
     try:
         info = synth.synthesize(args.out_dir, train_per_class=args.train_per_class,
-                                test_per_class=args.test_per_class, seed=args.seed,
+                                test_per_class=args.test_per_class, seed=args.seed, fonts=args.fonts,
                                 progress=lambda p: bar.update(p.done, p.total, p.stage))
     finally:
         bar.close()
     print(f"Practice set (not K49) written to {args.out_dir}: {info['train_size']:,} training and "
           f"{info['test_size']:,} test images, seed {info['seed']}, in {info['seconds']:.1f}s")
-    print(f"Fonts used ({len(info['fonts'])}):")
-    for name in info["fonts"]:
-        print(f"  {name}")
+    source = "the fonts given" if args.fonts else "the installed Japanese fonts"
+    print(f"Fonts used ({len(info['fonts'])}, from {source}):")
+    for name, file in zip(info["fonts"], info["font_files"]):
+        print(f"  {name}  ({file})")
+    skipped = info["fonts_skipped"]
+    print(f"Fonts skipped ({len(skipped)}):" if skipped else "Fonts skipped: none")
+    for s in skipped:
+        print(f"  {s['name']}  ({s['file']}): {s['reason']}")
     return 0
 
 
@@ -191,6 +196,13 @@ def _cmd_evaluate(args) -> int:
     from k49desk import dataset, evaluation
 
     model_path = _model_path(args.model)
+    if args.out is not None:
+        out = args.out
+    elif args.model.is_dir():
+        out = args.model / "evaluation"
+    else:
+        out = model_path.with_name(f"{model_path.stem}-evaluation")
+    evaluation.check_output_folder(out, "evaluation folder")  # before predicting the whole test set
     model = evaluation.load_model(model_path)
     data = dataset.load(args.data_dir)
     bar = _Bar("predicting")
@@ -199,12 +211,6 @@ def _cmd_evaluate(args) -> int:
     finally:
         bar.close()
     ev.model_name = evaluation.model_label(model_path)
-    if args.out is not None:
-        out = args.out
-    elif args.model.is_dir():
-        out = args.model / "evaluation"
-    else:
-        out = model_path.with_name(f"{model_path.stem}-evaluation")
     written = evaluation.write_evaluation(ev, out)
     print(evaluation.summary(ev))
     print(f"Wrote {', '.join(p.name for p in written)} to {out}")
@@ -227,9 +233,12 @@ def _load_images(path: Path) -> list[tuple[str, object]]:
                 images = f["arr_0"]
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
             raise DataError(f"{path}: not an npz file holding images as arr_0 ({e.__class__.__name__})") from None
-        images = images[None] if images.shape == (28, 28) else images
-        if images.ndim != 3 or images.shape[1:] != (28, 28):
-            raise DataError(f"{path}: arr_0 has shape {images.shape}, expected N x 28 x 28 images")
+        if images.dtype != np.uint8 or images.shape[-2:] != (28, 28) or images.ndim not in (2, 3):
+            hint = ("; scale float images to 0..255 and store them as uint8"
+                    if images.dtype.kind == "f" and images.shape[-2:] == (28, 28) else "")
+            raise DataError(f"{path}: arr_0 has shape {images.shape} and dtype {images.dtype}, expected N x 28 x 28 "
+                            f"uint8 images (pixel values 0..255, white ink on black, as in K49){hint}")
+        images = images[None] if images.ndim == 2 else images
         return [(f"{path.name}[{i}]", image) for i, image in enumerate(images)]
     from PIL import Image, UnidentifiedImageError
 
@@ -253,6 +262,17 @@ def _cmd_predict(args) -> int:
 
     inputs = [item for path in args.images for item in _load_images(path)]
     predictor = Predictor(_model_path(args.model))
+    trained = predictor.trained_on
+    if trained is None:
+        about = "training data unknown (a bare model file records none; runs record theirs in run.json)"
+    elif trained["practice"]:
+        about = (f"trained on a PRACTICE SET (font renders, not K49; {trained['source']}): "
+                 f"weak on real kuzushiji")
+    else:
+        about = f"trained on {trained['name']} ({trained['source']})"
+    print(f"Model {predictor.name}: {about}")
+    if predictor.applies_softmax:
+        print("  its outputs are not probabilities (logits): softmax applied")
     for label, image in inputs:
         print(f"{label}:")
         for rank, (h, p) in enumerate(predictor.top_k(image, k=5), start=1):
@@ -279,6 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--train-per-class", type=_positive_int, default=200, metavar="N")
     p.add_argument("--test-per-class", type=_positive_int, default=40, metavar="N")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="same seed, same bytes (default 0)")
+    p.add_argument("--fonts", type=Path, nargs="+", default=None, metavar="FILE",
+                   help="render from these font files only (default: every installed Japanese font that covers the "
+                        "49 characters, one face per family and design); same seed and fonts, same bytes")
     p.set_defaults(func=_cmd_synth)
 
     p = sub.add_parser("archs", help="list the model presets with their parameter counts")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from k49desk.classes import CLASSES, NUM_CLASSES
-from k49desk.errors import Cancelled, ModelError
+from k49desk.errors import Cancelled, DataError, ModelError
 
 PREDICT_BATCH = 1024  # big enough that per-call overhead vanishes, small enough to cancel within a fraction of a second
 IMAGE_SHAPES = ((28, 28, 1), (28, 28))
@@ -86,13 +87,35 @@ def model_label(path: str | Path) -> str:
     return path.parent.name if (path.parent / "run.json").is_file() else path.name
 
 
-def predict_probabilities(model, images: np.ndarray, *, progress=None, cancel=None) -> np.ndarray:
-    """(N, 49) float32 probabilities for (N, 28, 28) uint8 images, in batches; Cancelled if asked to stop."""
+def outputs_probabilities(model) -> bool:
+    """True when the model's outputs look like probabilities: probed once with a blank and one random image,
+    every output lies in [0, 1] and each row sums to ~1. False for logits (a final Dense without softmax)."""
+    shape = tuple(model.input_shape[1:])
+    blank = np.zeros(shape, np.float32)
+    noise = np.random.default_rng(0).integers(0, 256, shape).astype(np.float32)
+    out = np.asarray(model(np.stack([blank, noise]), training=False), dtype=np.float64)
+    return bool(np.isfinite(out).all() and out.min() >= -1e-6 and out.max() <= 1 + 1e-6
+                and np.allclose(out.sum(axis=1), 1, atol=1e-3))
+
+
+def predict_probabilities(model, images: np.ndarray, *, progress=None, cancel=None, softmax: bool | None = None
+                          ) -> np.ndarray:
+    """(N, 49) float32 probabilities for (N, 28, 28) uint8 images, in batches; Cancelled if asked to stop.
+
+    softmax: apply softmax to the model's outputs; None (default) probes the model once and applies it when the
+    outputs are not probabilities (a model ending in logits), so that every row sums to 1.
+    """
     import tensorflow as tf
 
     shape = tuple(model.input_shape[1:])
-    call = tf.function(lambda x: model(x, training=False),
-                       input_signature=[tf.TensorSpec((None, *shape), tf.float32)])
+    if softmax is None:
+        softmax = not outputs_probabilities(model)
+    if softmax:
+        call = tf.function(lambda x: tf.nn.softmax(model(x, training=False), axis=-1),
+                           input_signature=[tf.TensorSpec((None, *shape), tf.float32)])
+    else:
+        call = tf.function(lambda x: model(x, training=False),
+                           input_signature=[tf.TensorSpec((None, *shape), tf.float32)])
     total = len(images)
     probs = np.empty((total, NUM_CLASSES), np.float32)
     for start in range(0, total, PREDICT_BATCH):
@@ -261,17 +284,81 @@ def _write_npy(path: Path, array: np.ndarray) -> Path:
     return _write_atomic(path, lambda f: np.save(f, array))
 
 
+def write_confusion_normalized_csv(ev: Evaluation, path) -> Path:
+    """The confusion matrix with each row divided by its total (the share of the true character's images):
+    the layout of confusion.csv, recall on the diagonal, rows of characters absent from the test set all 0."""
+    rows = [["true \\ predicted", *(c.char for c in CLASSES)]]
+    rows += [[c.char, *(f"{v:.6f}" for v in ev.confusion_normalized[c.index])] for c in CLASSES]
+    return _write_csv(path, rows)
+
+
+def write_pairs_csv(ev: Evaluation, path, by: str = "count") -> Path:
+    """Every confused (true, predicted) pair, most confused first, with the test-set indices of its images."""
+    rows = [["true", "predicted", "true_char", "predicted_char", "count", "rate", "indices"]]
+    rows += [[p.true, p.pred, CLASSES[p.true].char, CLASSES[p.pred].char, p.count, f"{p.rate:.6f}",
+              " ".join(map(str, ev.misclassified(p.true, p.pred).tolist()))] for p in ev.pairs(by=by)]
+    return _write_csv(path, rows)
+
+
+EVALUATION_FILES = ("report.csv", "confusion.csv", "confusion_normalized.csv", "pairs.csv", "predictions.csv",
+                    "y_pred.npy", "probs.npy", "summary.txt")
+
+
+def check_output_folder(path, what: str = "output folder") -> Path:
+    """`path` if it is a folder files can be written into, or one that can be created; DataError naming it otherwise.
+
+    Checked before long work, so that an unwritable destination fails at once. Leaves nothing behind: a probe
+    folder is made and removed in the nearest existing ancestor, nothing is created on the way.
+    """
+    path = Path(path)
+    existing = path.absolute()
+    while not os.path.lexists(existing) and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        where = "is a file" if existing == path.absolute() else f"cannot be created: {existing} is a file"
+        raise DataError(f"{path}: {where}, not a folder; choose another {what}")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".k49desk-probe-", dir=existing))
+    except OSError as e:
+        why = "cannot write into it" if existing == path.absolute() else f"cannot create it in {existing}"
+        raise DataError(f"{path}: {why} ({e.strerror or e}); choose another {what}") from None
+    return path
+
+
 def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
-    """report.csv, confusion.csv, predictions.csv, y_pred.npy, probs.npy and summary.txt in out_dir."""
+    """EVALUATION_FILES in out_dir: report, confusion counts and row-normalised, confused pairs with the indices
+    of their images, predictions, y_pred.npy, probs.npy, summary.txt.
+
+    Written into a hidden folder beside out_dir and moved in: never half of them. DataError naming out_dir when
+    it cannot be written.
+    """
     out_dir = Path(out_dir)
-    return [
-        write_report_csv(ev, out_dir / "report.csv"),
-        write_confusion_csv(ev, out_dir / "confusion.csv"),
-        write_predictions_csv(ev, out_dir / "predictions.csv"),
-        _write_npy(out_dir / "y_pred.npy", ev.y_pred.astype(np.uint8)),
-        _write_npy(out_dir / "probs.npy", ev.probs),
-        _write_atomic(out_dir / "summary.txt", lambda f: f.write((summary(ev) + "\n").encode("utf-8"))),
-    ]
+    writers = {
+        "report.csv": lambda p: write_report_csv(ev, p),
+        "confusion.csv": lambda p: write_confusion_csv(ev, p),
+        "confusion_normalized.csv": lambda p: write_confusion_normalized_csv(ev, p),
+        "pairs.csv": lambda p: write_pairs_csv(ev, p),
+        "predictions.csv": lambda p: write_predictions_csv(ev, p),
+        "y_pred.npy": lambda p: _write_npy(p, ev.y_pred.astype(np.uint8)),
+        "probs.npy": lambda p: _write_npy(p, ev.probs),
+        "summary.txt": lambda p: _write_atomic(p, lambda f: f.write((summary(ev) + "\n").encode("utf-8"))),
+    }
+    check_output_folder(out_dir, "evaluation folder")
+    staging = None
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.evaluation-", dir=out_dir.parent))
+        for name, write in writers.items():
+            write(staging / name)
+        out_dir.mkdir(exist_ok=True)
+        for name in writers:
+            os.replace(staging / name, out_dir / name)
+    except OSError as e:
+        raise DataError(f"{out_dir}: cannot write the evaluation ({e.strerror or e})") from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    return [out_dir / name for name in writers]
 
 
 def summary(ev: Evaluation, top: int = 10) -> str:

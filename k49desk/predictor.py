@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 
@@ -10,7 +11,12 @@ from k49desk.classes import CLASSES, Hiragana
 
 
 class Predictor:
-    """Top-k characters for one 28x28 image in about a millisecond on CPU."""
+    """Top-k characters for one 28x28 image in about a millisecond on CPU.
+
+    applies_softmax: True when the model's outputs are not probabilities (logits, probed once at load: a blank
+    and one random image), so softmax is applied and no bar goes below 0% or above 100%.
+    trained_on: what the model was trained on, when known (see `training_data`), else None.
+    """
 
     def __init__(self, model_or_path):
         import tensorflow as tf
@@ -20,16 +26,28 @@ class Predictor:
         if isinstance(model_or_path, (str, os.PathLike)):
             self.model = evaluation.load_model(model_or_path)
             self.name = evaluation.model_label(model_or_path)
+            self.trained_on = training_data(model_or_path)
         else:
             self.model = evaluation.check_model(model_or_path, model_or_path.name)
             self.name = self.model.name
+            self.trained_on = None
         self._shape = (1, *self.model.input_shape[1:])
         model = self.model
+        self.applies_softmax = not evaluation.outputs_probabilities(model)
         # model.predict builds a data pipeline per call (~60 ms); a graph traced once for this fixed shape
         # answers in ~1 ms. Tracing happens here, not on the first stroke.
-        self._call = tf.function(lambda x: model(x, training=False),
-                                 input_signature=[tf.TensorSpec(self._shape, tf.float32)])
+        if self.applies_softmax:
+            self._call = tf.function(lambda x: tf.nn.softmax(model(x, training=False), axis=-1),
+                                     input_signature=[tf.TensorSpec(self._shape, tf.float32)])
+        else:
+            self._call = tf.function(lambda x: model(x, training=False),
+                                     input_signature=[tf.TensorSpec(self._shape, tf.float32)])
         self._call(np.zeros(self._shape, np.float32))
+
+    @property
+    def practice(self) -> bool | None:
+        """True when the model is known to be trained on a practice set (not K49), False on K49, None if unknown."""
+        return None if self.trained_on is None else self.trained_on["practice"]
 
     def probabilities(self, image) -> np.ndarray:
         """(49,) probabilities for one 28x28 image of pixel values 0..255, white ink on black."""
@@ -43,3 +61,35 @@ class Predictor:
         probs = self.probabilities(image)
         order = np.argsort(probs)[::-1][:k]
         return [(CLASSES[i], float(probs[i])) for i in order]
+
+
+def training_data(model_path) -> dict | None:
+    """{"name": "K49" or "practice set", "practice": bool, "source": how it is known} for a model file, or None.
+
+    Known for a run's model (its run.json records the data set) and for the shipped starter model (or a
+    byte-identical copy), which was trained on a practice set (resources/models/PROVENANCE.md). A bare .keras
+    file records nothing about its training data.
+    """
+    import filecmp
+
+    from k49desk import paths, runs
+    from k49desk.errors import RunError
+
+    path = Path(model_path)
+    run_file = path.parent / runs.RUN_FILE
+    if run_file.is_file():
+        try:
+            info = runs.load_run(path.parent).info
+        except RunError:
+            return None
+        return {"name": info.data_name, "practice": info.practice, "source": f"run {info.name}"}
+    starter = paths.starter_model_path()
+    try:
+        same = path.resolve() == starter.resolve() or (
+            starter.is_file() and path.stat().st_size == starter.stat().st_size
+            and filecmp.cmp(path, starter, shallow=False))
+    except OSError:
+        same = False
+    if same:
+        return {"name": "practice set", "practice": True, "source": "the shipped starter model, see PROVENANCE.md"}
+    return None

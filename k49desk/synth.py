@@ -54,31 +54,55 @@ class _Face:
     name: str  # "IPAexGothic Regular"
 
 
+@dataclass(frozen=True)
+class SkippedFont:
+    """An installed or given font face left out of the practice set, and why."""
+
+    name: str  # "KouzanBrushFontSousyo Regular", or the file name when the face cannot be read
+    path: Path
+    index: int
+    reason: str  # "same kana design as KouzanBrushFont Regular (...)", "misses 2 of the 49 characters: ゐ ゑ"...
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "file": str(self.path), "index": self.index, "reason": self.reason}
+
+
 def find_japanese_fonts() -> list[Path]:
     """Every installed font file with a face covering all 49 characters, one face per family; IPAexGothic first."""
-    return list(dict.fromkeys(face.path for face in _installed_faces()))
+    return list(dict.fromkeys(face.path for face in _installed_faces()[0]))
+
+
+def skipped_japanese_fonts() -> list[SkippedFont]:
+    """The installed Japanese font faces the practice set leaves out, each with its reason."""
+    return list(_installed_faces()[1])
 
 
 @lru_cache(maxsize=1)
-def _installed_faces() -> tuple[_Face, ...]:
-    return _faces_covering_k49([(paths.hiragana_font_path(), None, False), *_font_candidates()])
+def _installed_faces() -> tuple[tuple[_Face, ...], tuple[SkippedFont, ...]]:
+    return _select_faces([(paths.hiragana_font_path(), None, False), *_font_candidates()])
+
+
+def _fc_list(fc_list: str, pattern: str) -> list[tuple[Path, int]]:
+    out = subprocess.run([fc_list, "--format", "%{file}\\t%{index}\\n", pattern],
+                         capture_output=True, text=True, timeout=30, check=True).stdout
+    rows = (line.split("\t") for line in out.splitlines() if "\t" in line)
+    return sorted({(Path(file), int(index or 0)) for file, index in rows})
 
 
 def _font_candidates() -> list[tuple[Path, int | None, bool]]:
     """(file, face index or None for all, already known to cover the 49 characters) for every font that may do so.
 
     fontconfig answers exactly which faces cover all 49 characters, and in a tenth of the time reading every cmap
-    takes; without it, every font file in the usual folders is a candidate.
+    takes; faces that have hiragana but not all 49 characters come after them, so that they can be reported as
+    skipped. Without fontconfig, every font file in the usual folders is a candidate.
     """
     fc_list = shutil.which("fc-list")
     if fc_list:
         try:
-            out = subprocess.run(
-                [fc_list, "--format", "%{file}\\t%{index}\\n", ":charset=" + " ".join(f"{ord(c):x}" for c in classes.CHARS)],
-                capture_output=True, text=True, timeout=30, check=True,
-            ).stdout
-            rows = (line.split("\t") for line in out.splitlines() if "\t" in line)
-            return sorted((Path(file), int(index or 0), True) for file, index in rows)
+            covering = _fc_list(fc_list, ":charset=" + " ".join(f"{ord(c):x}" for c in classes.CHARS))
+            with_kana = _fc_list(fc_list, f":charset={ord(classes.CHARS[0]):x}")  # any face with あ
+            partial = [row for row in with_kana if row not in set(covering)]
+            return [(file, index, True) for file, index in covering] + [(file, index, False) for file, index in partial]
         except (OSError, ValueError, subprocess.SubprocessError):
             pass
     home = Path.home()
@@ -94,38 +118,78 @@ def _font_candidates() -> list[tuple[Path, int | None, bool]]:
 
 def _faces_covering_k49(candidates) -> tuple[_Face, ...]:
     """The faces among (file, index or None, covered) candidates that show all 49 characters, one per family and design."""
+    return _select_faces(candidates)[0]
+
+
+def _select_faces(candidates, explicit: bool = False) -> tuple[tuple[_Face, ...], tuple[SkippedFont, ...]]:
+    """(faces used, faces skipped with their reasons) among (file, index or None, covered) candidates.
+
+    Used: the faces that show all 49 characters, one per family and design. Skipped: the other faces with some
+    hiragana; with `explicit` (fonts the user named) every face or file that cannot be used, unreadable ones too.
+    """
     from PIL import ImageFont
 
     found = []  # (style rank, order, face, family, design)
+    skipped = []  # (order, SkippedFont)
     seen = set()
     for file, index, covered in candidates:
         path = Path(file)
-        for index in range(_face_count(path)) if index is None else (index,):
+        count = _face_count(path) if index is None else 1
+        if count == 0 and explicit:
+            unreadable = SkippedFont(path.name, path, 0, "not a readable font collection")
+            skipped.append((len(found) + len(skipped), unreadable))
+        for index in range(count) if index is None else (index,):
             key = (path.resolve(), index)
-            if key in seen or not (covered or _cmap_covers_k49(path, index)):
+            if key in seen:
                 continue
             seen.add(key)
+            label = path.name if index == 0 else f"{path.name} #{index}"
+            order = len(found) + len(skipped)
+            if not covered:
+                problem, has_kana = _cmap_problem(path, index)
+                if problem is not None:
+                    if explicit or has_kana:
+                        skipped.append((order, SkippedFont(label, path, index, problem)))
+                    continue
             try:
                 font = ImageFont.truetype(str(path), size=64, index=index)
-                renders = [_render(font, c) for c in classes.CHARS]
-            except (OSError, ValueError):
-                continue  # e.g. FreeType's "invalid opcode" on a broken hinting program
-            if any(r is None for r in renders):
+                family, style = font.getname()
+                name = f"{family} {style or ''}".strip()
+            except (OSError, ValueError) as e:
+                skipped.append((order, SkippedFont(label, path, index, f"FreeType cannot open it ({e})")))
                 continue
-            family, style = font.getname()
+            try:
+                renders = [_render(font, c) for c in classes.CHARS]
+            except (OSError, ValueError) as e:  # e.g. FreeType's "invalid opcode" on a broken hinting program
+                skipped.append((order, SkippedFont(name, path, index, f"FreeType cannot draw its glyphs ({e})")))
+                continue
+            blank = [c for c, r in zip(classes.CHARS, renders) if r is None]
+            if blank:
+                skipped.append((order, SkippedFont(name, path, index, f"draws no ink for {' '.join(blank)}")))
+                continue
             design = np.stack([frame_like_k49(np.asarray(r)) for r in renders]).astype(np.float32) / 255
-            found.append((_style_rank(style), len(found), _Face(path, index, f"{family} {style or ''}".strip()), family, design))
+            found.append((_style_rank(style), order, _Face(path, index, name), family, design))
     # Weights of one family differ mostly in stroke width, which the augmentation sets anyway, and families
     # sharing their kana (KouzanBrushFont, its Sousyo and AoyagiKouzanT; IPAGothic and IPAPGothic) would
     # over-weight one design: keep each family's regular face and each design once, in the order found.
-    chosen, families, designs = [], set(), []
-    for _, _, face, family, design in sorted(found, key=lambda f: (f[0], f[1])):
-        if family not in families and all(np.abs(design - d).mean() > _SAME_DESIGN for d in designs):
-            families.add(family)
-            designs.append(design)
-            chosen.append(face)
-    order = {face: i for _, i, face, _, _ in found}
-    return tuple(sorted(chosen, key=order.__getitem__))
+    chosen, families, designs = [], {}, []
+    for _, order, face, family, design in sorted(found, key=lambda f: (f[0], f[1])):
+        if family in families:
+            reason = f"another face of the family {family}; {families[family].name} is used"
+        else:
+            difference, twin = min(((float(np.abs(design - d).mean()), f) for d, f in designs),
+                                   default=(np.inf, None), key=lambda t: t[0])
+            if difference > _SAME_DESIGN:
+                families[family] = face
+                designs.append((design, face))
+                chosen.append(face)
+                continue
+            reason = (f"same kana design as {twin.name}, which is used (mean difference {difference:.3f}, "
+                      f"at most {_SAME_DESIGN} counts as one design)")
+        skipped.append((order, SkippedFont(face.name, face.path, face.index, reason)))
+    order_of = {face: i for _, i, face, _, _ in found}
+    return (tuple(sorted(chosen, key=order_of.__getitem__)),
+            tuple(s for _, s in sorted(skipped, key=lambda t: t[0])))
 
 
 def _face_count(path: Path) -> int:
@@ -140,16 +204,28 @@ def _face_count(path: Path) -> int:
         return 0
 
 
-def _cmap_covers_k49(path: Path, index: int) -> bool:
-    """True when the face's character map holds all 49 characters (missing ones would render as empty boxes)."""
+def _cmap_problem(path: Path, index: int) -> tuple[str | None, bool]:
+    """(why the face cannot write all 49 characters, or None; whether it has any of them).
+
+    Missing characters would render as empty boxes, so the character map must hold all 49.
+    """
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
         with TTFont(str(path), fontNumber=index, lazy=True) as tt:
             cmap = tt.getBestCmap() or {}
-    except (OSError, TTLibError, AssertionError, ValueError, KeyError, struct.error):
-        return False
-    return all(ord(c) in cmap for c in classes.CHARS)
+    except (OSError, TTLibError, AssertionError, ValueError, KeyError, struct.error) as e:
+        return f"not a readable font ({type(e).__name__})", False
+    missing = [c for c in classes.CHARS if ord(c) not in cmap]
+    if not missing:
+        return None, True
+    shown = " ".join(missing[:12]) + (" ..." if len(missing) > 12 else "")
+    return f"misses {len(missing)} of the 49 characters: {shown}", len(missing) < len(classes.CHARS)
+
+
+def _cmap_covers_k49(path: Path, index: int) -> bool:
+    """True when the face's character map holds all 49 characters (missing ones would render as empty boxes)."""
+    return _cmap_problem(path, index)[0] is None
 
 
 def _style_rank(style: str | None) -> int:
@@ -176,17 +252,29 @@ def synthesize(
     `fonts`: font files to render from (default: every Japanese font found). `class_counts`: a (train, test) pair
     of (49,) per-class counts replacing train_per_class/test_per_class. The same arguments give the same bytes.
     """
+    from k49desk.evaluation import check_output_folder
+
     out_dir = Path(out_dir)
     train_counts, test_counts = _counts(train_per_class, test_per_class, class_counts)
+    check_output_folder(out_dir, "practice-set folder")  # before the rendering, not after it
     _refuse_real_k49(out_dir)
     started = time.perf_counter()
     reporter = _Reporter(progress)
     total = int(train_counts.sum() + test_counts.sum())
     reporter.report(0, total, "fonts", force=True)
 
-    faces = _installed_faces() if fonts is None else _faces_covering_k49((f, None, False) for f in fonts)
+    if fonts is None:
+        faces, skipped = _installed_faces()
+    else:
+        fonts = [Path(f) for f in fonts]
+        for f in fonts:
+            if not f.is_file():
+                raise DataError(f"{f}: font file not found")
+        faces, skipped = _select_faces(((f, None, False) for f in fonts), explicit=True)
     if not faces:
-        raise DataError(f"no font among {[str(f) for f in fonts]} covers all 49 K49 characters")
+        among = "no installed font" if fonts is None else f"no font among {', '.join(map(str, fonts))}"
+        why = "; ".join(f"{s.name}: {s.reason}" for s in skipped)
+        raise DataError(f"{among} covers all 49 K49 characters" + (f" ({why})" if why else ""))
 
     # Each split draws its labels, fonts and augmentations from its own stream, and each chunk of images from
     # a child stream: the bytes depend on the seed only, not on how threads interleave.
@@ -223,6 +311,8 @@ def synthesize(
         "generator": "k49desk synth",
         "seed": int(seed),
         "fonts": [face.name for face in faces],
+        "font_files": [str(face.path) for face in faces],
+        "fonts_skipped": [s.to_dict() for s in skipped],
         "train_size": int(train_counts.sum()),
         "test_size": int(test_counts.sum()),
         "train_counts": train_counts.tolist(),
@@ -469,10 +559,14 @@ def _npz_bytes(array: np.ndarray) -> bytes:
 
 
 def _write_all(out_dir: Path, contents: dict[str, bytes], cancel) -> None:
-    """Write every file into a temporary folder beside `out_dir`, then move them in: never half a practice set."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.synth-", dir=out_dir.parent))
+    """Write every file into a temporary folder beside `out_dir`, then move them in: never half a practice set.
+
+    DataError naming `out_dir` when it cannot be written (read-only, disk full, a file in the way).
+    """
+    staging = None
     try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.synth-", dir=out_dir.parent))
         for name, data in contents.items():
             (staging / name).write_bytes(data)
         if cancel is not None and cancel.is_set():
@@ -480,5 +574,8 @@ def _write_all(out_dir: Path, contents: dict[str, bytes], cancel) -> None:
         out_dir.mkdir(exist_ok=True)
         for name in contents:
             os.replace(staging / name, out_dir / name)
+    except OSError as e:
+        raise DataError(f"{out_dir}: cannot write the practice set ({e.strerror or e})") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)

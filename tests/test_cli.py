@@ -59,7 +59,8 @@ def test_round_trip_synth_train_evaluate_predict(capsys, tmp_path):
     code, out, _ = run_cli(capsys, "evaluate", run_dir, "--data-dir", data_dir)
     assert code == 0
     assert "PRACTICE SET - not K49" in out and "balanced accuracy" in out and "Most confused pairs" in out
-    for name in ("report.csv", "confusion.csv", "predictions.csv", "y_pred.npy"):
+    for name in ("report.csv", "confusion.csv", "confusion_normalized.csv", "pairs.csv", "predictions.csv",
+                 "y_pred.npy"):
         assert (run_dir / "evaluation" / name).is_file()
     assert len(np.load(run_dir / "evaluation" / "y_pred.npy")) == 49 * 4
 
@@ -71,7 +72,9 @@ def test_round_trip_synth_train_evaluate_predict(capsys, tmp_path):
     code, out, _ = run_cli(capsys, "predict", run_dir / "model.keras", png, npz)
     assert code == 0
     assert out.count("  1. ") == 3 and "ink-on-paper.png:" in out and "two.npz[1]:" in out
-    assert "%" in out.splitlines()[1]
+    assert out.splitlines()[0] == ("Model first: trained on a PRACTICE SET (font renders, not K49; run first): "
+                                   "weak on real kuzushiji")
+    assert out.splitlines()[1] == "ink-on-paper.png:" and "%" in out.splitlines()[2]
 
 
 def test_ctrl_c_stops_training_and_keeps_the_run(capsys, tmp_path, practice_dir, monkeypatch):
@@ -124,3 +127,97 @@ def test_bad_input_gives_one_line_and_status_2(capsys, tmp_path, trained_run):
 def test_usage_errors_exit_2(capsys, argv):
     code, _, err = run_cli(capsys, *argv)
     assert code == 2 and "usage: k49desk" in err
+
+
+def no_traceback_error(code, err, *fragments):
+    assert "Traceback" not in err
+    one_line_error(code, err, *fragments)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc, where nothing can be created")
+def test_unwritable_outputs_fail_early_with_one_line(capsys, tmp_path, practice_dir, trained_run, monkeypatch):
+    from k49desk import evaluation, synth
+
+    def not_now(*args, **kwargs):
+        pytest.fail("the expensive work ran before the output folder was checked")
+
+    monkeypatch.setattr(synth, "_render_face", not_now)
+    code, _, err = run_cli(capsys, "synth", "/proc/nope/practice", "--train-per-class", 1, "--test-per-class", 1)
+    no_traceback_error(code, err, "/proc/nope/practice", "cannot create it in /proc")
+    monkeypatch.setattr(evaluation, "evaluate", not_now)
+    code, _, err = run_cli(capsys, "evaluate", trained_run, "--data-dir", practice_dir, "--out", "/proc/nope/ev")
+    no_traceback_error(code, err, "/proc/nope/ev", "cannot create it in /proc")
+
+
+def test_outputs_onto_a_file_fail_with_one_line(capsys, tmp_path, practice_dir, trained_run, monkeypatch):
+    from k49desk import evaluation
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("keep me")
+    code, _, err = run_cli(capsys, "synth", blocker, "--train-per-class", 1, "--test-per-class", 1)
+    no_traceback_error(code, err, str(blocker), "is a file, not a folder")
+    code, _, err = run_cli(capsys, "synth", blocker / "sub", "--train-per-class", 1, "--test-per-class", 1)
+    no_traceback_error(code, err, str(blocker / "sub"), "cannot be created")
+    monkeypatch.setattr(evaluation, "evaluate", lambda *a, **k: pytest.fail("evaluated before checking --out"))
+    code, _, err = run_cli(capsys, "evaluate", trained_run, "--data-dir", practice_dir, "--out", blocker)
+    no_traceback_error(code, err, str(blocker), "is a file, not a folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"] and blocker.read_text() == "keep me"
+
+
+def test_write_failure_after_the_work_is_one_line_and_leaves_nothing(capsys, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from k49desk import paths
+
+    real_write_bytes = Path.write_bytes
+
+    def disk_full(self, data):
+        if self.name == dataset.FILE_NAMES[2]:
+            raise OSError(28, "No space left on device")
+        return real_write_bytes(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    out = tmp_path / "practice"
+    code, _, err = run_cli(capsys, "synth", out, "--train-per-class", 1, "--test-per-class", 1,
+                           "--fonts", paths.hiragana_font_path())
+    no_traceback_error(code, err, str(out), "No space left on device")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_synth_with_given_fonts_lists_used_and_skipped(capsys, tmp_path):
+    import shutil
+
+    from k49desk import paths
+
+    font = paths.hiragana_font_path()
+    twin = shutil.copyfile(font, tmp_path / "ipaexg-copy.ttf")
+    code, out, _ = run_cli(capsys, "synth", tmp_path / "p", "--train-per-class", 1, "--test-per-class", 1,
+                           "--fonts", font, twin)
+    assert code == 0
+    assert f"Fonts used (1, from the fonts given):\n  IPAexGothic Regular  ({font})\n" in out
+    assert (f"Fonts skipped (1):\n  IPAexGothic Regular  ({twin}): another face of the family IPAexGothic; "
+            f"IPAexGothic Regular is used") in out
+    code, _, err = run_cli(capsys, "synth", tmp_path / "q", "--fonts", tmp_path / "missing.otf")
+    no_traceback_error(code, err, "missing.otf: font file not found")
+
+
+def test_predict_refuses_npz_that_are_not_k49_images(capsys, tmp_path, trained_run):
+    floats = tmp_path / "floats.npz"
+    np.savez(floats, np.random.default_rng(0).random((2, 28, 28)))
+    code, _, err = run_cli(capsys, "predict", trained_run, floats)
+    no_traceback_error(code, err, "floats.npz: arr_0 has shape (2, 28, 28) and dtype float64",
+                       "expected N x 28 x 28 uint8", "scale float images to 0..255")
+    one = tmp_path / "one.npz"
+    np.savez(one, np.zeros((28, 28), np.int64))
+    code, _, err = run_cli(capsys, "predict", trained_run, one)
+    no_traceback_error(code, err, "one.npz: arr_0 has shape (28, 28) and dtype int64")
+
+
+def test_predict_says_when_training_data_is_unknown(capsys, tmp_path, trained_run):
+    import shutil
+
+    bare = shutil.copyfile(trained_run / "model.keras", tmp_path / "bare.keras")
+    image = tmp_path / "one.npz"
+    np.savez(image, np.zeros((28, 28), np.uint8))
+    code, out, _ = run_cli(capsys, "predict", bare, image)
+    assert code == 0 and out.startswith("Model bare.keras: training data unknown")

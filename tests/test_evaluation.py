@@ -76,8 +76,10 @@ def test_write_evaluation_files(tmp_path):
     ev = random_evaluation(n=200)
     written = evaluation.write_evaluation(ev, tmp_path / "out")
     assert sorted(p.name for p in written) == sorted(
-        ["report.csv", "confusion.csv", "predictions.csv", "y_pred.npy", "probs.npy", "summary.txt"])
-    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+        ["report.csv", "confusion.csv", "confusion_normalized.csv", "pairs.csv", "predictions.csv", "y_pred.npy",
+         "probs.npy", "summary.txt"]) == sorted(evaluation.EVALUATION_FILES)
+    assert all(p.parent == tmp_path / "out" and p.is_file() for p in written)
+    assert not [p for p in tmp_path.rglob(".*")], "no staging folder or temporary file is left behind"
     with open(tmp_path / "out" / "report.csv", encoding="utf-8") as f:
         report = list(csv.reader(f))
     assert report[0] == ["index", "char", "romaji", "precision", "recall", "f1", "support"]
@@ -88,6 +90,26 @@ def test_write_evaluation_files(tmp_path):
         confusion = list(csv.reader(f))
     assert confusion[0][1:] == list(CHARS) and [r[0] for r in confusion[1:]] == list(CHARS)
     assert np.array_equal(np.array([r[1:] for r in confusion[1:]], dtype=int), ev.confusion)
+    with open(tmp_path / "out" / "confusion_normalized.csv", encoding="utf-8") as f:
+        normalized = list(csv.reader(f))
+    assert normalized[0] == confusion[0] and [r[0] for r in normalized[1:]] == list(CHARS)
+    shares = np.array([r[1:] for r in normalized[1:]], dtype=float)
+    assert np.allclose(shares, ev.confusion_normalized, atol=1e-6)
+    present = ev.confusion.sum(axis=1) > 0
+    assert np.allclose(shares[present].sum(axis=1), 1, atol=1e-4) and not shares[~present].any()
+    with open(tmp_path / "out" / "pairs.csv", encoding="utf-8") as f:
+        pairs = list(csv.DictReader(f))
+    assert list(pairs[0]) == ["true", "predicted", "true_char", "predicted_char", "count", "rate", "indices"]
+    expected = ev.pairs()
+    assert [(int(r["true"]), int(r["predicted"]), int(r["count"])) for r in pairs] == [
+        (q.true, q.pred, q.count) for q in expected]
+    counts = [int(r["count"]) for r in pairs]
+    assert counts == sorted(counts, reverse=True) and sum(counts) == int((ev.y_true != ev.y_pred).sum())
+    for r, q in zip(pairs, expected):
+        assert (r["true_char"], r["predicted_char"]) == (CHARS[q.true], CHARS[q.pred])
+        assert float(r["rate"]) == pytest.approx(q.rate, abs=1e-6)
+        indices = [int(i) for i in r["indices"].split()]
+        assert indices == ev.misclassified(q.true, q.pred).tolist() and len(indices) == q.count
     with open(tmp_path / "out" / "predictions.csv", encoding="utf-8") as f:
         predictions = list(csv.DictReader(f))
     assert len(predictions) == 200
@@ -96,7 +118,25 @@ def test_write_evaluation_files(tmp_path):
     assert row["predicted_char"] == CHARS[ev.y_pred[7]]
     assert float(row["confidence"]) == pytest.approx(ev.probs[7].max(), abs=1e-6)
     assert np.array_equal(np.load(tmp_path / "out" / "y_pred.npy"), ev.y_pred)
-    assert "PRACTICE SET - not K49" in (tmp_path / "out" / "summary.txt").read_text(encoding="utf-8")
+    text = (tmp_path / "out" / "summary.txt").read_text(encoding="utf-8")
+    assert "PRACTICE SET - not K49" in text
+    top = expected[0]
+    assert f"{CLASSES[top.true].label} -> {CLASSES[top.pred].label}: {top.count}" in text.split("Most confused")[1]
+
+
+def test_unwritable_output_is_a_data_error_and_leaves_nothing(tmp_path):
+    from k49desk.errors import DataError
+
+    ev = random_evaluation(n=100)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way")
+    with pytest.raises(DataError, match="a-file: is a file, not a folder"):
+        evaluation.write_evaluation(ev, blocker)
+    with pytest.raises(DataError, match=r"a-file/ev: cannot be created: .*a-file is a file"):
+        evaluation.write_evaluation(ev, blocker / "ev")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"] and blocker.read_text() == "in the way"
+    assert evaluation.check_output_folder(tmp_path / "new" / "deeper") == tmp_path / "new" / "deeper"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"], "the check creates nothing"
 
 
 def test_evaluate_a_run_model_with_progress_and_cancel(trained_run, practice_dir):
@@ -114,6 +154,23 @@ def test_evaluate_a_run_model_with_progress_and_cancel(trained_run, practice_dir
     cancel.set()
     with pytest.raises(Cancelled):
         evaluation.evaluate(trained_run / "model.keras", data, cancel=cancel)
+
+
+def test_a_model_ending_in_logits_gets_softmax(tmp_path):
+    import keras
+
+    logits = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(49)], name="lg")
+    assert not evaluation.outputs_probabilities(logits)
+    images = np.random.default_rng(1).integers(0, 256, (30, 28, 28)).astype(np.uint8)
+    probs = evaluation.predict_probabilities(logits, images)
+    assert probs.min() >= 0 and probs.max() <= 1 and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
+    raw = np.asarray(logits(images[..., None].astype(np.float32), training=False))
+    assert np.array_equal(probs.argmax(axis=1), raw.argmax(axis=1))
+    ev = evaluation.evaluate(logits, type("D", (), {"x_test": images, "y_test": np.zeros(30, int), "name": "x",
+                                                    "practice": True})())
+    assert np.allclose(ev.probs.sum(axis=1), 1, atol=1e-5)
+    softmax = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(49, "softmax")])
+    assert evaluation.outputs_probabilities(softmax)
 
 
 def save(model, path):

@@ -54,3 +54,47 @@ def test_a_model_that_does_not_fit_is_refused(tmp_path):
         Predictor(model)
     with pytest.raises(ModelError, match="model file not found"):
         Predictor(tmp_path / "missing.keras")
+
+
+def test_a_model_ending_in_logits_shows_probabilities():
+    """A final Dense without softmax outputs logits: bars would go below 0% and past 100% without the probe."""
+    import keras
+
+    logits = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(49)], name="lg")
+    predictor = Predictor(logits)
+    assert predictor.applies_softmax
+    # Faint ink keeps the logits moderate, so that the softmax does not saturate into ties at 0 and 1.
+    image = np.random.default_rng(3).integers(0, 2, (28, 28)).astype(np.uint8)
+    raw = np.asarray(logits(image[None, ..., None].astype(np.float32), training=False))[0]
+    assert raw.min() < 0, "the raw outputs are not probabilities"
+    probs = predictor.probabilities(image)
+    assert probs.min() >= 0 and probs.max() <= 1 and probs.sum() == pytest.approx(1, abs=1e-5)
+    assert np.allclose(probs, np.exp(raw - raw.max()) / np.exp(raw - raw.max()).sum(), atol=1e-5)
+    top = predictor.top_k(image, k=5)
+    assert [h.index for h, _ in top] == list(np.argsort(raw)[::-1][:5])
+    assert all(0 <= p <= 1 for _, p in top)
+    assert predictor._call.experimental_get_tracing_count() == 1
+    assert predictor.trained_on is None and predictor.practice is None
+
+
+def test_a_softmax_model_is_left_alone_and_knows_its_training_data(predictor, trained_run):
+    assert not predictor.applies_softmax
+    assert predictor.trained_on["practice"] and predictor.trained_on["name"] == "practice set"
+    assert predictor.practice is True
+
+
+def test_the_starter_model_and_bare_files_training_data(tmp_path, trained_run):
+    import shutil
+
+    from k49desk import paths
+    from k49desk.predictor import training_data
+
+    starter = paths.starter_model_path()
+    if starter.is_file():
+        assert training_data(starter)["practice"] is True
+        copy = tmp_path / "copy.keras"
+        shutil.copyfile(starter, copy)
+        assert training_data(copy)["practice"] is True
+    bare = tmp_path / "bare.keras"
+    shutil.copyfile(trained_run / "model.keras", bare)
+    assert training_data(bare) is None

@@ -119,3 +119,63 @@ def test_find_japanese_fonts_includes_ipaexgothic_first():
     found = synth.find_japanese_fonts()
     assert found[0] == paths.hiragana_font_path()
     assert len(found) == len(set(found))
+
+
+def renamed_copy(source, path, family):
+    """`source` with its family name changed: a different family drawing the very same kana."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(source)) as tt:
+        for record in tt["name"].names:
+            if record.nameID in (1, 4, 16):
+                record.string = family if record.nameID != 4 else f"{family} Regular"
+        tt.save(str(path))
+    return path
+
+
+def test_given_fonts_only_and_skipped_ones_are_reported(tmp_path):
+    import shutil
+
+    twin = shutil.copyfile(IPAEX[0], tmp_path / "ipaexg-copy.ttf")  # same family, another file
+    not_a_font = tmp_path / "notes.ttf"
+    not_a_font.write_bytes(b"not a font")
+    info = synth.synthesize(tmp_path / "p", train_per_class=1, test_per_class=1, fonts=[*IPAEX, twin, not_a_font])
+    assert info["fonts"] == ["IPAexGothic Regular"] and info["font_files"] == [str(IPAEX[0])]
+    skipped = {s["file"]: s for s in info["fonts_skipped"]}
+    assert list(skipped) == [str(twin), str(not_a_font)]
+    assert "another face of the family IPAexGothic" in skipped[str(twin)]["reason"]
+    assert "not a readable font" in skipped[str(not_a_font)]["reason"]
+    marker = json.loads((tmp_path / "p" / dataset.PRACTICE_MARKER).read_text(encoding="utf-8"))
+    assert marker["fonts"] == info["fonts"] and marker["fonts_skipped"] == info["fonts_skipped"]
+
+
+def test_the_same_design_under_another_name_is_skipped(tmp_path):
+    """As KouzanBrushFontSousyo and AoyagiKouzanFontT draw KouzanBrushFont's kana: one design, used once."""
+    twin = renamed_copy(IPAEX[0], tmp_path / "twin.ttf", "TwinGothic")
+    faces, skipped = synth._select_faces([(IPAEX[0], None, False), (twin, None, False)], explicit=True)
+    assert [f.name for f in faces] == ["IPAexGothic Regular"]
+    assert [(s.name, s.path) for s in skipped] == [("TwinGothic Regular", twin)]
+    assert "same kana design as IPAexGothic Regular" in skipped[0].reason
+
+
+def test_a_missing_font_file_is_named(tmp_path):
+    with pytest.raises(DataError, match="nowhere.ttf: font file not found"):
+        synth.synthesize(tmp_path / "p", fonts=[tmp_path / "nowhere.ttf"])
+    assert not (tmp_path / "p").exists()
+
+
+def test_installed_fonts_used_and_skipped_are_disjoint():
+    used, skipped = synth._installed_faces()
+    assert used[0].path == paths.hiragana_font_path()
+    assert not {(f.path, f.index) for f in used} & {(s.path, s.index) for s in skipped}
+    assert all(s.reason for s in skipped) and synth.skipped_japanese_fonts() == list(skipped)
+
+
+def test_unwritable_folder_fails_before_rendering(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    events = []
+    with pytest.raises(DataError, match="a-file: is a file, not a folder"):
+        synth.synthesize(blocker, train_per_class=1, test_per_class=1, fonts=IPAEX, progress=events.append)
+    assert events == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
