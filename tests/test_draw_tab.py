@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from k49desk.classes import by_char
+from k49desk.gui import canvas as canvas_module
 from k49desk.gui.draw_tab import DrawTab
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.paths import starter_model_path
@@ -133,6 +134,17 @@ def test_predictions_appear_while_dragging_and_preview_updates(qtbot, tab):
     probs = [child(tab, "predictionList").item(i).text().split()[-2] for i in range(5)]
     assert all(0.0 <= float(p) <= 100.0 for p in probs)
     assert not child(tab, "predictionHint").isVisible()
+
+
+def test_updates_come_once_per_frame_of_the_screen_it_is_on(qtbot, tab):
+    assert [canvas_module.frame_ms(hz) for hz in (60, 144, 240, 1000)] == [17, 7, 4, canvas_module.MIN_FRAME_MS]
+    assert canvas_module.frame_ms(0) == canvas_module.frame_ms(None) == canvas_module.FRAME_MS  # screen says nothing
+    canvas = child(tab, "drawCanvas")
+    strokes = canvas_points(canvas, STROKES[any_char()])
+    press_and_move(canvas, strokes[0][:3])
+    assert canvas._emit_timer.isActive()
+    assert canvas._emit_timer.interval() == canvas_module.frame_ms(canvas.screen().refreshRate())
+    release(canvas, strokes[0][2])
 
 
 def test_a_single_click_is_nothing_to_predict(qtbot, tab):

@@ -8,7 +8,16 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 # Signals while drawing are coalesced to one per display frame: a mouse can report several hundred
 # moves a second, and rasterising + predicting more often than the screen refreshes is wasted work.
+# The frame is the screen's own (frame_ms); FRAME_MS where the screen does not say (60 Hz).
 FRAME_MS = 16
+MIN_FRAME_MS = 4  # even a 240 Hz screen gets no more than 250 updates a second
+
+
+def frame_ms(refresh_hz: float | None) -> int:
+    """One display frame in whole milliseconds for a screen refreshing at refresh_hz."""
+    if not refresh_hz or refresh_hz <= 0:
+        return FRAME_MS
+    return max(MIN_FRAME_MS, round(1000.0 / refresh_hz))
 
 PAPER = QColor("#fbfaf6")
 INK = QColor("#1b1b1b")
@@ -47,7 +56,6 @@ class DrawCanvas(QWidget):
         self._pen_width = float(pen_width)
         self._emit_timer = QTimer(self)
         self._emit_timer.setSingleShot(True)
-        self._emit_timer.setInterval(FRAME_MS)
         self._emit_timer.timeout.connect(self._emit_strokes)
 
     # Geometry -------------------------------------------------------------------------------------
@@ -149,7 +157,8 @@ class DrawCanvas(QWidget):
 
     def _schedule_emit(self) -> None:
         if not self._emit_timer.isActive():
-            self._emit_timer.start()
+            screen = self.screen()
+            self._emit_timer.start(frame_ms(screen.refreshRate() if screen is not None else None))
 
     def _emit_strokes(self) -> None:
         self._emit_timer.stop()
