@@ -44,15 +44,32 @@ def test_hiragana_font_is_registered_and_covers_all_49(window):
     assert QFontMetrics(caption.font()).inFontUcs4(ord("あ"))
 
 
+def qt_internal(widget, top) -> bool:
+    """A part Qt builds inside a composite widget (a spin box's line edit, a scroll area's scroll bars, a combo
+    box's popup list, a line edit's clear button): found through its owner, which has the name."""
+    from PySide6.QtWidgets import QAbstractItemView, QAbstractSpinBox, QComboBox, QLineEdit, QTabWidget
+
+    parent = widget.parent()
+    if isinstance(parent, (QAbstractSpinBox, QComboBox, QLineEdit, QAbstractItemView, QTabWidget)):
+        return True
+    while parent is not None and parent is not top:
+        if parent.objectName().startswith(("qt_scrollarea_hcontainer", "qt_scrollarea_vcontainer")) or isinstance(
+                parent, QComboBox):
+            return True
+        parent = parent.parent()
+    return False
+
+
 def test_every_interactive_widget_has_an_object_name(window):
-    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QTableWidget
+    from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QComboBox,
+                                   QLineEdit, QSplitter, QTabWidget)
 
     unnamed = []
-    for tab in (window.data_tab, window.train_tab):
-        for cls in (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QTableWidget):
+    for tab in (window.tabs.widget(i) for i in range(window.tabs.count())):
+        for cls in (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QAbstractItemView, QAbstractSlider,
+                    QSplitter, QTabWidget):
             for w in tab.findChildren(cls):
-                # Parts Qt builds inside composite widgets (a spin box's line edit) are found through their owner.
-                internal = isinstance(w.parent(), (QAbstractSpinBox, QComboBox, QTableWidget))
+                internal = qt_internal(w, tab)
                 if not w.objectName() and not internal:
                     unnamed.append(f"{type(w).__name__} {getattr(w, 'text', lambda: '')()!r} in {tab.objectName()}")
     assert not unnamed

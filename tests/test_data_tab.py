@@ -87,6 +87,32 @@ def test_create_practice_set_then_loads_it(qtbot, window, monkeypatch, tmp_path)
     assert tab.banner.isVisible()
 
 
+def test_practice_folder_offered_is_not_left_behind_when_not_chosen(qtbot, window, monkeypatch, tmp_path):
+    tab = window.data_tab
+    window.state.set_data_dir(tmp_path / "new" / "deep" / "k49")  # none of these exist yet
+    offered = tmp_path / "new" / "deep" / "practice"  # beside the data folder, made for the dialog to offer
+    seen = []
+
+    def dialog(answer):
+        def get(parent, caption, start):
+            seen.append(Path(start))
+            assert Path(start).is_dir()
+            return answer
+        return get
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", dialog(""))  # cancelled
+    assert tab.practice_target() is None
+    assert seen == [offered] and not (tmp_path / "new").exists()
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", dialog(str(elsewhere)))
+    assert tab.practice_target() == elsewhere and not offered.exists()
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", dialog(str(offered)))
+    assert tab.practice_target() == offered and offered.is_dir()  # chosen: kept
+
+
 # Download from a local mirror ------------------------------------------------------------------------------
 
 

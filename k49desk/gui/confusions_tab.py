@@ -450,7 +450,7 @@ class ConfusionsTab(QWidget):
         self.detail = ImageDetail()
         self.detail.setMinimumWidth(220)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal, objectName="confusionsSplitter")
         splitter.addWidget(left)
         splitter.addWidget(centre)
         splitter.addWidget(self.detail)

@@ -325,12 +325,21 @@ class DataTab(QWidget):
     # Practice set
     def practice_target(self) -> Path | None:
         default = self.state.data_dir.parent / "practice"
+        # Offered ready-made, so that accepting the dialog is enough; taken away again if it is not chosen.
+        made = [] if default.exists() else [d for d in (default, *default.parents) if not d.exists()]
         try:
             default.mkdir(parents=True, exist_ok=True)
         except OSError:
-            default = Path.home()
+            default, made = Path.home(), []
         path = QFileDialog.getExistingDirectory(self, "Folder for the practice set", str(default))
-        return Path(path) if path else None
+        chosen = Path(path) if path else None
+        if chosen is None or chosen.resolve() != default.resolve():
+            for folder in made:  # innermost first; only the empty folders this made
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+        return chosen
 
     def create_practice_set(self) -> None:
         out = self.practice_target()

@@ -207,7 +207,7 @@ class EvaluateTab(QWidget):
         self.plot_pages["confusion"].layout().addLayout(confusion_bar)
         self.plot_pages["scatter"].layout().addWidget(self.point_label)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal, objectName="evaluateSplitter")
         splitter.addWidget(left)
         splitter.addWidget(self.plot_tabs)
         splitter.setStretchFactor(0, 0)
