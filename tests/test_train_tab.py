@@ -317,6 +317,8 @@ def test_live_updates_redraw_only_the_lines(qtbot, window, tab):
     window.show_tab("trainTab")
     plots = tab.plots
     curves = {"accuracy": training_curve(), "loss": training_curve()}
+    curves["accuracy"].add(0.0, 0.0)
+    curves["loss"].add(0.0, 1.0)  # the loss axis is set by the losses shown
     plots.set_curves({}, curves, epochs=3)
     qtbot.waitUntil(lambda: plots._limits[0] == 3 and plots._backgrounds is not None, timeout=5000)
     qtbot.wait(300)  # the window's own resizes and pending redraws settle
@@ -328,7 +330,7 @@ def test_live_updates_redraw_only_the_lines(qtbot, window, tab):
         plots.set_curves({}, curves, epochs=3)
     qtbot.wait(50)
     assert plots.full_draws == full_draws and plots.blits >= 39
-    assert plots.points("batch_accuracy") == 39
+    assert plots.points("batch_accuracy") == 40
     assert (np.asarray(plots.canvas.buffer_rgba()) != before).any()
     # A loss above the loss axis, or another number of epochs, changes the axes: one full redraw.
     top = plots.axes["loss"].get_ylim()[1]
@@ -336,6 +338,25 @@ def test_live_updates_redraw_only_the_lines(qtbot, window, tab):
     plots.set_curves({}, curves, epochs=3)
     qtbot.waitUntil(lambda: plots.full_draws == full_draws + 1, timeout=5000)
     assert plots.axes["loss"].get_ylim()[1] >= max(curves["loss"].y) > top
+
+
+def test_a_new_runs_first_losses_fit_the_axes_as_they_are(qtbot, window, tab):
+    """A fresh model starts near ln(49) = 3.9: the loss axis is ready for it, so the first batches need no full
+    redraw (~100 ms of the GUI thread while training competes for the CPU)."""
+    ml_ready(qtbot, window)
+    window.show_tab("trainTab")
+    plots = tab.plots
+    curves = {"accuracy": training_curve(), "loss": training_curve()}
+    plots.set_curves({}, curves, epochs=5)  # Start: an empty run of 5 epochs
+    qtbot.waitUntil(lambda: plots._limits[0] == 5 and plots._backgrounds is not None, timeout=5000)
+    qtbot.wait(300)
+    full_draws = plots.full_draws
+    for i, loss in enumerate((4.1, 3.95, 3.8, 3.5), start=1):
+        curves["accuracy"].add(i / 100, 0.02 * i)
+        curves["loss"].add(i / 100, loss)
+        plots.set_curves({}, curves, epochs=5)
+    qtbot.wait(50)
+    assert plots.full_draws == full_draws and plots.axes["loss"].get_ylim()[1] > 4.1
 
 
 def training_curve():

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from k49desk import models, runs, training
+from k49desk.classes import NUM_CLASSES
 from k49desk.errors import RunError
 from k49desk.gui.data_tab import human_seconds
 from k49desk.gui.messages import show_error
@@ -35,6 +36,7 @@ from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.workers import Task
 
 REDRAW_MS = 200  # batch events arrive hundreds of times a second; the plots redraw at most this often
+INITIAL_LOSS = math.log(NUM_CLASSES)  # cross-entropy of a uniform guess over the 49 classes
 SMOOTHING = 0.1  # weight of the newest batch in the exponential moving average of the per-batch curve
 TRAIN_COLOR, VAL_COLOR = "#3b6ea8", "#d0642e"
 
@@ -130,7 +132,9 @@ class TrainingPlots:
         """Top of the loss axis: above every loss shown, rounded up to a half decade so that it rarely changes."""
         values = [v for key in ("loss", "val_loss", "batch_loss") for v in self.lines[key].get_ydata()
                   if math.isfinite(v)]
-        top = max(values, default=1.0) * 1.05
+        # Before any loss: a fresh model's, ln(49) (it guesses all classes alike), so that the first batches of a new
+        # run fit on the axis as it is and the plots need no full redraw (~100 ms of the GUI thread) right then.
+        top = max(values, default=INITIAL_LOSS) * 1.05
         if top <= 0:
             return 1.0
         step = 10 ** math.floor(math.log10(top)) / 2
