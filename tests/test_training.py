@@ -152,3 +152,25 @@ def test_load_run_explains_what_is_wrong(trained_run, tmp_path):
     (bad / "run.json").write_text('{"created": "yesterday"}', encoding="utf-8")
     with pytest.raises(RunError, match=r"bad/run.json: malformed run description"):
         runs.load_run(bad)
+
+
+def test_several_gpus_train_under_a_mirrored_strategy(monkeypatch):
+    """The choice of strategy (no GPUs here to train on): MirroredStrategy from two GPUs on, the default below."""
+    import tensorflow as tf
+
+    made = []
+
+    class FakeMirrored:
+        def __init__(self):
+            made.append(self)
+
+    gpus: list = []
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: list(gpus) if kind == "GPU" else [])
+    monkeypatch.setattr(tf.distribute, "MirroredStrategy", FakeMirrored)
+    for count in (0, 1):
+        gpus[:] = [f"GPU:{i}" for i in range(count)]
+        strategy, seen = training._strategy()
+        assert seen == count and strategy is tf.distribute.get_strategy() and not made
+    gpus[:] = ["GPU:0", "GPU:1"]
+    strategy, seen = training._strategy()
+    assert seen == 2 and made == [strategy]
