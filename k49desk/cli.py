@@ -193,7 +193,7 @@ def _model_path(target: Path) -> Path:
 
 
 def _cmd_evaluate(args) -> int:
-    from k49desk import dataset, evaluation
+    from k49desk import dataset, evaluation, files
 
     model_path = _model_path(args.model)
     if args.out is not None:
@@ -202,7 +202,7 @@ def _cmd_evaluate(args) -> int:
         out = args.model / "evaluation"
     else:
         out = model_path.with_name(f"{model_path.stem}-evaluation")
-    evaluation.check_output_folder(out, "evaluation folder")  # before predicting the whole test set
+    files.check_output_folder(out, "evaluation folder")  # before predicting the whole test set
     model = evaluation.load_model(model_path)
     data = dataset.load(args.data_dir)
     bar = _Bar("predicting")

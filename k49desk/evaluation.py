@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,7 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from k49desk.classes import CLASSES, NUM_CLASSES
-from k49desk.errors import Cancelled, DataError, ModelError
+from k49desk.errors import Cancelled, ModelError
+from k49desk.files import write_folder
 
 PREDICT_BATCH = 1024  # big enough that per-call overhead vanishes, small enough to cancel within a fraction of a second
 IMAGE_SHAPES = ((28, 28, 1), (28, 28))
@@ -304,27 +304,6 @@ EVALUATION_FILES = ("report.csv", "confusion.csv", "confusion_normalized.csv", "
                     "y_pred.npy", "probs.npy", "summary.txt")
 
 
-def check_output_folder(path, what: str = "output folder") -> Path:
-    """`path` if it is a folder files can be written into, or one that can be created; DataError naming it otherwise.
-
-    Checked before long work, so that an unwritable destination fails at once. Leaves nothing behind: a probe
-    folder is made and removed in the nearest existing ancestor, nothing is created on the way.
-    """
-    path = Path(path)
-    existing = path.absolute()
-    while not os.path.lexists(existing) and existing.parent != existing:
-        existing = existing.parent
-    if not existing.is_dir():
-        where = "is a file" if existing == path.absolute() else f"cannot be created: {existing} is a file"
-        raise DataError(f"{path}: {where}, not a folder; choose another {what}")
-    try:
-        os.rmdir(tempfile.mkdtemp(prefix=".k49desk-probe-", dir=existing))
-    except OSError as e:
-        why = "cannot write into it" if existing == path.absolute() else f"cannot create it in {existing}"
-        raise DataError(f"{path}: {why} ({e.strerror or e}); choose another {what}") from None
-    return path
-
-
 def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
     """EVALUATION_FILES in out_dir: report, confusion counts and row-normalised, confused pairs with the indices
     of their images, predictions, y_pred.npy, probs.npy, summary.txt.
@@ -343,22 +322,7 @@ def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
         "probs.npy": lambda p: _write_npy(p, ev.probs),
         "summary.txt": lambda p: _write_atomic(p, lambda f: f.write((summary(ev) + "\n").encode("utf-8"))),
     }
-    check_output_folder(out_dir, "evaluation folder")
-    staging = None
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.evaluation-", dir=out_dir.parent))
-        for name, write in writers.items():
-            write(staging / name)
-        out_dir.mkdir(exist_ok=True)
-        for name in writers:
-            os.replace(staging / name, out_dir / name)
-    except OSError as e:
-        raise DataError(f"{out_dir}: cannot write the evaluation ({e.strerror or e})") from None
-    finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-    return [out_dir / name for name in writers]
+    return write_folder(out_dir, writers, "the evaluation", "evaluation folder")
 
 
 def summary(ev: Evaluation, top: int = 10) -> str:

@@ -9,7 +9,6 @@ import shutil
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import zipfile
@@ -23,6 +22,7 @@ import numpy as np
 from k49desk import classes, paths
 from k49desk.dataset import FILE_NAMES, PRACTICE_MARKER
 from k49desk.errors import Cancelled, DataError
+from k49desk.files import check_output_folder, write_folder
 from k49desk.rasterize import K49_STROKE_WIDTH, SIZE, frame_like_k49
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
@@ -252,8 +252,6 @@ def synthesize(
     `fonts`: font files to render from (default: every Japanese font found). `class_counts`: a (train, test) pair
     of (49,) per-class counts replacing train_per_class/test_per_class. The same arguments give the same bytes.
     """
-    from k49desk.evaluation import check_output_folder
-
     out_dir = Path(out_dir)
     train_counts, test_counts = _counts(train_per_class, test_per_class, class_counts)
     check_output_folder(out_dir, "practice-set folder")  # before the rendering, not after it
@@ -329,7 +327,8 @@ def synthesize(
         FILE_NAMES[3]: _npz_bytes(splits["test"][1]),
         FILE_NAMES[4]: classes.classmap_csv().encode("utf-8"),
     }
-    _write_all(out_dir, contents, cancel)
+    write_folder(out_dir, {name: partial(Path.write_bytes, data=data) for name, data in contents.items()},
+                 "the practice set", "practice-set folder", cancel=cancel)
     return {**info, "out_dir": str(out_dir), "seconds": seconds, "images_per_s": total / seconds if seconds else None}
 
 
@@ -556,26 +555,3 @@ def _npz_bytes(array: np.ndarray) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(entry, payload.getvalue())
     return buffer.getvalue()
-
-
-def _write_all(out_dir: Path, contents: dict[str, bytes], cancel) -> None:
-    """Write every file into a temporary folder beside `out_dir`, then move them in: never half a practice set.
-
-    DataError naming `out_dir` when it cannot be written (read-only, disk full, a file in the way).
-    """
-    staging = None
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.synth-", dir=out_dir.parent))
-        for name, data in contents.items():
-            (staging / name).write_bytes(data)
-        if cancel is not None and cancel.is_set():
-            raise Cancelled("practice set generation cancelled")
-        out_dir.mkdir(exist_ok=True)
-        for name in contents:
-            os.replace(staging / name, out_dir / name)
-    except OSError as e:
-        raise DataError(f"{out_dir}: cannot write the practice set ({e.strerror or e})") from None
-    finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)

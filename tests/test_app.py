@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QFontMetrics, QRawFont
 from PySide6.QtTest import QTest

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from k49desk import evaluation
+from k49desk import evaluation, files
 from k49desk.classes import CHARS, CLASSES
 from k49desk.errors import Cancelled, ModelError
 
@@ -135,7 +135,7 @@ def test_unwritable_output_is_a_data_error_and_leaves_nothing(tmp_path):
     with pytest.raises(DataError, match=r"a-file/ev: cannot be created: .*a-file is a file"):
         evaluation.write_evaluation(ev, blocker / "ev")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"] and blocker.read_text() == "in the way"
-    assert evaluation.check_output_folder(tmp_path / "new" / "deeper") == tmp_path / "new" / "deeper"
+    assert files.check_output_folder(tmp_path / "new" / "deeper") == tmp_path / "new" / "deeper"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"], "the check creates nothing"
 
 

@@ -8,7 +8,6 @@ import numpy as np
 from PySide6.QtCore import (
     QAbstractListModel,
     QAbstractTableModel,
-    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QRect,
@@ -17,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,

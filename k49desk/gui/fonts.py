@@ -12,7 +12,7 @@ FAMILY = "IPAexGothic"
 @cache
 def register_qt_font() -> str:
     """Add IPAexGothic to Qt's font database and make it the fallback for every widget; returns its family."""
-    from PySide6.QtGui import QFont, QFontDatabase
+    from PySide6.QtGui import QFontDatabase
     from PySide6.QtWidgets import QApplication
 
     font_id = QFontDatabase.addApplicationFont(str(hiragana_font_path()))
