@@ -258,6 +258,20 @@ def test_clicking_a_scatter_point_selects_the_class_everywhere(qtbot, tab, state
     assert confusions.view == ("class", other)
 
 
+def test_focusing_the_table_selects_nothing(qtbot, tab, state):
+    """Tabbing into the table makes its first row current; only a selection (click, keys) chooses a class."""
+    selected = []
+    state.classSelected.connect(selected.append)
+    tab = show(qtbot, EvaluateTab(state))  # a new tab over the evaluation: its table never had a current row
+    assert tab.report_model.rowCount() == NUM_CLASSES and not tab.table.currentIndex().isValid()
+    tab.table.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(tab.table.hasFocus)
+    QApplication.processEvents()
+    assert selected == [] and tab.highlighted_class()["confusion"] is None
+    QTest.keyClick(tab.table, Qt.Key.Key_Down)  # a key press does select
+    assert len(selected) == 1 and tab.highlighted_class()["confusion"] == selected[0]
+
+
 def test_exports_write_csvs_and_plots(tab, tmp_path):
     report = tab.export_report_csv(tmp_path / "report.csv")
     predictions = tab.export_predictions_csv(tmp_path / "predictions.csv")
