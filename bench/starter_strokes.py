@@ -5,7 +5,10 @@ rasterised whole with rasterize_strokes and its default pen width, exactly as th
 starter model (or --model), which was trained on a font-rendered practice set, not on K49; so this measures how
 it copes with handwriting, not how well a model trained on K49 would do.
 
-    python bench/starter_strokes.py [--model path/to/model.keras] [-k 5]
+--density mouse replays the strokes as a mouse reports them on the Draw tab's 750 px canvas (a point every pixel,
+rounded to whole pixels); --jitter PX adds a hand's tremor: every point moved by a seeded Gaussian of PX pixels.
+
+    python bench/starter_strokes.py [--model path/to/model.keras] [-k 5] [--density written|mouse] [--jitter 1.5]
 """
 
 from __future__ import annotations
@@ -20,9 +23,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=None, help="a .keras model instead of the shipped starter model")
     parser.add_argument("-k", type=int, default=5, help="how many candidates to show and count (default 5)")
+    parser.add_argument("--density", choices=("written", "mouse"), default="written")
+    parser.add_argument("--jitter", type=float, default=0.0, help="tremor in canvas pixels (Gaussian sigma)")
     args = parser.parse_args()
 
-    from strokes import STROKES
+    import numpy as np
+    from strokes import STROKES, at_mouse_density
 
     from k49desk import paths
     from k49desk.predictor import Predictor
@@ -40,8 +46,14 @@ def main() -> None:
           f"rasterised with rasterize_strokes(strokes) at its default pen width, as the canvas does")
     print(f"model: {shown} ({predictor.model.count_params():,} params); the starter model was trained on a "
           f"font-rendered practice set, not on K49")
+    print(f"replayed: {args.density} density" + (f", tremor of {args.jitter:g} px (seed 0)" if args.jitter else ""))
+    rng = np.random.default_rng(0)
     top1, topk, missed = 0, 0, []
     for char, strokes in STROKES.items():
+        if args.density == "mouse":
+            strokes = at_mouse_density(strokes)
+        if args.jitter:
+            strokes = [(np.asarray(s, float) + rng.normal(0, args.jitter, (len(s), 2))).tolist() for s in strokes]
         top = predictor.top_k(rasterize_strokes(strokes), k=args.k)
         chars = [c.char for c, _ in top]
         rank = chars.index(char) + 1 if char in chars else None
