@@ -36,6 +36,7 @@ COLUMN_WIDTHS = (44, 80, 34, 72, 64, 56, 64)  # fit the left pane at the default
 F1_COLUMN = COLUMNS.index("F1")
 PLOTS = {"confusion": "Confusion matrix", "per_class": "Per class", "scatter": "Precision vs recall"}
 HOVER_PICK_PX = 12  # a scatter point counts as hovered within this many screen pixels
+PROGRESS_INTERVAL_S = 0.1  # the progress bar updates at most this often while evaluating
 SELECTED_COLOR = "#c44e52"  # the selected class, in every plot
 
 
@@ -114,6 +115,7 @@ class EvaluateTab(QWidget):
         self.evaluation = None
         self._task_key = None
         self._started = 0.0
+        self._last_progress = 0.0
         self._selecting = False  # a selection made here must not bounce back through classSelected
         self._plots = None  # built on the first evaluation, so matplotlib is imported only when needed
         self._highlighted: int | None = None  # the class marked in the plots
@@ -301,6 +303,10 @@ class EvaluateTab(QWidget):
         self.evaluate_button.setEnabled(not running)
 
     def _on_progress(self, event) -> None:
+        now = time.monotonic()
+        if now - self._last_progress < PROGRESS_INTERVAL_S and 0 < event.done < event.total:
+            return  # a batch of 1,024 takes ~40 ms; repainting the bar for each costs the GUI thread more than it shows
+        self._last_progress = now
         self.progress_bar.setRange(0, event.total)
         self.progress_bar.setValue(event.done)
         elapsed = time.monotonic() - self._started
