@@ -162,6 +162,9 @@ def test_stop_mid_epoch_keeps_completed_epochs_then_start_again_makes_a_second_r
 
     qtbot.mouseClick(tab.stop_button, LEFT)
     assert not tab.stop_button.isEnabled(), "one Stop is enough"
+    tab._dirty = True
+    tab._redraw()  # batch events still arriving must not hide that a stop is on its way
+    assert tab.progress_label.text() == "Stopping after this batch…"
     wait_done(qtbot, tab, timeout=5_000)
 
     (stopped,) = runs.list_runs(window.state.runs_dir)

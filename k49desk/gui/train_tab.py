@@ -433,6 +433,8 @@ class TrainTab(QWidget):
             done = (b.epoch - 1) * b.batches + b.batch
             self.progress_bar.setValue(int(1000 * done / max(b.epochs * b.batches, 1)))
             self.progress_bar.setFormat(f"epoch {b.epoch}/{b.epochs} · batch {b.batch}/{b.batches}")
+            if self._task is not None and self._task.cancel_requested:
+                return  # "Stopping after this batch…" stays until the run is kept
             self.progress_label.setText(f"{b.samples_per_s:,.0f} samples/s · {human_seconds(b.eta_s)}")
 
     def _on_finished(self, info) -> None:
