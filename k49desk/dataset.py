@@ -177,11 +177,11 @@ def _fetch(data_dir: Path, base_url: str, spec: OfficialFile, index: int, count:
 
 def _receive(url: str, part: Path, offset: int, spec: OfficialFile, report, cancel) -> None:
     """Append the rest of the file at url to part, starting at offset (or from 0 if the server ignores Range)."""
-    response = _request(url, offset)
+    response = _request_cancellable(url, offset, cancel)
     if response is None:  # 416: the server's file is shorter than our .part, so the .part is not a prefix of it
         part.unlink()
         offset = 0
-        response = _request(url, offset)
+        response = _request_cancellable(url, offset, cancel)
     with response:
         start = _body_start(response, url, offset, spec.size)
         try:
@@ -191,6 +191,44 @@ def _receive(url: str, part: Path, offset: int, spec: OfficialFile, report, canc
             raise DownloadError(
                 f"{part}: cannot write ({e.strerror or e}); check free disk space and permissions"
             ) from None
+
+
+def _request_cancellable(url: str, offset: int, cancel):
+    """_request on a helper thread, so that Cancel is answered within _CANCEL_POLL_S while connecting or waiting
+    for the server's answer (up to TIMEOUT_S). A response that arrives after a cancel is closed by that thread."""
+    box: queue.Queue = queue.Queue(maxsize=1)
+    lock = threading.Lock()
+    abandoned = False
+
+    def run() -> None:
+        try:
+            result = _request(url, offset)
+        except BaseException as e:  # handed to the caller, who raises it
+            result = e
+        with lock:
+            if abandoned:
+                if hasattr(result, "close"):
+                    result.close()
+                return
+            box.put(result)
+
+    threading.Thread(target=run, name=f"download connect {urlsplit(url).path}", daemon=True).start()
+    while True:
+        try:
+            result = box.get(timeout=_CANCEL_POLL_S)
+        except queue.Empty:
+            if cancel is not None and cancel.is_set():
+                with lock:
+                    abandoned = True
+                    if not box.empty():
+                        late = box.get_nowait()
+                        if hasattr(late, "close"):
+                            late.close()
+                _check_cancel(cancel)
+            continue
+        if isinstance(result, BaseException):
+            raise result
+        return result
 
 
 def _request(url: str, offset: int):

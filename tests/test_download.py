@@ -288,6 +288,17 @@ def test_cancel_while_the_server_stalls_is_prompt_and_keeps_the_part(tmp_path, s
     assert (tmp_path / "big.bin").read_bytes() == payload["big.bin"]
 
 
+def test_cancel_while_the_server_does_not_answer_is_prompt(tmp_path, specs):
+    with socket.socket() as s:  # accepts connections (kernel backlog) but never answers: 30 s until the timeout
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        began = time.monotonic()
+        with pytest.raises(Cancelled):
+            download(tmp_path, f"http://127.0.0.1:{s.getsockname()[1]}/k49/", files=specs, cancel=CancelLater(0.5))
+        assert time.monotonic() - began < 5  # typically ~0.6 s
+    assert not list(tmp_path.iterdir()), "nothing was received, nothing is written"
+
+
 def test_server_that_stalls_mid_file_times_out(tmp_path, server, payload, specs, monkeypatch):
     monkeypatch.setattr(dataset, "TIMEOUT_S", 1.0)
     server.stall_after = 100_000
