@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -85,18 +86,58 @@ def rasterize_strokes(strokes: Sequence[Sequence[Sequence[float]]], *, pen_width
     size = tuple(int(math.ceil(float(d) * scale + 2 * margin)) + 1 for d in (allxy.max(axis=0) - lo))
     canvas = Image.new("L", size, 0)
     draw = ImageDraw.Draw(canvas)
+    core = _drawing_core(draw)
     for xy, w in zip(xys, widths):
         xy = (xy - lo) * scale + margin
         keep = _spaced(xy, _MIN_SPACING)
         # Plain Python floats: per-point PIL calls on NumPy scalars cost twice as much (this runs on every frame).
         xy, w = xy[keep].tolist(), w[keep].tolist()
-        for (x0, y0), (x1, y1), w0, w1 in zip(xy[:-1], xy[1:], w[:-1], w[1:]):
-            draw.line([(x0, y0), (x1, y1)], fill=255, width=max(1, round((w0 + w1) / 2)))
+        segments = [(((x0, y0), (x1, y1)), max(1, round((w0 + w1) / 2)))
+                    for (x0, y0), (x1, y1), w0, w1 in zip(xy[:-1], xy[1:], w[:-1], w[1:])]
         # Discs at every point give round caps and joints.
-        for (x, y), wi in zip(xy, w):
-            r = max(wi / 2, 0.5)
-            draw.ellipse([x - r, y - r, x + r, y + r], fill=255)
+        discs = [(x - r, y - r, x + r, y + r) for (x, y), r in ((p, max(wi / 2, 0.5)) for p, wi in zip(xy, w))]
+        if core is not None:
+            lines, ellipse, ink = core
+            for segment, width in segments:
+                lines(segment, ink, width)
+            for box in discs:
+                ellipse(box, ink, 1)
+        else:
+            for segment, width in segments:
+                draw.line(segment, fill=255, width=width)
+            for box in discs:
+                draw.ellipse(box, fill=255)
     return frame_like_k49(np.asarray(canvas))
+
+
+def _drawing_core(draw: ImageDraw.ImageDraw):
+    """(draw_lines, draw_ellipse, white) of Pillow's drawing core behind `draw`, or None where it lacks them.
+
+    ImageDraw.line and .ellipse resolve the colour again on every call and then make these calls; a drawing makes
+    a few hundred per frame, so calling the core directly draws the same pixels in less time. The calls are
+    checked once, on a scratch image, against the Pillow installed (Pillow 10 to 13 have them).
+    """
+    if not _core_calls_work():
+        return None
+    core = draw.draw
+    return core.draw_lines, core.draw_ellipse, core.draw_ink(255)
+
+
+@lru_cache(maxsize=1)
+def _core_calls_work() -> bool:
+    """Whether Pillow's core calls draw exactly what ImageDraw's public methods draw."""
+    scratch, expected = Image.new("L", (8, 8), 0), Image.new("L", (8, 8), 0)
+    public = ImageDraw.Draw(expected)
+    public.line(((1, 1), (6, 5)), fill=255, width=2)
+    public.ellipse((2, 2, 5, 5), fill=255)
+    try:
+        core = ImageDraw.Draw(scratch).draw
+        ink = core.draw_ink(255)
+        core.draw_lines(((1, 1), (6, 5)), ink, 2)
+        core.draw_ellipse((2, 2, 5, 5), ink, 1)
+    except (AttributeError, TypeError, ValueError):
+        return False
+    return scratch.tobytes() == expected.tobytes()
 
 
 def _finite_points(strokes) -> list[np.ndarray]:

@@ -155,3 +155,12 @@ def test_point_spacing_keeps_both_ends_and_drops_the_crowd():
     assert 10 <= len(keep) <= 12
     assert np.all(np.diff(xy[keep, 0])[:-1] >= 1.0 - 1e-9)
     assert list(rasterize._spaced(xy[:2], 1.0)) == [0, 1]
+
+
+def test_pillows_drawing_core_draws_what_imagedraw_draws(monkeypatch):
+    """The fast path (Pillow's core calls) is taken with the Pillow installed, and the public path draws the same."""
+    assert rasterize._core_calls_work()
+    fast = {char: rasterize_strokes(strokes) for char, strokes in STROKES.items()}
+    monkeypatch.setattr(rasterize, "_drawing_core", lambda draw: None)
+    for char, strokes in STROKES.items():
+        assert np.array_equal(rasterize_strokes(strokes), fast[char]), char
