@@ -98,6 +98,19 @@ def outputs_probabilities(model) -> bool:
                 and np.allclose(out.sum(axis=1), 1, atol=1e-3))
 
 
+def probability_function(model, batch_shape: tuple, softmax: bool):
+    """The model's forward pass as a tf.function traced for float32 batches of batch_shape, with softmax applied to
+    its outputs when `softmax` (a model ending in logits): probabilities either way, without model.predict's
+    per-call pipeline."""
+    import tensorflow as tf
+
+    def forward(x):
+        y = model(x, training=False)
+        return tf.nn.softmax(y, axis=-1) if softmax else y
+
+    return tf.function(forward, input_signature=[tf.TensorSpec(batch_shape, tf.float32)])
+
+
 def predict_probabilities(model, images: np.ndarray, *, progress=None, cancel=None, softmax: bool | None = None
                           ) -> np.ndarray:
     """(N, 49) float32 probabilities for (N, 28, 28) uint8 images, in batches; Cancelled if asked to stop.
@@ -105,17 +118,10 @@ def predict_probabilities(model, images: np.ndarray, *, progress=None, cancel=No
     softmax: apply softmax to the model's outputs; None (default) probes the model once and applies it when the
     outputs are not probabilities (a model ending in logits), so that every row sums to 1.
     """
-    import tensorflow as tf
-
     shape = tuple(model.input_shape[1:])
     if softmax is None:
         softmax = not outputs_probabilities(model)
-    if softmax:
-        call = tf.function(lambda x: tf.nn.softmax(model(x, training=False), axis=-1),
-                           input_signature=[tf.TensorSpec((None, *shape), tf.float32)])
-    else:
-        call = tf.function(lambda x: model(x, training=False),
-                           input_signature=[tf.TensorSpec((None, *shape), tf.float32)])
+    call = probability_function(model, (None, *shape), softmax)
     total = len(images)
     probs = np.empty((total, NUM_CLASSES), np.float32)
     for start in range(0, total, PREDICT_BATCH):

@@ -19,8 +19,6 @@ class Predictor:
     """
 
     def __init__(self, model_or_path):
-        import tensorflow as tf
-
         from k49desk import evaluation
 
         if isinstance(model_or_path, (str, os.PathLike)):
@@ -36,12 +34,7 @@ class Predictor:
         self.applies_softmax = not evaluation.outputs_probabilities(model)
         # model.predict builds a data pipeline per call (~60 ms); a graph traced once for this fixed shape
         # answers in ~1 ms. Tracing happens here, not on the first stroke.
-        if self.applies_softmax:
-            self._call = tf.function(lambda x: tf.nn.softmax(model(x, training=False), axis=-1),
-                                     input_signature=[tf.TensorSpec(self._shape, tf.float32)])
-        else:
-            self._call = tf.function(lambda x: model(x, training=False),
-                                     input_signature=[tf.TensorSpec(self._shape, tf.float32)])
+        self._call = evaluation.probability_function(model, self._shape, self.applies_softmax)
         self._call(np.zeros(self._shape, np.float32))
 
     @property

@@ -85,42 +85,34 @@ def rasterize_strokes(strokes: Sequence[Sequence[Sequence[float]]], *, pen_width
     margin = max_width / 2 + 2
     size = tuple(int(math.ceil(float(d) * scale + 2 * margin)) + 1 for d in (allxy.max(axis=0) - lo))
     canvas = Image.new("L", size, 0)
-    draw = ImageDraw.Draw(canvas)
-    core = _drawing_core(draw)
+    lines, ellipse, ink = _drawing_core(ImageDraw.Draw(canvas))
     for xy, w in zip(xys, widths):
         xy = (xy - lo) * scale + margin
         keep = _spaced(xy, _MIN_SPACING)
         # Plain Python floats: per-point PIL calls on NumPy scalars cost twice as much (this runs on every frame).
         xy, w = xy[keep].tolist(), w[keep].tolist()
-        segments = [(((x0, y0), (x1, y1)), max(1, round((w0 + w1) / 2)))
-                    for (x0, y0), (x1, y1), w0, w1 in zip(xy[:-1], xy[1:], w[:-1], w[1:])]
+        for (x0, y0), (x1, y1), w0, w1 in zip(xy[:-1], xy[1:], w[:-1], w[1:]):
+            lines(((x0, y0), (x1, y1)), ink, max(1, round((w0 + w1) / 2)))
         # Discs at every point give round caps and joints.
-        discs = [(x - r, y - r, x + r, y + r) for (x, y), r in ((p, max(wi / 2, 0.5)) for p, wi in zip(xy, w))]
-        if core is not None:
-            lines, ellipse, ink = core
-            for segment, width in segments:
-                lines(segment, ink, width)
-            for box in discs:
-                ellipse(box, ink, 1)
-        else:
-            for segment, width in segments:
-                draw.line(segment, fill=255, width=width)
-            for box in discs:
-                draw.ellipse(box, fill=255)
+        for (x, y), wi in zip(xy, w):
+            r = max(wi / 2, 0.5)
+            ellipse((x - r, y - r, x + r, y + r), ink, 1)
     return frame_like_k49(np.asarray(canvas))
 
 
 def _drawing_core(draw: ImageDraw.ImageDraw):
-    """(draw_lines, draw_ellipse, white) of Pillow's drawing core behind `draw`, or None where it lacks them.
+    """(lines(xy, ink, width), ellipse(box, ink, fill), white): the calls that draw white on `draw`'s image.
 
-    ImageDraw.line and .ellipse resolve the colour again on every call and then make these calls; a drawing makes
-    a few hundred per frame, so calling the core directly draws the same pixels in less time. The calls are
-    checked once, on a scratch image, against the Pillow installed (Pillow 10 to 13 have them).
+    Pillow's drawing core when it has the calls ImageDraw.line and .ellipse make: ImageDraw resolves the colour
+    again on every call, and a drawing makes a few hundred per frame, so the core draws the same pixels in less
+    time. The calls are checked once, on a scratch image, against the Pillow installed (Pillow 10 to 13 have
+    them); ImageDraw's public methods, with the same signatures, otherwise.
     """
-    if not _core_calls_work():
-        return None
-    core = draw.draw
-    return core.draw_lines, core.draw_ellipse, core.draw_ink(255)
+    if _core_calls_work():
+        core = draw.draw
+        return core.draw_lines, core.draw_ellipse, core.draw_ink(255)
+    return (lambda xy, ink, width: draw.line(xy, fill=ink, width=width),
+            lambda box, ink, _fill: draw.ellipse(box, fill=ink), 255)
 
 
 @lru_cache(maxsize=1)

@@ -108,25 +108,25 @@ class DrawCanvas(QWidget):
         self._strokes = [
             [(p[0] / side, p[1] / side, float(p[2]) if len(p) > 2 else 1.0) for p in stroke] for stroke in strokes
         ]
-        self._drawing = False
-        self.update()
-        self._emit_strokes()
+        self._replaced()
 
     def undo(self) -> None:
         """Remove the last stroke."""
         if self._strokes:
             self._strokes.pop()
-            self._drawing = False
-            self.update()
-            self._emit_strokes()
+            self._replaced()
 
     def clear(self) -> None:
         """Remove every stroke."""
         if self._strokes:
             self._strokes.clear()
-            self._drawing = False
-            self.update()
-            self._emit_strokes()
+            self._replaced()
+
+    def _replaced(self) -> None:
+        """After strokes changed other than by drawing: no stroke in progress, repaint, report at once."""
+        self._drawing = False
+        self.update()
+        self._emit_strokes()
 
     def _relative(self, pos: QPointF, pressure: float) -> tuple[float, float, float]:
         square = self.square()
