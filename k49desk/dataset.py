@@ -213,22 +213,29 @@ def _request_cancellable(url: str, offset: int, cancel):
             box.put(result)
 
     threading.Thread(target=run, name=f"download connect {urlsplit(url).path}", daemon=True).start()
+    try:
+        result = _next_or_cancel(box, cancel)
+    except Cancelled:
+        with lock:
+            abandoned = True
+            if not box.empty():
+                late = box.get_nowait()
+                if hasattr(late, "close"):
+                    late.close()
+        raise
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def _next_or_cancel(items: queue.Queue, cancel):
+    """The next item a helper thread puts in `items`; Cancelled within _CANCEL_POLL_S once cancel is set."""
     while True:
+        _check_cancel(cancel)
         try:
-            result = box.get(timeout=_CANCEL_POLL_S)
+            return items.get(timeout=_CANCEL_POLL_S)
         except queue.Empty:
-            if cancel is not None and cancel.is_set():
-                with lock:
-                    abandoned = True
-                    if not box.empty():
-                        late = box.get_nowait()
-                        if hasattr(late, "close"):
-                            late.close()
-                _check_cancel(cancel)
-            continue
-        if isinstance(result, BaseException):
-            raise result
-        return result
+            pass
 
 
 def _request(url: str, offset: int):
@@ -291,11 +298,7 @@ def _copy(response, out, done: int, url: str, spec: OfficialFile, report, cancel
     reader.start()
     try:
         while done < spec.size:
-            _check_cancel(cancel)
-            try:
-                chunk = chunks.get(timeout=_CANCEL_POLL_S)
-            except queue.Empty:
-                continue
+            chunk = _next_or_cancel(chunks, cancel)
             if isinstance(chunk, TimeoutError):
                 raise DownloadError(
                     f"{spec.name}: {urlsplit(url).netloc} sent nothing for {TIMEOUT_S:g} s after {_human(done)} "
