@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QRect,
@@ -40,6 +39,7 @@ from k49desk.classes import CLASSES, by_char
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap, to_qimage
 from k49desk.gui.state import AppState
+from k49desk.gui.tables import RowsTableModel
 
 SORT = Qt.ItemDataRole.UserRole
 EXAMPLE_PAIR = (by_char("ふ").index, by_char("ぬ").index)  # the seed's worked example
@@ -69,34 +69,17 @@ def filter_classes(text: str) -> list[int] | None:
 # The confused pairs ---------------------------------------------------------------------------------
 
 
-class PairsModel(QAbstractTableModel):
-    COLUMNS = ("True", "Predicted", "Count", "Rate")
+class PairsModel(RowsTableModel):
+    """Confused pairs (true → predicted), one per row."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.pairs: list = []
+        super().__init__(("True", "Predicted", "Count", "Rate"), parent)
         self._font = hiragana_font(13)
-
-    def set_pairs(self, pairs) -> None:
-        self.beginResetModel()
-        self.pairs = list(pairs)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.pairs)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        p = self.pairs[index.row()]
+        p = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (f"{CLASSES[p.true].char} {CLASSES[p.true].romaji}", f"→ {CLASSES[p.pred].char} {CLASSES[p.pred].romaji}",
@@ -130,7 +113,7 @@ class PairFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, row, parent) -> bool:
         if self.classes is None:
             return False
-        pair = self.sourceModel().pairs[row]
+        pair = self.sourceModel().rows[row]
         return all(c in (pair.true, pair.pred) for c in self.classes)
 
 
@@ -473,7 +456,7 @@ class ConfusionsTab(QWidget):
         self.evaluation = ev
         self.images = data.x_test if ev is not None else None
         self._top2 = np.argsort(ev.probs, axis=1)[:, -2:][:, ::-1] if ev is not None else None
-        self.pairs_model.set_pairs(ev.pairs(top=None, by="count") if ev is not None else [])
+        self.pairs_model.set_rows(ev.pairs(top=None, by="count") if ev is not None else [])
         self.pairs_table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         self.view = None
         self.example_button.setEnabled(ev is not None)
@@ -510,7 +493,7 @@ class ConfusionsTab(QWidget):
     def _on_pair_row(self, current, _previous) -> None:
         if not current.isValid():
             return
-        pair = self.pairs_model.pairs[self.pairs_proxy.mapToSource(current).row()]
+        pair = self.pairs_model.rows[self.pairs_proxy.mapToSource(current).row()]
         self._show_pair(pair.true, pair.pred)
 
     def show_pair(self, true: int, pred: int) -> None:
@@ -538,7 +521,7 @@ class ConfusionsTab(QWidget):
             self._show_class(true)
 
     def _proxy_row(self, true: int, pred: int):
-        for r, p in enumerate(self.pairs_model.pairs):
+        for r, p in enumerate(self.pairs_model.rows):
             if (p.true, p.pred) == (true, pred):
                 proxy = self.pairs_proxy.mapFromSource(self.pairs_model.index(r, 0))
                 return proxy if proxy.isValid() else None

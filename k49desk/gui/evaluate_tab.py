@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from k49desk.classes import CLASSES, NUM_CLASSES
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.messages import show_error
 from k49desk.gui.state import AppState
+from k49desk.gui.tables import RowsTableModel
 from k49desk.gui.workers import Task
 
 SORT = Qt.ItemDataRole.UserRole  # the number a column sorts by
@@ -52,40 +53,23 @@ def evaluation_key(model_path: Path, data) -> tuple:
     return (str(path.resolve()), path.stat().st_mtime_ns, data.fingerprint)
 
 
-class ReportModel(QAbstractTableModel):
+class ReportModel(RowsTableModel):
     """The per-class classification report, one row per character."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list = []
+        super().__init__(COLUMNS, parent)
         self._char_font = hiragana_font(20)
 
-    def set_report(self, report) -> None:
-        self.beginResetModel()
-        self._rows = list(report)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
     def class_index(self, row: int) -> int:
-        return self._rows[row].index
+        return self.rows[row].index
 
     def row_of_class(self, class_index: int) -> int:
-        return next(r for r, c in enumerate(self._rows) if c.index == class_index)
+        return next(r for r, c in enumerate(self.rows) if c.index == class_index)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        c = self._rows[index.row()]
+        c = self.rows[index.row()]
         col = index.column()
         values = (c.char, c.romaji, c.index, c.precision, c.recall, c.f1, c.support)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -343,10 +327,10 @@ class EvaluateTab(QWidget):
         self.plot_tabs.setVisible(evaluation is not None)  # no plots of another model's or data's results
         if evaluation is None:
             self.summary.setText("Press <b>Evaluate</b> to measure the active model on the test set.")
-            self.report_model.set_report([])
+            self.report_model.set_rows([])
             return
         self.summary.setText(summary_html(evaluation))
-        self.report_model.set_report(evaluation.report)
+        self.report_model.set_rows(evaluation.report)
         if self._plots is None:
             self._plots = self._build_plots()
         self._draw_per_class()
