@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +14,8 @@ from k49desk import dataset
 from k49desk.classes import NUM_CLASSES, classmap_csv
 from k49desk.dataset import OfficialFile
 from k49desk.paths import hiragana_font_path
+
+from http_mirror import serving, specs_of
 
 
 def choose(monkeypatch, folder: Path) -> None:
@@ -136,61 +134,15 @@ def tiny_k49_files() -> dict[str, bytes]:
     }
 
 
-class Mirror(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, files: dict[str, bytes]):
-        super().__init__(("127.0.0.1", 0), MirrorHandler)
-        self.files = files
-        self.chunk_delay_s = 0.0  # > 0: send 16 KB at a time, this long apart (a slow line, to cancel)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/k49/"
-
-
-class MirrorHandler(BaseHTTPRequestHandler):
-    server: Mirror
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        data = self.server.files.get(self.path.rsplit("/", 1)[-1])
-        if data is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        step = 16 * 1024 if self.server.chunk_delay_s else len(data)
-        try:
-            for start in range(0, len(data), step):
-                self.wfile.write(data[start: start + step])
-                self.wfile.flush()
-                time.sleep(self.server.chunk_delay_s)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client cancelled
-
-
 @pytest.fixture
 def mirror():
-    files = tiny_k49_files()
-    server = Mirror(files)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def specs(files: dict[str, bytes]) -> dict[str, OfficialFile]:
-    return {name: OfficialFile(name, len(data), hashlib.md5(data).hexdigest()) for name, data in files.items()}
+    with serving(tiny_k49_files()) as server:
+        yield server
 
 
 def test_download_from_mirror_then_loads(qtbot, window, mirror):
     tab = window.data_tab
-    tab.base_url, tab.download_files = mirror.url, specs(mirror.files)
+    tab.base_url, tab.download_files = mirror.url, specs_of(mirror.files)
     qtbot.mouseClick(tab.download_button, Qt.MouseButton.LeftButton)
     assert tab.cancel_button.isEnabled() and not tab.download_button.isEnabled()
     qtbot.waitUntil(lambda: window.state.data is not None, timeout=20_000)
@@ -204,7 +156,7 @@ def test_download_cancel_leaves_no_file(qtbot, window, mirror):
     big = np.random.default_rng(1).integers(0, 256, 2_000_000, dtype=np.uint8).tobytes()
     mirror.files[dataset.TRAIN_IMAGES] = big
     mirror.chunk_delay_s = 0.05
-    tab.base_url, tab.download_files = mirror.url, specs(mirror.files)
+    tab.base_url, tab.download_files = mirror.url, specs_of(mirror.files)
     qtbot.mouseClick(tab.download_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "KB/s" in tab.status_label.text() or "MB/s" in tab.status_label.text(), timeout=10_000)
     assert "left" in tab.status_label.text() and tab.progress_bar.isVisible()
@@ -217,7 +169,7 @@ def test_download_cancel_leaves_no_file(qtbot, window, mirror):
 
 def test_download_checksum_error_shows_message(qtbot, window, mirror):
     tab = window.data_tab
-    wrong = specs(mirror.files)
+    wrong = specs_of(mirror.files)
     wrong[dataset.TRAIN_LABELS] = OfficialFile(dataset.TRAIN_LABELS, len(mirror.files[dataset.TRAIN_LABELS]), "0" * 32)
     tab.base_url, tab.download_files = mirror.url, wrong
     qtbot.mouseClick(tab.download_button, Qt.MouseButton.LeftButton)

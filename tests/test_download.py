@@ -8,7 +8,6 @@ import re
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
@@ -17,70 +16,7 @@ from k49desk import cli, dataset
 from k49desk.dataset import DownloadProgress, OfficialFile, download
 from k49desk.errors import Cancelled, DownloadError
 
-
-class FileServer(ThreadingHTTPServer):
-    """Serves `files` by name; can cut a response after N bytes, stall after N bytes, answer 404, or ignore Range."""
-
-    daemon_threads = True
-
-    def __init__(self, files: dict[str, bytes]):
-        super().__init__(("127.0.0.1", 0), RangeHandler)
-        self.files = files
-        self.cut_after: int | None = None  # cut the next response after this many body bytes
-        self.stall_after: int | None = None  # send this many body bytes, then nothing (connection kept open)
-        self.release = threading.Event()  # ends every stall (set on teardown)
-        self.ignore_range = False
-        self.requests: list[tuple[str, str | None]] = []  # (name, Range header)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/k49/"
-
-
-class RangeHandler(BaseHTTPRequestHandler):
-    server: FileServer
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        name = self.path.rsplit("/", 1)[-1]
-        range_header = self.headers.get("Range")
-        self.server.requests.append((name, range_header))
-        data = self.server.files.get(name)
-        if data is None:
-            self.send_error(404)
-            return
-        start = 0
-        m = re.fullmatch(r"bytes=(\d+)-", range_header or "")
-        if m and not self.server.ignore_range:
-            start = int(m.group(1))
-            if start >= len(data):
-                self.send_response(416)
-                self.send_header("Content-Range", f"bytes */{len(data)}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(206)
-            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
-        else:
-            self.send_response(200)
-        body = data[start:]
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.server.cut_after is not None:
-            body, self.server.cut_after = body[: self.server.cut_after], None
-        if self.server.stall_after is not None:
-            self.wfile.write(body[: self.server.stall_after])
-            self.wfile.flush()
-            self.server.release.wait(30)
-            return
-        self.wfile.write(body)
-        self.wfile.flush()
-
-
-def _spec(name: str, data: bytes) -> OfficialFile:
-    return OfficialFile(name, len(data), hashlib.md5(data).hexdigest())
+from http_mirror import serving, specs_of
 
 
 @pytest.fixture
@@ -94,18 +30,13 @@ def payload() -> dict[str, bytes]:
 
 @pytest.fixture
 def server(payload):
-    srv = FileServer(payload)
-    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield srv
-    srv.release.set()
-    srv.shutdown()
-    srv.server_close()
+    with serving(payload) as srv:
+        yield srv
 
 
 @pytest.fixture
 def specs(payload) -> dict[str, OfficialFile]:
-    return {name: _spec(name, data) for name, data in payload.items()}
+    return specs_of(payload)
 
 
 def cancel_once_written(file: str):
@@ -324,7 +255,7 @@ def official_mirror(server, monkeypatch) -> dict[str, bytes]:
     files[dataset.TRAIN_IMAGES] = rng.integers(0, 256, 150_000, dtype=np.uint8).tobytes()  # several chunks
     server.files.clear()
     server.files.update(files)
-    monkeypatch.setattr(dataset, "OFFICIAL", {name: _spec(name, data) for name, data in files.items()})
+    monkeypatch.setattr(dataset, "OFFICIAL", specs_of(files))
     return files
 
 
