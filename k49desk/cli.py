@@ -218,7 +218,8 @@ def _cmd_evaluate(args) -> int:
 
 
 def _load_images(path: Path) -> list[tuple[str, object]]:
-    """(label, 28x28 uint8) for each image in a PNG/JPG (framed like K49) or an npz (arr_0, already K49 images)."""
+    """(label, 28x28 uint8) for each image in a picture file (a photo or scan of one character, framed like K49 by
+    k49desk.photo) or an npz (arr_0, already K49 images)."""
     import numpy as np
 
     from k49desk.errors import DataError
@@ -240,21 +241,9 @@ def _load_images(path: Path) -> list[tuple[str, object]]:
                             f"uint8 images (pixel values 0..255, white ink on black, as in K49){hint}")
         images = images[None] if images.ndim == 2 else images
         return [(f"{path.name}[{i}]", image) for i, image in enumerate(images)]
-    from PIL import Image, UnidentifiedImageError
+    from k49desk.photo import image_file_to_k49
 
-    from k49desk.rasterize import frame_like_k49
-
-    try:
-        with Image.open(path) as image:
-            gray = np.asarray(image.convert("L"), dtype=np.float32)
-    except (UnidentifiedImageError, OSError) as e:
-        raise DataError(f"{path}: not a readable image ({e.__class__.__name__})") from None
-    if gray.mean() > 127:  # black ink on white paper: K49 is white ink on black
-        gray = 255 - gray
-    try:
-        return [(path.name, frame_like_k49(gray))]
-    except K49Error as e:
-        raise type(e)(f"{path}: {e}") from None
+    return [(path.name, image_file_to_k49(path))]
 
 
 def _cmd_predict(args) -> int:
