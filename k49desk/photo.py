@@ -34,12 +34,14 @@ MIN_WORK_SIDE = 112
 # The ink must stand out from the paper by at least this much (0..255, after background removal): JPEG noise and
 # paper texture stay well below it, a pencil line on grey paper well above.
 MIN_CONTRAST = 24.0
+# The ink threshold stays this many grain deviations above the paper's median strength.
+GRAIN_SIGMAS = 6.0
 # Fainter ink down to this share of the threshold still counts where it touches ink above it.
 HYSTERESIS = 0.5
 # Components smaller than this share of the largest are specks (ふ's dots are ~8-15% of its largest stroke).
 SPECK_SHARE = 0.03
 # Ink groups at least this share of the largest group's ink count as characters of their own.
-CHARACTER_SHARE = 0.25
+CHARACTER_SHARE = 0.15
 # Stroke parts closer than this share of the largest component's long side form one group.
 GROUP_REACH = 0.35
 # Groups are separate characters when the space between them is at least this share of the larger one's long side.
@@ -204,7 +206,11 @@ def _ink_mask(strength: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     nothing = np.zeros(strength.shape, bool)
     if float(strength.max()) < MIN_CONTRAST:
         return nothing, nothing
-    t = max(otsu_threshold(strength), MIN_CONTRAST / 2)
+    # Otsu splits the paper's own grain when the ink is sparse (a small character in a large picture): the cut is
+    # then raised above the grain, measured robustly from the median and the median absolute deviation.
+    middle = float(np.median(strength))
+    grain = 1.4826 * float(np.median(np.abs(strength - middle)))
+    t = max(otsu_threshold(strength), middle + GRAIN_SIGMAS * grain, MIN_CONTRAST / 2)
     ink = strength > t
     paper = strength[~ink]
     if not ink.any() or not paper.size or float(np.median(strength[ink]) - np.median(paper)) < MIN_CONTRAST:
@@ -262,7 +268,7 @@ def _one_character(mask: np.ndarray, links: np.ndarray) -> np.ndarray:
     apart = [g for g in weighty
              if g != main and _gap(boxes[main - 1], boxes[g - 1]) >= SEPARATION * _long_side(boxes[main - 1], boxes[g - 1])]
     if apart and _aspect([boxes[g - 1] for g in [main, *apart]]) >= ROW_ASPECT:
-        raise SeveralCharacters(f"found {len(apart) + 1} characters; crop the image to one of them")
+        raise SeveralCharacters("found more than one character; crop the image to one of them")
     near = [g for g in range(1, count + 1)
             if g == main or _gap(boxes[main - 1], boxes[g - 1]) < SEPARATION * _long_side(boxes[main - 1])]
     return mask & np.isin(groups, near)

@@ -19,10 +19,10 @@ from k49desk.gui.state import ActiveModel
 from gui_helpers import ml_ready
 
 TABS = [("Data", "dataTab"), ("Train", "trainTab"), ("Evaluate", "evaluateTab"), ("Confusions", "confusionsTab"),
-        ("Draw", "drawTab")]
+        ("Draw", "drawTab"), ("Photo", "photoTab")]
 
 
-def test_five_tabs_in_working_order(window):
+def test_six_tabs_in_working_order(window):
     tabs = window.tabs
     assert tabs.objectName() == "mainTabs"
     assert [(tabs.tabText(i), tabs.widget(i).objectName()) for i in range(tabs.count())] == TABS

@@ -1,4 +1,4 @@
-"""The main window: five tabs in the order a person works, a status bar, menus; TensorFlow loads after it shows."""
+"""The main window: six tabs in the order a person works, a status bar, menus; TensorFlow loads after it shows."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from k49desk.gui.draw_tab import DrawTab
 from k49desk.gui.evaluate_tab import EvaluateTab
 from k49desk.gui.fonts import register_qt_font
 from k49desk.gui.messages import show_error
+from k49desk.gui.photo_tab import PhotoTab
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.train_tab import TrainTab
 from k49desk.gui.workers import Task, import_ml_modules
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         ("Evaluate", EvaluateTab, "evaluateTab"),
         ("Confusions", ConfusionsTab, "confusionsTab"),
         ("Draw", DrawTab, "drawTab"),
+        ("Photo", PhotoTab, "photoTab"),
     )
 
     def __init__(self, state: AppState, parent=None):

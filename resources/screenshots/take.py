@@ -2,8 +2,8 @@
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python resources/screenshots/take.py --data-dir PRACTICE --run RUN_DIR
 
-Writes data.png, train.png, evaluate.png (and evaluate-per-class.png, evaluate-scatter.png), confusions.png and
-draw.png beside this file (or into --out).
+Writes data.png, train.png, evaluate.png (and evaluate-per-class.png, evaluate-scatter.png), confusions.png,
+draw.png and photo.png beside this file (or into --out).
 The data must be a practice set or K49 folder and RUN_DIR a run written by `k49desk train`; the Draw tab
 is shown with the starter model, a の written with mouse events as in tests/test_draw_tab.py.
 """
@@ -51,8 +51,12 @@ def main() -> int:
     from k49desk import paths
     from k49desk.gui import app as gui_app
     from k49desk.gui.state import ActiveModel
+    from PySide6.QtWidgets import QWidget
+
+    from photos import PHONE, PhotoStyle, page_of_characters
     from strokes import STROKES
     from test_draw_tab import draw
+    from test_photo_tab import drag
 
     import os
 
@@ -106,6 +110,18 @@ def main() -> int:
     settle(app, 0.5)
     draw(draw_tab.findChild(type(draw_tab.canvas), "drawCanvas"), STROKES[args.char])
     shot("drawTab", "draw")
+
+    # A generated photo of three characters (tests/photos.py: uneven light, paper grain, noise, JPEG), the
+    # rectangle dragged around the middle one with mouse events as in tests/test_photo_tab.py.
+    photo_tab = window.findChild(QWidget, "photoTab")
+    window.show_tab("photoTab")
+    settle(app, 0.3)
+    page = page_of_characters([STROKES[c] for c in ("の", "あ", "し")],
+                              PhotoStyle(**{**PHONE.__dict__, "size": (900, 360)}), seed=2)
+    photo_tab.set_picture(page, "A generated photo of three characters")
+    drag(photo_tab.crop, (310, 40), (590, 320))
+    wait(app, lambda: not photo_tab.is_busy(), what="the photo to be framed")
+    shot("photoTab", "photo")
 
     window.state.cancel_all_and_wait(10)
     window.close()
