@@ -27,6 +27,7 @@ import numpy as np
 
 from k49desk.classes import NUM_CLASSES, Hiragana, load_classmap
 from k49desk.errors import Cancelled, DataError, DownloadError
+from k49desk.files import describe_os_error
 
 TRAIN_IMAGES = "k49-train-imgs.npz"
 TRAIN_LABELS = "k49-train-labels.npz"
@@ -188,9 +189,7 @@ def _receive(url: str, part: Path, offset: int, spec: OfficialFile, report, canc
             with open(part, "ab" if start else "wb") as out:
                 _copy(response, out, start, url, spec, report, cancel)
         except OSError as e:
-            raise DownloadError(
-                f"{part}: cannot write ({e.strerror or e}); check free disk space and permissions"
-            ) from None
+            raise DownloadError(f"cannot download {spec.name}: {describe_os_error(e, part, spec.size - start)}") from None
 
 
 def _request_cancellable(url: str, offset: int, cancel):

@@ -328,7 +328,13 @@ def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
         "probs.npy": lambda p: _write_npy(p, ev.probs),
         "summary.txt": lambda p: _write_atomic(p, lambda f: f.write((summary(ev) + "\n").encode("utf-8"))),
     }
-    return write_folder(out_dir, writers, "the evaluation", "evaluation folder")
+    return write_folder(out_dir, writers, "the evaluation", "evaluation folder", needed_bytes=_evaluation_bytes(ev))
+
+
+def _evaluation_bytes(ev: Evaluation) -> int:
+    """About the size of EVALUATION_FILES: the arrays, ~32 bytes a predictions.csv row, ~6 an index in pairs.csv,
+    two 49x49 tables, a few kB of report and summary."""
+    return ev.probs.nbytes + ev.y_pred.size + len(ev.y_true) * (32 + 6) + 2 * NUM_CLASSES ** 2 * 10 + 16_000
 
 
 def summary(ev: Evaluation, top: int = 10) -> str:
