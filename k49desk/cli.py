@@ -193,7 +193,7 @@ def _model_path(target: Path) -> Path:
 
 
 def _cmd_evaluate(args) -> int:
-    from k49desk import dataset, evaluation, files
+    from k49desk import dataset, evaluation, files, modelio
 
     model_path = _model_path(args.model)
     if args.out is not None:
@@ -203,14 +203,14 @@ def _cmd_evaluate(args) -> int:
     else:
         out = model_path.with_name(f"{model_path.stem}-evaluation")
     files.check_output_folder(out, "evaluation folder")  # before predicting the whole test set
-    model = evaluation.load_model(model_path)
+    model = modelio.load_model(model_path)
     data = dataset.load(args.data_dir)
     bar = _Bar("predicting")
     try:
         ev = evaluation.evaluate(model, data, progress=lambda p: bar.update(p.done, p.total, f"{p.done:,}/{p.total:,}"))
     finally:
         bar.close()
-    ev.model_name = evaluation.model_label(model_path)
+    ev.model_name = modelio.model_label(model_path)
     written = evaluation.write_evaluation(ev, out)
     print(evaluation.summary(ev))
     print(f"Wrote {', '.join(p.name for p in written)} to {out}")

@@ -12,7 +12,13 @@ from pathlib import Path
 from k49desk.errors import Cancelled, DataError
 
 
-_MB = 1_000_000
+def human_size(n: int) -> str:
+    """Byte counts as people read them: '697 bytes', '160.6 KB', '66.1 MB'."""
+    if n < 1000:
+        return f"{n} bytes"
+    if n < 1_000_000:
+        return f"{n / 1e3:.1f} KB"
+    return f"{n / 1e6:.1f} MB"
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -40,12 +46,12 @@ def describe_os_error(error: OSError, path, needed_bytes: int | None = None) -> 
     path = Path(path)
     code = error.errno
     free = _free_bytes(path)
-    if code is None and free is not None and free < (needed_bytes or _MB):
+    if code is None and free is not None and free < (needed_bytes or 1_000_000):
         code = errno.ENOSPC
     if code in (errno.ENOSPC, errno.EDQUOT):
-        needs = [f"needs about {needed_bytes / _MB:.1f} MB"] if needed_bytes else []
+        needs = [f"needs about {human_size(needed_bytes)}"] if needed_bytes else []
         if free is not None:
-            needs.append(f"{free / _MB:.1f} MB free")
+            needs.append(f"{human_size(free)} free")
         quota = " (disk quota exceeded)" if code == errno.EDQUOT else ""
         return f"no space left on {path}{quota} ({', '.join(needs)}); free some space or choose another folder"
     if code in (errno.EACCES, errno.EPERM):
