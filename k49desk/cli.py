@@ -226,19 +226,17 @@ def _load_images(path: Path) -> list[tuple[str, object]]:
     if not path.is_file():
         raise DataError(f"{path}: image file not found")
     if path.suffix.lower() == ".npz":
-        import zipfile
+        from k49desk.dataset import read_arr0
 
-        try:
-            with np.load(path) as f:
-                images = f["arr_0"]
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
-            raise DataError(f"{path}: not an npz file holding images as arr_0 ({e.__class__.__name__})") from None
+        images = read_arr0(path)
         if images.dtype != np.uint8 or images.shape[-2:] != (28, 28) or images.ndim not in (2, 3):
             hint = ("; scale float images to 0..255 and store them as uint8"
                     if images.dtype.kind == "f" and images.shape[-2:] == (28, 28) else "")
             raise DataError(f"{path}: arr_0 has shape {images.shape} and dtype {images.dtype}, expected N x 28 x 28 "
                             f"uint8 images (pixel values 0..255, white ink on black, as in K49){hint}")
         images = images[None] if images.ndim == 2 else images
+        if len(images) == 0:
+            raise DataError(f"{path}: holds no images (arr_0 has shape {images.shape}), nothing to predict")
         return [(f"{path.name}[{i}]", image) for i, image in enumerate(images)]
     from PIL import Image, UnidentifiedImageError
 

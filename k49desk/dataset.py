@@ -507,14 +507,14 @@ def load_images(path: str | Path) -> np.ndarray:
     """(N, 28, 28) uint8 images from an npz holding arr_0; DataError naming the file otherwise."""
     path = Path(path)
     _check_header(path, "images")
-    return _read_arr0(path)
+    return read_arr0(path)
 
 
 def load_labels(path: str | Path) -> np.ndarray:
     """(N,) uint8 labels in 0..48 from an npz holding arr_0; DataError naming the file otherwise."""
     path = Path(path)
     _check_header(path, "labels")
-    labels = _read_arr0(path)
+    labels = read_arr0(path)
     bad = labels >= NUM_CLASSES
     if bad.any():
         raise DataError(
@@ -540,6 +540,10 @@ def _open_npz(path: Path) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
+        with open(path, "rb") as f:
+            zip_start = f.read(4) == b"PK\x03\x04"
+        if zip_start:  # a zip's directory sits at its end: a cut-off download starts right and ends nowhere
+            raise _damaged(path, "its zip directory is missing") from None
         raise DataError(f"{path}: not an npz file (not a zip archive)") from None
     except OSError as e:
         raise DataError(f"{path}: cannot read ({e.strerror or e})") from None
@@ -548,6 +552,16 @@ def _open_npz(path: Path) -> zipfile.ZipFile:
         archive.close()
         raise DataError(f"{path}: no array 'arr_0' inside (found: {found})")
     return archive
+
+
+def _damaged(path: Path, detail: str) -> DataError:
+    """A truncated or damaged npz, with its size against the official file's where it is one of them."""
+    size = path.stat().st_size
+    spec = OFFICIAL.get(path.name)
+    if spec is not None and not is_practice(path.parent):
+        return DataError(f"{path}: truncated or damaged ({size:,} bytes, the official file has {spec.size:,}; "
+                         f"{detail}); run 'k49desk download' to fetch it again")
+    return DataError(f"{path}: truncated or damaged npz file ({size:,} bytes; {detail})")
 
 
 _DAMAGED = (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error)
@@ -562,7 +576,7 @@ def _check_header(path: Path, kind: str) -> int:
                 read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
                 shape, _, dtype = read_header(f)
         except _DAMAGED as e:
-            raise DataError(f"{path}: arr_0 is not a readable array ({e})") from None
+            raise _damaged(path, f"arr_0 is not a readable array: {e}") from None
     if kind == "images" and (len(shape) != 3 or shape[1:] != (IMAGE_SIZE, IMAGE_SIZE)):
         raise DataError(f"{path}: images have shape {shape}, expected (N, {IMAGE_SIZE}, {IMAGE_SIZE})")
     if kind == "labels" and len(shape) != 1:
@@ -574,11 +588,14 @@ def _check_header(path: Path, kind: str) -> int:
     return shape[0]
 
 
-def _read_arr0(path: Path) -> np.ndarray:
+def read_arr0(path: str | Path) -> np.ndarray:
+    """The array arr_0 of an npz, any shape; DataError naming the file when it is missing, not an npz, truncated or
+    damaged."""
+    path = Path(path)
     # Read straight from the zip member into one array: no float copy, no second buffer.
     with _open_npz(path) as archive:
         try:
             with archive.open("arr_0.npy") as f:
                 return np.lib.format.read_array(f, allow_pickle=False)
         except _DAMAGED as e:
-            raise DataError(f"{path}: damaged file, cannot read arr_0 ({e})") from None
+            raise _damaged(path, f"cannot read arr_0: {e}") from None

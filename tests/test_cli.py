@@ -221,3 +221,17 @@ def test_predict_says_when_training_data_is_unknown(capsys, tmp_path, trained_ru
     np.savez(image, np.zeros((28, 28), np.uint8))
     code, out, _ = run_cli(capsys, "predict", bare, image)
     assert code == 0 and out.startswith("Model bare.keras: training data unknown")
+
+
+def test_predict_refuses_truncated_and_empty_npz(capsys, tmp_path, trained_run):
+    whole = tmp_path / "whole.npz"
+    np.savez_compressed(whole, np.random.default_rng(0).integers(0, 256, (50, 28, 28), dtype=np.uint8))
+    cut = tmp_path / "cut.npz"
+    cut.write_bytes(whole.read_bytes()[:4000])
+    code, out, err = run_cli(capsys, "predict", trained_run, cut)
+    no_traceback_error(code, err, "cut.npz: truncated or damaged npz file (4,000 bytes; its zip directory is missing)")
+    empty = tmp_path / "empty.npz"
+    np.savez(empty, np.zeros((0, 28, 28), np.uint8))
+    code, out, err = run_cli(capsys, "predict", trained_run, empty)
+    no_traceback_error(code, err, "empty.npz: holds no images (arr_0 has shape (0, 28, 28)), nothing to predict")
+    assert out == ""
