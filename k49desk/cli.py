@@ -145,6 +145,8 @@ def _cmd_train(args) -> int:
     from k49desk import dataset, paths, training
 
     data = dataset.load(args.data_dir)
+    if (warning := data.coverage_warning()) is not None:
+        print(f"k49desk: warning: {data.data_dir}: {warning}", file=sys.stderr)
     settings = training.TrainSettings(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size,
                                       learning_rate=args.learning_rate, validation_split=args.validation_split,
                                       seed=args.seed)

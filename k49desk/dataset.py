@@ -468,6 +468,20 @@ class K49Data:
         """(49,) images per class in the test set."""
         return np.bincount(self.y_test, minlength=NUM_CLASSES)
 
+    def missing_train_classes(self) -> list[Hiragana]:
+        """The classes without a single training image, in class order."""
+        return [self.classes[i] for i in np.flatnonzero(self.train_counts() == 0)]
+
+    def coverage_warning(self) -> str | None:
+        """One line when the training labels cover fewer than all 49 classes: a model trained on them can never
+        predict the missing ones, and its validation accuracy says nothing about them. None when all are covered."""
+        missing = self.missing_train_classes()
+        if not missing:
+            return None
+        return (f"the training labels cover {NUM_CLASSES - len(missing)} of {NUM_CLASSES} classes; missing "
+                f"{len(missing)}: {', '.join(c.label for c in missing)} (a model trained on them never predicts "
+                f"these)")
+
 
 def load(data_dir: str | Path, *, progress: Progress = None, cancel=None) -> K49Data:
     """Load and validate a K49-format folder (official or practice set)."""

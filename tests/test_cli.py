@@ -235,3 +235,26 @@ def test_predict_refuses_truncated_and_empty_npz(capsys, tmp_path, trained_run):
     code, out, err = run_cli(capsys, "predict", trained_run, empty)
     no_traceback_error(code, err, "empty.npz: holds no images (arr_0 has shape (0, 28, 28)), nothing to predict")
     assert out == ""
+
+
+def test_train_warns_once_when_labels_miss_classes(capsys, tmp_path, practice_dir, monkeypatch):
+    import shutil
+
+    from k49desk import training
+
+    folder = shutil.copytree(practice_dir, tmp_path / "one-class")
+    np.savez(folder / dataset.TRAIN_LABELS, np.zeros_like(dataset.load_labels(practice_dir / dataset.TRAIN_LABELS)))
+
+    def stop(self, progress=None, cancel=None):
+        raise KeyboardInterrupt  # the warning must come before any training
+
+    monkeypatch.setattr(training.Trainer, "run", stop)
+    code, _, err = run_cli(capsys, "train", "--data-dir", folder, "--epochs", 1, "--out", tmp_path / "run")
+    assert code == 130
+    lines = err.strip().splitlines()
+    assert lines[0].startswith(f"k49desk: warning: {folder}: the training labels cover 1 of 49 classes; "
+                               "missing 48: い (i), う (u), ")
+    assert "ゝ (iteration mark)" in lines[0] and "あ (a)" not in lines[0]
+    assert sum("warning" in line for line in lines) == 1
+    code, _, err = run_cli(capsys, "train", "--data-dir", practice_dir, "--epochs", 1, "--out", tmp_path / "run")
+    assert "warning" not in err

@@ -254,3 +254,14 @@ def test_load_images_and_labels_name_the_file(tmp_path):
         load_images(labels)
     with pytest.raises(DataError, match=r"nothing\.npz: file not found"):
         load_images(tmp_path / "nothing.npz")
+
+
+def test_coverage_warning_names_the_classes_without_training_images():
+    from tiny_data import tiny_data
+
+    data = tiny_data()
+    assert data.missing_train_classes() == [] and data.coverage_warning() is None
+    data.y_train[np.isin(data.y_train, [1, 48])] = 0
+    assert [c.char for c in data.missing_train_classes()] == ["い", "ゝ"]
+    assert data.coverage_warning() == ("the training labels cover 47 of 49 classes; missing 2: い (i), "
+                                       "ゝ (iteration mark) (a model trained on them never predicts these)")
