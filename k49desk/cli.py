@@ -121,6 +121,9 @@ def _cmd_synth(args) -> int:
 
 def _cmd_archs(args) -> int:
     from k49desk import models
+    from k49desk.tfstart import start_tensorflow
+
+    start_tensorflow()
 
     rows = models.describe()
     width = max(len(name) for name, _, _ in rows)
@@ -143,10 +146,12 @@ def _sigint_sets(event: threading.Event):
 
 def _cmd_train(args) -> int:
     from k49desk import dataset, paths, training
+    from k49desk.tfstart import start_tensorflow
 
     data = dataset.load(args.data_dir)
     if (warning := data.coverage_warning()) is not None:
         print(f"k49desk: warning: {data.data_dir}: {warning}", file=sys.stderr)
+    start_tensorflow()
     settings = training.TrainSettings(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size,
                                       learning_rate=args.learning_rate, validation_split=args.validation_split,
                                       seed=args.seed)
@@ -196,6 +201,7 @@ def _model_path(target: Path) -> Path:
 
 def _cmd_evaluate(args) -> int:
     from k49desk import dataset, evaluation, files, modelio
+    from k49desk.tfstart import start_tensorflow
 
     model_path = _model_path(args.model)
     if args.out is not None:
@@ -205,6 +211,7 @@ def _cmd_evaluate(args) -> int:
     else:
         out = model_path.with_name(f"{model_path.stem}-evaluation")
     files.check_output_folder(out, "evaluation folder")  # before predicting the whole test set
+    start_tensorflow()
     model = modelio.load_model(model_path)
     data = dataset.load(args.data_dir)
     bar = _Bar("predicting")
@@ -259,8 +266,10 @@ def _load_images(path: Path) -> list[tuple[str, object]]:
 
 def _cmd_predict(args) -> int:
     from k49desk.predictor import Predictor
+    from k49desk.tfstart import start_tensorflow
 
     inputs = [item for path in args.images for item in _load_images(path)]
+    start_tensorflow()
     predictor = Predictor(_model_path(args.model))
     trained = predictor.trained_on
     if trained is None:

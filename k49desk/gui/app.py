@@ -28,6 +28,7 @@ from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.train_tab import TrainTab
 from k49desk.gui.workers import Task, import_ml_modules
 from k49desk.paths import APP_NAME, default_data_dir, default_runs_dir, starter_model_path
+from k49desk.tfstart import start_tensorflow
 
 ORGANIZATION = "k49desk"
 CLOSE_TIMEOUT_S = 8.0
@@ -43,18 +44,14 @@ def app_settings() -> QSettings:
 
 def import_ml(progress=None, cancel=None) -> list[str]:
     """Import TensorFlow, Keras and matplotlib (seconds); returns the names of the GPUs TensorFlow will use."""
-    import_ml_modules()
+    gpus = start_tensorflow(import_ml_modules)
     import matplotlib.backends.backend_qtagg  # noqa: F401
     import matplotlib.figure  # noqa: F401
-    import tensorflow as tf
 
     from k49desk.gui.fonts import configure_matplotlib
 
     configure_matplotlib()
-    return [
-        tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
-        for gpu in tf.config.list_physical_devices("GPU")
-    ]
+    return gpus
 
 
 class MainWindow(QMainWindow):
