@@ -295,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train, evaluate and draw handwritten hiragana with Kuzushiji-49 (K49). "
                     "Without a command, the desktop app opens.",
     )
+    # CI: open the real window, wait until it is on screen and TensorFlow has loaded, close it; status 0.
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    parser.set_defaults(func=_start_gui)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     data_help = "data folder (default: $K49DESK_DATA or the user data folder's k49)"
 
@@ -352,6 +355,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _start_gui(args) -> int:
+    """The desktop app, once the preflight says a window can open here (DesktopError naming what is missing)."""
+    from k49desk.gui.preflight import check_desktop
+
+    check_desktop()  # before a single Qt library loads: a missing one aborts the process
+    from k49desk.gui.app import main as gui_main
+
+    return gui_main(smoke_test=args.smoke_test)
+
+
 def main(argv=None) -> int:
     """Run one command; K49Error -> one line on stderr and status 2; Ctrl+C or cancel -> 130."""
     parser = build_parser()
@@ -359,10 +372,6 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help, or a usage error argparse already explained
         return int(e.code or 0)
-    if args.command is None:
-        from k49desk.gui.app import main as gui_main
-
-        return gui_main()
     if getattr(args, "data_dir", "unset") is None:
         from k49desk.paths import default_data_dir
 

@@ -277,9 +277,35 @@ def launch(argv=None) -> tuple[QApplication, MainWindow]:
     return app, window
 
 
-def main(argv=None) -> int:
-    """Open the main window and run the event loop; returns the exit status."""
+SMOKE_TEST_TIMEOUT_S = 180
+
+
+def main(argv=None, smoke_test: bool = False) -> int:
+    """Open the main window and run the event loop; returns the exit status.
+
+    smoke_test: close the window once it has been on screen and TensorFlow has loaded (status 0); status 1 with a
+    line on stderr when that has not happened within SMOKE_TEST_TIMEOUT_S.
+    """
     # Qt 6 is high-DPI aware by default; pass fractional scale factors through rather than rounding them.
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app, _window = launch(argv)
+    app, window = launch(argv)
+    if smoke_test:
+        _close_when_ready(app, window)
     return app.exec()
+
+
+def _close_when_ready(app: QApplication, window: MainWindow) -> None:
+    def ready() -> None:
+        print(f"smoke test: the window was on screen ({app.platformName()}) and TensorFlow loaded "
+              f"({window.gpu_label.text()})", flush=True)
+        window.close()
+
+    def too_late() -> None:
+        print(f"k49desk: error: smoke test: the window was not on screen with TensorFlow loaded within "
+              f"{SMOKE_TEST_TIMEOUT_S} s", file=sys.stderr, flush=True)
+        os._exit(1)  # a worker may still hold TensorFlow's import: no orderly shutdown to wait for
+
+    window.state.mlReady.connect(lambda: QTimer.singleShot(0, ready))
+    timer = QTimer(window, singleShot=True, interval=SMOKE_TEST_TIMEOUT_S * 1000)
+    timer.timeout.connect(too_late)
+    timer.start()
