@@ -3,8 +3,8 @@
 TensorFlow's shared libraries log from their static initialisers, the moment Python loads them, through absl
 before anything called absl::InitializeLog: those lines ("oneDNN custom operations are on", "Could not find cuda
 drivers", each twice) reach stderr whatever TF_CPP_MIN_LOG_LEVEL says, and no setting reaches them before they
-are written. So the import and the first device probe run with file descriptor 2 held in a temporary file, and
-afterwards every held line except the known start-up chatter is written to stderr as it would have been.
+are written. So the import and the first device probe run with file descriptor 2 captured, and afterwards every
+captured line except the known start-up chatter is written to stderr as it would have been.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import logging
 import os
 import re
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+
+from k49desk.stderr_capture import stderr_captured
 
 # Start-up chatter: absl's banner, absl-format INFO and WARNING lines (I1202 14:03:05.123 123 file.cc:45] ...),
 # CUDA's "no driver" errors on a machine without a GPU, and the second line of the CPU feature note.
@@ -29,30 +29,9 @@ START_UP_CHATTER = re.compile(
 QUIET_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
-@contextmanager
-def start_up_lines_held() -> Iterator[None]:
-    """Hold what is written to file descriptor 2 (C++ and Python alike) until the block ends, then write it out
-    less START_UP_CHATTER. Where descriptor 2 cannot be duplicated (no console), the block just runs."""
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):
-        yield
-        return
-    with tempfile.TemporaryFile() as held:
-        os.dup2(held.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            held.seek(0)
-            lines = held.read().decode("utf-8", errors="replace").splitlines(keepends=True)
-            kept = "".join(line for line in lines if not START_UP_CHATTER.match(line))
-            if kept:
-                sys.stderr.write(kept)
-                sys.stderr.flush()
+def without_start_up_chatter(lines: list[str]) -> str:
+    """The lines, less START_UP_CHATTER, joined."""
+    return "".join(line for line in lines if not START_UP_CHATTER.match(line))
 
 
 def start_tensorflow(import_modules: Callable[[], None] | None = None) -> list[str]:
@@ -63,14 +42,19 @@ def start_tensorflow(import_modules: Callable[[], None] | None = None) -> list[s
     """
     for name, value in QUIET_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
-    with start_up_lines_held():
-        if import_modules is not None:
-            import_modules()
-        import keras  # noqa: F401
-        import tensorflow as tf
+    held: list[str] = []
+    try:
+        with stderr_captured(held):
+            if import_modules is not None:
+                import_modules()
+            import keras  # noqa: F401
+            import tensorflow as tf
 
-        gpus = tf.config.list_physical_devices("GPU")  # CUDA logs its probe here, not at import
-        names = [tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name) for gpu in gpus]
+            gpus = tf.config.list_physical_devices("GPU")  # CUDA logs its probe here, not at import
+            names = [tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name) for gpu in gpus]
+    finally:
+        sys.stderr.write(without_start_up_chatter(held))
+        sys.stderr.flush()
     # TensorFlow's and absl's Python loggers: retracing and saving notes are for developers, not for users.
     for logger in ("tensorflow", "absl"):
         logging.getLogger(logger).setLevel(logging.ERROR)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -104,3 +105,17 @@ def test_which_platforms_are_checked():
 def test_every_library_has_a_debian_and_a_fedora_package():
     for library, (debian, fedora) in preflight.LIBRARY_PACKAGES.items():
         assert library.startswith("lib") and debian and fedora and " " not in debian + fedora
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run (.ci/run installs it)")
+def test_an_x_server_that_answers_but_refuses_this_user_is_named():
+    check = ("import os; from k49desk.gui.preflight import desktop_problem; "
+             "print(desktop_problem({'DISPLAY': os.environ['DISPLAY']}))")
+    script = (f"{sys.executable} -c \"{check}\"; "
+              f"HOME=/nonexistent env -u XAUTHORITY {sys.executable} -c \"{check}\"")
+    done = subprocess.run(["xvfb-run", "-a", "sh", "-c", script], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+    allowed, refused = done.stdout.strip().splitlines()
+    assert allowed == "None", done.stderr
+    assert "refused the connection (Authorization required" in refused and "XAUTHORITY" in refused
+    assert done.stderr == "", "libxcb's own complaint is folded into the message"
