@@ -27,6 +27,7 @@ import numpy as np
 
 from k49desk.classes import NUM_CLASSES, Hiragana, load_classmap
 from k49desk.errors import Cancelled, DataError, DownloadError
+from k49desk.files import describe_os_error, human_size
 
 TRAIN_IMAGES = "k49-train-imgs.npz"
 TRAIN_LABELS = "k49-train-labels.npz"
@@ -70,15 +71,6 @@ Progress = Callable[[object], None] | None
 def _check_cancel(cancel) -> None:
     if cancel is not None and cancel.is_set():
         raise Cancelled()
-
-
-def _human(n: int) -> str:
-    """Byte counts as people read them: '697 bytes', '160.6 KB', '66.1 MB'."""
-    if n < 1000:
-        return f"{n} bytes"
-    if n < 1_000_000:
-        return f"{n / 1e3:.1f} KB"
-    return f"{n / 1e6:.1f} MB"
 
 
 def file_md5(path: str | Path, cancel=None) -> str:
@@ -155,7 +147,7 @@ def _fetch(data_dir: Path, base_url: str, spec: OfficialFile, index: int, count:
         if free < spec.size - offset:
             raise DownloadError(
                 f"{data_dir}: not enough free disk space for {spec.name} "
-                f"(needs {_human(spec.size - offset)}, {_human(free)} free)"
+                f"(needs {human_size(spec.size - offset)}, {human_size(free)} free)"
             )
         _receive(base_url.rstrip("/") + "/" + spec.name, part, offset, spec, report, cancel)
     else:
@@ -188,9 +180,8 @@ def _receive(url: str, part: Path, offset: int, spec: OfficialFile, report, canc
             with open(part, "ab" if start else "wb") as out:
                 _copy(response, out, start, url, spec, report, cancel)
         except OSError as e:
-            raise DownloadError(
-                f"{part}: cannot write ({e.strerror or e}); check free disk space and permissions"
-            ) from None
+            why = describe_os_error(e, part, spec.size - start)
+            raise DownloadError(f"cannot download {spec.name}: {why}") from None
 
 
 def _request_cancellable(url: str, offset: int, cancel):
@@ -301,8 +292,8 @@ def _copy(response, out, done: int, url: str, spec: OfficialFile, report, cancel
             chunk = _next_or_cancel(chunks, cancel)
             if isinstance(chunk, TimeoutError):
                 raise DownloadError(
-                    f"{spec.name}: {urlsplit(url).netloc} sent nothing for {TIMEOUT_S:g} s after {_human(done)} "
-                    f"of {_human(spec.size)} (timed out); run download again to resume"
+                    f"{spec.name}: {urlsplit(url).netloc} sent nothing for {TIMEOUT_S:g} s after "
+                    f"{human_size(done)} of {human_size(spec.size)} (timed out); run download again to resume"
                 )
             if isinstance(chunk, Exception):
                 raise DownloadError(_cut_message(url, spec, done, chunk))
@@ -352,8 +343,8 @@ def _shut_down(response) -> None:
 def _cut_message(url: str, spec: OfficialFile, done: int, error: Exception | None) -> str:
     why = f" ({error})" if error is not None and str(error) else ""
     return (
-        f"{spec.name}: the connection to {urlsplit(url).netloc} broke after {_human(done)} of "
-        f"{_human(spec.size)}{why}; run download again to resume"
+        f"{spec.name}: the connection to {urlsplit(url).netloc} broke after {human_size(done)} of "
+        f"{human_size(spec.size)}{why}; run download again to resume"
     )
 
 
@@ -390,7 +381,8 @@ def check_files(data_dir: str | Path, *, verify_md5: bool = True) -> list[FileSt
             part = data_dir / (name + ".part")
             problem = "missing"
             if part.is_file():
-                problem = f"partly downloaded ({_human(part.stat().st_size)} of {_human(spec.size)}); download resumes it"
+                problem = (f"partly downloaded ({human_size(part.stat().st_size)} of {human_size(spec.size)}); "
+                           "download resumes it")
             statuses.append(FileStatus(name, path, False, None, expected, False, problem))
             continue
         size = path.stat().st_size
@@ -476,6 +468,20 @@ class K49Data:
         """(49,) images per class in the test set."""
         return np.bincount(self.y_test, minlength=NUM_CLASSES)
 
+    def missing_train_classes(self) -> list[Hiragana]:
+        """The classes without a single training image, in class order."""
+        return [self.classes[i] for i in np.flatnonzero(self.train_counts() == 0)]
+
+    def coverage_warning(self) -> str | None:
+        """One line when the training labels cover fewer than all 49 classes: a model trained on them can never
+        predict the missing ones, and its validation accuracy says nothing about them. None when all are covered."""
+        missing = self.missing_train_classes()
+        if not missing:
+            return None
+        return (f"the training labels cover {NUM_CLASSES - len(missing)} of {NUM_CLASSES} classes; missing "
+                f"{len(missing)}: {', '.join(c.label for c in missing)} (a model trained on them never predicts "
+                f"these)")
+
 
 def load(data_dir: str | Path, *, progress: Progress = None, cancel=None) -> K49Data:
     """Load and validate a K49-format folder (official or practice set)."""
@@ -515,14 +521,14 @@ def load_images(path: str | Path) -> np.ndarray:
     """(N, 28, 28) uint8 images from an npz holding arr_0; DataError naming the file otherwise."""
     path = Path(path)
     _check_header(path, "images")
-    return _read_arr0(path)
+    return read_arr0(path)
 
 
 def load_labels(path: str | Path) -> np.ndarray:
     """(N,) uint8 labels in 0..48 from an npz holding arr_0; DataError naming the file otherwise."""
     path = Path(path)
     _check_header(path, "labels")
-    labels = _read_arr0(path)
+    labels = read_arr0(path)
     bad = labels >= NUM_CLASSES
     if bad.any():
         raise DataError(
@@ -548,6 +554,10 @@ def _open_npz(path: Path) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
+        with open(path, "rb") as f:
+            zip_start = f.read(4) == b"PK\x03\x04"
+        if zip_start:  # a zip's directory sits at its end: a cut-off download starts right and ends nowhere
+            raise _damaged(path, "its zip directory is missing") from None
         raise DataError(f"{path}: not an npz file (not a zip archive)") from None
     except OSError as e:
         raise DataError(f"{path}: cannot read ({e.strerror or e})") from None
@@ -556,6 +566,16 @@ def _open_npz(path: Path) -> zipfile.ZipFile:
         archive.close()
         raise DataError(f"{path}: no array 'arr_0' inside (found: {found})")
     return archive
+
+
+def _damaged(path: Path, detail: str) -> DataError:
+    """A truncated or damaged npz, with its size against the official file's where it is one of them."""
+    size = path.stat().st_size
+    spec = OFFICIAL.get(path.name)
+    if spec is not None and not is_practice(path.parent):
+        return DataError(f"{path}: truncated or damaged ({size:,} bytes, the official file has {spec.size:,}; "
+                         f"{detail}); run 'k49desk download' to fetch it again")
+    return DataError(f"{path}: truncated or damaged npz file ({size:,} bytes; {detail})")
 
 
 _DAMAGED = (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error)
@@ -570,7 +590,7 @@ def _check_header(path: Path, kind: str) -> int:
                 read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
                 shape, _, dtype = read_header(f)
         except _DAMAGED as e:
-            raise DataError(f"{path}: arr_0 is not a readable array ({e})") from None
+            raise _damaged(path, f"arr_0 is not a readable array: {e}") from None
     if kind == "images" and (len(shape) != 3 or shape[1:] != (IMAGE_SIZE, IMAGE_SIZE)):
         raise DataError(f"{path}: images have shape {shape}, expected (N, {IMAGE_SIZE}, {IMAGE_SIZE})")
     if kind == "labels" and len(shape) != 1:
@@ -582,11 +602,14 @@ def _check_header(path: Path, kind: str) -> int:
     return shape[0]
 
 
-def _read_arr0(path: Path) -> np.ndarray:
+def read_arr0(path: str | Path) -> np.ndarray:
+    """The array arr_0 of an npz, any shape; DataError naming the file when it is missing, not an npz, truncated or
+    damaged."""
+    path = Path(path)
     # Read straight from the zip member into one array: no float copy, no second buffer.
     with _open_npz(path) as archive:
         try:
             with archive.open("arr_0.npy") as f:
                 return np.lib.format.read_array(f, allow_pickle=False)
         except _DAMAGED as e:
-            raise DataError(f"{path}: damaged file, cannot read arr_0 ({e})") from None
+            raise _damaged(path, f"cannot read arr_0: {e}") from None

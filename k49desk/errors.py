@@ -32,3 +32,7 @@ class Cancelled(Exception):
 
 class SeveralCharacters(K49Error):
     """An image holds more than one character where one was expected."""
+
+
+class DesktopError(K49Error):
+    """The window cannot open here: no display, or system libraries Qt needs are missing."""

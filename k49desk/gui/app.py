@@ -29,6 +29,7 @@ from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.train_tab import TrainTab
 from k49desk.gui.workers import Task, import_ml_modules
 from k49desk.paths import APP_NAME, default_data_dir, default_runs_dir, starter_model_path
+from k49desk.tfstart import start_tensorflow
 
 ORGANIZATION = "k49desk"
 CLOSE_TIMEOUT_S = 8.0
@@ -44,18 +45,14 @@ def app_settings() -> QSettings:
 
 def import_ml(progress=None, cancel=None) -> list[str]:
     """Import TensorFlow, Keras and matplotlib (seconds); returns the names of the GPUs TensorFlow will use."""
-    import_ml_modules()
+    gpus = start_tensorflow(import_ml_modules)
     import matplotlib.backends.backend_qtagg  # noqa: F401
     import matplotlib.figure  # noqa: F401
-    import tensorflow as tf
 
     from k49desk.gui.fonts import configure_matplotlib
 
     configure_matplotlib()
-    return [
-        tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
-        for gpu in tf.config.list_physical_devices("GPU")
-    ]
+    return gpus
 
 
 class MainWindow(QMainWindow):
@@ -282,9 +279,35 @@ def launch(argv=None) -> tuple[QApplication, MainWindow]:
     return app, window
 
 
-def main(argv=None) -> int:
-    """Open the main window and run the event loop; returns the exit status."""
+SMOKE_TEST_TIMEOUT_S = 180
+
+
+def main(argv=None, smoke_test: bool = False) -> int:
+    """Open the main window and run the event loop; returns the exit status.
+
+    smoke_test: close the window once it has been on screen and TensorFlow has loaded (status 0); status 1 with a
+    line on stderr when that has not happened within SMOKE_TEST_TIMEOUT_S.
+    """
     # Qt 6 is high-DPI aware by default; pass fractional scale factors through rather than rounding them.
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app, _window = launch(argv)
+    app, window = launch(argv)
+    if smoke_test:
+        _close_when_ready(app, window)
     return app.exec()
+
+
+def _close_when_ready(app: QApplication, window: MainWindow) -> None:
+    def ready() -> None:
+        print(f"smoke test: the window was on screen ({app.platformName()}) and TensorFlow loaded "
+              f"({window.gpu_label.text()})", flush=True)
+        window.close()
+
+    def too_late() -> None:
+        print(f"k49desk: error: smoke test: the window was not on screen with TensorFlow loaded within "
+              f"{SMOKE_TEST_TIMEOUT_S} s", file=sys.stderr, flush=True)
+        os._exit(1)  # a worker may still hold TensorFlow's import: no orderly shutdown to wait for
+
+    window.state.mlReady.connect(lambda: QTimer.singleShot(0, ready))
+    timer = QTimer(window, singleShot=True, interval=SMOKE_TEST_TIMEOUT_S * 1000)
+    timer.timeout.connect(too_late)
+    timer.start()

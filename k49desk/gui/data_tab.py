@@ -76,7 +76,7 @@ class DataTab(QWidget):
         self._chart_pending = False
 
         self._build()
-        state.dataDirChanged.connect(self._on_data_dir)
+        state.dataDirChanged.connect(self._on_folder_changed)
         state.dataChanged.connect(self._on_data)
         state.mlReady.connect(self._draw_chart_if_pending)
         self._on_data_dir(state.data_dir)
@@ -136,6 +136,10 @@ class DataTab(QWidget):
         )
         self.banner.setVisible(False)
         self.summary_label = QLabel("No data loaded.", objectName="dataSummary")
+        self.coverage_label = QLabel(objectName="dataCoverageWarning", wordWrap=True)
+        self.coverage_label.setFont(hiragana_font(self.font().pointSizeF(), bold=True))
+        self.coverage_label.setStyleSheet("QLabel { color: #b3261e; }")
+        self.coverage_label.setVisible(False)
 
         self.chart_box = QWidget(objectName="classChartBox")
         self.chart_layout = QVBoxLayout(self.chart_box)
@@ -189,6 +193,7 @@ class DataTab(QWidget):
         layout.addLayout(progress_row)
         layout.addWidget(self.banner)
         layout.addWidget(self.summary_label)
+        layout.addWidget(self.coverage_label)
         layout.addWidget(self.view_splitter, 1)
         layout.addStretch(1)
 
@@ -199,6 +204,11 @@ class DataTab(QWidget):
         path = QFileDialog.getExistingDirectory(self, "Choose a K49-format data folder", str(start))
         if path:
             self.state.set_data_dir(Path(path))
+
+    def _on_folder_changed(self, path: Path) -> None:
+        # What the status said (a failed load, a finished download) was about the folder before.
+        self._set_status("")
+        self._on_data_dir(path)
 
     def _on_data_dir(self, path: Path) -> None:
         self.folder_edit.setText(str(path))
@@ -399,6 +409,9 @@ class DataTab(QWidget):
         self.view_splitter.setVisible(shown)
         self.layout().setStretch(self.layout().count() - 1, 0 if shown else 1)
         self.banner.setVisible(shown and data.practice)
+        warning = data.coverage_warning() if shown else None
+        self.coverage_label.setText(f"Warning: {warning}." if warning else "")
+        self.coverage_label.setVisible(warning is not None)
         if not shown:
             self.summary_label.setText("No data loaded.")
             return
