@@ -6,10 +6,10 @@ import argparse
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 
 from k49desk.errors import Cancelled, K49Error
+from k49desk.progress import Throttle
 
 EXIT_USER_ERROR = 2
 EXIT_CANCELLED = 130
@@ -41,15 +41,13 @@ class _Bar:
 
     def __init__(self, label: str = ""):
         self.label = label
-        self.last = 0.0
+        self.throttle = Throttle()
         self.shown = False
         self.live = sys.stderr.isatty()
 
     def update(self, done: float, total: float, extra: str = "", force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and (not self.live or now - self.last < 0.1):
+        if not (force or self.live) or not self.throttle.due(force=force):
             return
-        self.last = now
         fraction = min(done / total, 1.0) if total else 0.0
         filled = int(fraction * 30)
         sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {fraction:6.1%} {extra}\033[K")

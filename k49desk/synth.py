@@ -23,6 +23,7 @@ from k49desk import classes, paths
 from k49desk.dataset import FILE_NAMES, PRACTICE_MARKER
 from k49desk.errors import Cancelled, DataError
 from k49desk.files import check_output_folder, write_folder
+from k49desk.progress import Throttle
 from k49desk.rasterize import K49_STROKE_WIDTH, SIZE, frame_like_k49
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
@@ -357,14 +358,10 @@ class _Reporter:
 
     def __init__(self, progress):
         self.progress = progress
-        self.last = 0.0
+        self.throttle = Throttle(_PROGRESS_EVERY_S)
 
     def report(self, done: int, total: int, stage: str, force: bool = False) -> None:
-        if self.progress is None:
-            return
-        now = time.perf_counter()
-        if force or done == total or now - self.last >= _PROGRESS_EVERY_S:
-            self.last = now
+        if self.progress is not None and self.throttle.due(force=force or done == total):
             self.progress(SynthProgress(done, total, stage))
 
 

@@ -32,7 +32,7 @@ from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
 from k49desk.gui.messages import show_error
 from k49desk.gui.state import AppState
-from k49desk.gui.workers import Task
+from k49desk.gui.workers import TaskSlot
 
 SAMPLES_PER_CLASS = 3
 SAMPLE_PX = 56  # 2x: every source pixel a crisp 2x2 square
@@ -70,8 +70,9 @@ class DataTab(QWidget):
         self.base_url = os.environ.get("K49DESK_BASE_URL", dataset.BASE_URL)
         self.download_files = dataset.OFFICIAL
         self.practice_options: dict = {}  # extra keyword arguments for synth.synthesize
-        self._task: Task | None = None  # the one download / synth / load running
-        self._check_task: Task | None = None
+        self.work = TaskSlot(state, self)  # the one download / synth / load running
+        self.work.busyChanged.connect(self._on_busy)
+        self.checksums = TaskSlot(state, self)  # checking the folder's files; a new folder replaces the check
         self._chart = None
         self._chart_pending = False
 
@@ -207,20 +208,12 @@ class DataTab(QWidget):
 
     def _start_check(self) -> None:
         """Checksums on a worker: md5 of the 66 MB training images takes a moment."""
-        if self._check_task is not None:
-            self._check_task.cancel()
         data_dir = self.state.data_dir
-        task = Task("check data files", lambda progress, cancel: dataset.check_files(data_dir))
-        # Slots are methods, not lambdas, so Qt drops the connections if this tab is destroyed first.
-        task.succeeded.connect(self._check_done)
-        self._check_task = task
-        self.state.start(task)
-
-    def _check_done(self, statuses) -> None:
-        task = self.sender()
-        if task is self._check_task and not task.cancel_requested:
-            self._check_task = None
-            self._show_files(statuses, checking=False)
+        self.checksums.run(
+            "check data files",
+            lambda progress, cancel: dataset.check_files(data_dir),
+            on_success=lambda statuses: self._show_files(statuses, checking=False),
+        )
 
     def refresh_files(self, *_ignored) -> None:
         self._on_data_dir(self.state.data_dir)
@@ -244,41 +237,36 @@ class DataTab(QWidget):
 
     # Long work --------------------------------------------------------------------------------------------
 
-    def _run(self, name: str, fn, on_progress, on_success, user_work: bool = True) -> Task:
-        task = Task(name, fn, user_work=user_work)
-        task.progress.connect(on_progress)
-        task.succeeded.connect(on_success)
-        task.failed.connect(self._task_failed)
-        task.cancelled.connect(self._task_cancelled)
-        task.finished.connect(self._task_finished)
-        self._task = task
+    def _run(self, name: str, fn, on_progress, on_success, user_work: bool = True, *, refresh_after=False) -> None:
+        """Run one piece of work; refresh_after: check the folder's files again when it fails or is cancelled."""
+
+        def failed(message: str) -> None:
+            self._set_status(f"{_sentence(name)} failed.", problem=True)
+            show_error(self, f"{_sentence(name)} failed", message)
+            if refresh_after:
+                self.refresh_files()
+
+        def cancelled() -> None:
+            self._set_status(f"{_sentence(name)}: cancelled.")
+            if refresh_after:
+                self.refresh_files()
+
         self.progress_bar.setValue(0)
-        self.progress_bar.setVisible(True)
+        self.work.run(name, fn, on_progress=on_progress, on_success=on_success, on_failure=failed,
+                      on_cancelled=cancelled, user_work=user_work)
+
+    def _on_busy(self, busy: bool) -> None:
+        self.progress_bar.setVisible(busy)
         self._update_buttons()
-        return self.state.start(task)
-
-    def _task_finished(self) -> None:
-        if self._task is self.sender():
-            self._task = None
-            self.progress_bar.setVisible(False)
-            self._update_buttons()
-
-    def _task_failed(self, message: str) -> None:
-        what = _sentence(self.sender().name)
-        self._set_status(f"{what} failed.", problem=True)
-        show_error(self, f"{what} failed", message)
-
-    def _task_cancelled(self) -> None:
-        self._set_status(f"{_sentence(self.sender().name)}: cancelled.")
 
     def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        if self.work.busy:
+            self.work.cancel()
             self.cancel_button.setEnabled(False)
             self._set_status("Cancelling…")
 
     def busy(self) -> bool:
-        return self._task is not None
+        return self.work.busy
 
     def _update_buttons(self) -> None:
         busy = self.busy()
@@ -305,9 +293,8 @@ class DataTab(QWidget):
             lambda progress, cancel: dataset.download(data_dir, base_url, progress=progress, cancel=cancel, files=files),
             self._download_progress,
             self._download_done,
+            refresh_after=True,
         )
-        self._task.cancelled.connect(self.refresh_files)
-        self._task.failed.connect(self.refresh_files)
 
     def _download_progress(self, p) -> None:
         self._set_fraction((p.file_index + p.done / max(p.total, 1)) / p.file_count)

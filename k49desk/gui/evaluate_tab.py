@@ -29,7 +29,7 @@ from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.messages import show_error
 from k49desk.gui.state import AppState
 from k49desk.gui.tables import RowsTableModel
-from k49desk.gui.workers import Task
+from k49desk.gui.workers import TaskSlot
 
 SORT = Qt.ItemDataRole.UserRole  # the number a column sorts by
 COLUMNS = ("Char", "Romaji", "#", "Precision", "Recall", "F1", "Support")
@@ -37,7 +37,6 @@ COLUMN_WIDTHS = (44, 80, 34, 72, 64, 56, 64)  # fit the left pane at the default
 F1_COLUMN = COLUMNS.index("F1")
 PLOTS = {"confusion": "Confusion matrix", "per_class": "Per class", "scatter": "Precision vs recall"}
 HOVER_PICK_PX = 12  # a scatter point counts as hovered within this many screen pixels
-PROGRESS_INTERVAL_S = 0.1  # the progress bar updates at most this often while evaluating
 SELECTED_COLOR = "#c44e52"  # the selected class, in every plot
 
 
@@ -95,11 +94,11 @@ class EvaluateTab(QWidget):
         super().__init__(parent)
         self.setObjectName("evaluateTab")
         self.state = state
-        self.task: Task | None = None
+        self.evaluation_slot = TaskSlot(state, self)
+        self.evaluation_slot.busyChanged.connect(self._on_busy)
         self.evaluation = None
         self._task_key = None
         self._started = 0.0
-        self._last_progress = 0.0
         self._selecting = False  # a selection made here must not bounce back through classSelected
         self._plots = None  # built on the first evaluation, so matplotlib is imported only when needed
         self._highlighted: int | None = None  # the class marked in the plots
@@ -223,7 +222,7 @@ class EvaluateTab(QWidget):
         self.target_label.setText(
             f"Model: <b>{model.name if model else 'none'}</b> · Data: <b>{data.name if data else 'none loaded'}</b>"
         )
-        self.evaluate_button.setEnabled(model is not None and data is not None and self.task is None)
+        self.evaluate_button.setEnabled(model is not None and data is not None and not self.evaluation_slot.busy)
         key = self._current_key()
         cached = self.state.evaluation_cache.get(key) if key is not None else None
         if cached is not None:
@@ -246,7 +245,7 @@ class EvaluateTab(QWidget):
     def evaluate(self) -> None:
         """Evaluate the active model on the loaded test set; show a cached result at once when there is one."""
         model, data = self.state.model, self.state.data
-        if model is None or data is None or self.task is not None:
+        if model is None or data is None or self.evaluation_slot.busy:
             return
         try:
             key = evaluation_key(model.path, data)
@@ -265,20 +264,26 @@ class EvaluateTab(QWidget):
 
         self._task_key = key
         self._started = time.monotonic()
-        self.task = Task("evaluation", run, user_work=True)
-        self.task.progress.connect(self._on_progress)
-        self.task.succeeded.connect(self._on_succeeded)
-        self.task.failed.connect(self._on_failed)
-        self.task.cancelled.connect(lambda: self.progress_label.setText("Evaluation cancelled"))
-        self.task.finished.connect(self._on_finished)
         self.progress_bar.setRange(0, 0)
         self.progress_label.setText("Loading the model…")
-        self._set_running(True)
-        self.state.start(self.task)
+        self.evaluation_slot.run(
+            "evaluation",
+            run,
+            on_progress=self._on_progress,
+            on_success=self._on_succeeded,
+            on_failure=self._on_failed,
+            on_cancelled=lambda: self.progress_label.setText("Evaluation cancelled"),
+            user_work=True,
+        )
+
+    @property
+    def task(self):
+        """The evaluation running, None when none is."""
+        return self.evaluation_slot.task
 
     def cancel(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
+        if self.evaluation_slot.busy:
+            self.evaluation_slot.cancel()
             self.progress_label.setText("Cancelling…")
 
     def _set_running(self, running: bool) -> None:
@@ -287,10 +292,6 @@ class EvaluateTab(QWidget):
         self.evaluate_button.setEnabled(not running)
 
     def _on_progress(self, event) -> None:
-        now = time.monotonic()
-        if now - self._last_progress < PROGRESS_INTERVAL_S and 0 < event.done < event.total:
-            return  # a batch of 1,024 takes ~40 ms; repainting the bar for each costs the GUI thread more than it shows
-        self._last_progress = now
         self.progress_bar.setRange(0, event.total)
         self.progress_bar.setValue(event.done)
         elapsed = time.monotonic() - self._started
@@ -312,10 +313,10 @@ class EvaluateTab(QWidget):
         self.progress_label.setText("Evaluation failed")
         show_error(self, "Evaluation failed", message)
 
-    def _on_finished(self) -> None:
-        self.task = None
-        self._set_running(False)
-        self._on_target_changed()
+    def _on_busy(self, busy: bool) -> None:
+        self._set_running(busy)
+        if not busy:
+            self._on_target_changed()
 
     # Showing ----------------------------------------------------------------------------------------
 
