@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 from k49desk.errors import Cancelled, K49Error
+from k49desk.formatting import human_bytes
 from k49desk.progress import Throttle
 
 EXIT_USER_ERROR = 2
@@ -62,14 +63,6 @@ class _Bar:
             self.shown = False
 
 
-def _human_bytes(n: float) -> str:
-    for unit in ("B", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"
-
-
 def _cmd_download(args) -> int:
     from k49desk import dataset
 
@@ -82,8 +75,8 @@ def _cmd_download(args) -> int:
                 old.close()
             bar = bars[p.file] = _Bar(f"{p.file_index + 1}/{p.file_count} {p.file}")
         eta = f" ETA {p.eta_s:.0f}s" if p.eta_s is not None else ""
-        bar.update(p.done, p.total, f"{_human_bytes(p.done)}/{_human_bytes(p.total)} "
-                                    f"{_human_bytes(p.bytes_per_s)}/s{eta}", force=p.done >= p.total)
+        bar.update(p.done, p.total, f"{human_bytes(p.done)}/{human_bytes(p.total)} "
+                                    f"{human_bytes(p.bytes_per_s)}/s{eta}", force=p.done >= p.total)
 
     try:
         paths = dataset.download(args.data_dir, args.base_url, progress=progress)

@@ -27,6 +27,7 @@ import numpy as np
 
 from k49desk.classes import NUM_CLASSES, Hiragana, load_classmap
 from k49desk.errors import Cancelled, DataError, DownloadError
+from k49desk.formatting import human_bytes
 
 TRAIN_IMAGES = "k49-train-imgs.npz"
 TRAIN_LABELS = "k49-train-labels.npz"
@@ -70,15 +71,6 @@ Progress = Callable[[object], None] | None
 def _check_cancel(cancel) -> None:
     if cancel is not None and cancel.is_set():
         raise Cancelled()
-
-
-def _human(n: int) -> str:
-    """Byte counts as people read them: '697 bytes', '160.6 KB', '66.1 MB'."""
-    if n < 1000:
-        return f"{n} bytes"
-    if n < 1_000_000:
-        return f"{n / 1e3:.1f} KB"
-    return f"{n / 1e6:.1f} MB"
 
 
 def file_md5(path: str | Path, cancel=None) -> str:
@@ -155,7 +147,7 @@ def _fetch(data_dir: Path, base_url: str, spec: OfficialFile, index: int, count:
         if free < spec.size - offset:
             raise DownloadError(
                 f"{data_dir}: not enough free disk space for {spec.name} "
-                f"(needs {_human(spec.size - offset)}, {_human(free)} free)"
+                f"(needs {human_bytes(spec.size - offset)}, {human_bytes(free)} free)"
             )
         _receive(base_url.rstrip("/") + "/" + spec.name, part, offset, spec, report, cancel)
     else:
@@ -301,8 +293,8 @@ def _copy(response, out, done: int, url: str, spec: OfficialFile, report, cancel
             chunk = _next_or_cancel(chunks, cancel)
             if isinstance(chunk, TimeoutError):
                 raise DownloadError(
-                    f"{spec.name}: {urlsplit(url).netloc} sent nothing for {TIMEOUT_S:g} s after {_human(done)} "
-                    f"of {_human(spec.size)} (timed out); run download again to resume"
+                    f"{spec.name}: {urlsplit(url).netloc} sent nothing for {TIMEOUT_S:g} s after {human_bytes(done)} "
+                    f"of {human_bytes(spec.size)} (timed out); run download again to resume"
                 )
             if isinstance(chunk, Exception):
                 raise DownloadError(_cut_message(url, spec, done, chunk))
@@ -352,8 +344,8 @@ def _shut_down(response) -> None:
 def _cut_message(url: str, spec: OfficialFile, done: int, error: Exception | None) -> str:
     why = f" ({error})" if error is not None and str(error) else ""
     return (
-        f"{spec.name}: the connection to {urlsplit(url).netloc} broke after {_human(done)} of "
-        f"{_human(spec.size)}{why}; run download again to resume"
+        f"{spec.name}: the connection to {urlsplit(url).netloc} broke after {human_bytes(done)} of "
+        f"{human_bytes(spec.size)}{why}; run download again to resume"
     )
 
 
@@ -390,7 +382,7 @@ def check_files(data_dir: str | Path, *, verify_md5: bool = True) -> list[FileSt
             part = data_dir / (name + ".part")
             problem = "missing"
             if part.is_file():
-                problem = f"partly downloaded ({_human(part.stat().st_size)} of {_human(spec.size)}); download resumes it"
+                problem = f"partly downloaded ({human_bytes(part.stat().st_size)} of {human_bytes(spec.size)}); download resumes it"
             statuses.append(FileStatus(name, path, False, None, expected, False, problem))
             continue
         size = path.stat().st_size

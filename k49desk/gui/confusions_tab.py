@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStyle,
     QStyledItemDelegate,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,9 +37,8 @@ from k49desk.classes import CLASSES, by_char
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap, to_qimage
 from k49desk.gui.state import AppState
-from k49desk.gui.tables import RowsTableModel
+from k49desk.gui.tables import SORT, RowsTableModel, rows_table
 
-SORT = Qt.ItemDataRole.UserRole
 EXAMPLE_PAIR = (by_char("ふ").index, by_char("ぬ").index)  # the seed's worked example
 CORRECT_PER_CLASS = 12
 DETAIL_SIZE = 196  # 7 screen pixels per model pixel
@@ -370,22 +367,10 @@ class ConfusionsTab(QWidget):
 
         self.pairs_model = PairsModel(self)
         self.pairs_proxy = PairFilter(self)
-        self.pairs_proxy.setSourceModel(self.pairs_model)
-        self.pairs_proxy.setSortRole(SORT)
-        self.pairs_table = QTableView(objectName="pairsTable")
-        self.pairs_table.setModel(self.pairs_proxy)
-        self.pairs_table.setSortingEnabled(True)
-        self.pairs_table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
-        self.pairs_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.pairs_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.pairs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.pairs_table.verticalHeader().setVisible(False)
-        self.pairs_table.verticalHeader().setDefaultSectionSize(28)
-        header = self.pairs_table.horizontalHeader()
-        for col, width in enumerate((84, 96, 50, 58)):
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.pairs_table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.pairs_table = rows_table(
+            "pairsTable", self.pairs_model, self.pairs_proxy, widths=(84, 96, 50, 58), stretch_column=1,
+            row_height=28, sort_column=2, sort_order=Qt.SortOrder.DescendingOrder,
+        )
         self.pairs_table.setWordWrap(False)
         self.pairs_table.selectionModel().currentRowChanged.connect(self._on_pair_row)
         self.pairs_count = QLabel(objectName="pairsCount")

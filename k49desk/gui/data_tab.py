@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from k49desk import dataset
 from k49desk.classes import CHARS, CLASSES, NUM_CLASSES
+from k49desk.formatting import human_bytes, human_seconds
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
 from k49desk.gui.messages import show_error
@@ -42,24 +43,6 @@ PROBLEM_COLOR = QColor("#b3261e")
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def human_bytes(n: float) -> str:
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{n:.0f} bytes"
-
-
-def human_seconds(s: float | None) -> str:
-    if s is None:
-        return "estimating time left"
-    s = int(round(s))
-    if s >= 3600:
-        return f"{s // 3600} h {s % 3600 // 60} min left"
-    if s >= 60:
-        return f"{s // 60} min {s % 60} s left"
-    return f"{s} s left"
 
 
 class DataTab(QWidget):

@@ -9,16 +9,13 @@ import numpy as np
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,10 +25,9 @@ from k49desk.classes import CLASSES, NUM_CLASSES
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.messages import show_error
 from k49desk.gui.state import AppState
-from k49desk.gui.tables import RowsTableModel
+from k49desk.gui.tables import SORT, RowsTableModel, rows_table
 from k49desk.gui.workers import TaskSlot
 
-SORT = Qt.ItemDataRole.UserRole  # the number a column sorts by
 COLUMNS = ("Char", "Romaji", "#", "Precision", "Recall", "F1", "Support")
 COLUMN_WIDTHS = (44, 80, 34, 72, 64, 56, 64)  # fit the left pane at the default window size without scrolling
 F1_COLUMN = COLUMNS.index("F1")
@@ -147,22 +143,11 @@ class EvaluateTab(QWidget):
 
         self.report_model = ReportModel(self)
         self.report_proxy = QSortFilterProxyModel(self)
-        self.report_proxy.setSourceModel(self.report_model)
-        self.report_proxy.setSortRole(SORT)
-        self.table = QTableView(objectName="reportTable")
-        self.table.setModel(self.report_proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(F1_COLUMN, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(34)
-        header = self.table.horizontalHeader()
-        for col, width in enumerate(COLUMN_WIDTHS):
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(COLUMNS.index("Romaji"), QHeaderView.ResizeMode.Stretch)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table = rows_table(
+            "reportTable", self.report_model, self.report_proxy, widths=COLUMN_WIDTHS,
+            stretch_column=COLUMNS.index("Romaji"), row_height=34, sort_column=F1_COLUMN,
+            sort_order=Qt.SortOrder.AscendingOrder,
+        )
         # Selection, not the current index: a table getting the focus makes its first row current, unselected.
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
 
