@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 SORT = Qt.ItemDataRole.UserRole  # the value a column sorts by (a number where the display is formatted text)
@@ -63,3 +63,23 @@ def rows_table(
     header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
     return table
+
+
+def show_selected_row(table: QTableView, row: QModelIndex | None) -> None:
+    """Make `row` (an index of the table's model; None: no row) the selected one without emitting the selection
+    signals: the selection came from the evaluation session, so it must not be announced back to it."""
+    selection = table.selectionModel()
+    selection.blockSignals(True)
+    try:
+        if row is None or not row.isValid():
+            selection.clearCurrentIndex()
+            selection.clearSelection()
+        else:
+            selection.setCurrentIndex(
+                row, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+    finally:
+        selection.blockSignals(False)
+    if row is not None and row.isValid():
+        table.scrollTo(row)
+    table.viewport().update()  # the view repaints selections on the signals that were blocked
