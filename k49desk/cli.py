@@ -64,7 +64,7 @@ class _Bar:
 
 
 def _cmd_download(args) -> int:
-    from k49desk import dataset
+    from k49desk.download import download
 
     bars: dict[str, _Bar] = {}
 
@@ -79,7 +79,7 @@ def _cmd_download(args) -> int:
                                     f"{human_bytes(p.bytes_per_s)}/s{eta}", force=p.done >= p.total)
 
     try:
-        paths = dataset.download(args.data_dir, args.base_url, progress=progress)
+        paths = download(args.data_dir, args.base_url, progress=progress)
     finally:
         for bar in bars.values():
             bar.close()
@@ -350,7 +350,7 @@ def main(argv=None) -> int:
 
         args.data_dir = default_data_dir()
     if getattr(args, "base_url", "unset") is None:
-        from k49desk.dataset import BASE_URL
+        from k49desk.download import BASE_URL
 
         args.base_url = BASE_URL
     try:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from k49desk import dataset
+from k49desk import dataset, download
 from k49desk.classes import CHARS, CLASSES, NUM_CLASSES
 from k49desk.formatting import human_bytes, human_seconds
 from k49desk.gui.fonts import hiragana_font
@@ -50,7 +50,7 @@ class DataTab(QWidget):
         super().__init__(parent)
         self.state = state
         # Tests point these at a local mirror with small files.
-        self.base_url = os.environ.get("K49DESK_BASE_URL", dataset.BASE_URL)
+        self.base_url = os.environ.get("K49DESK_BASE_URL", download.BASE_URL)
         self.download_files = dataset.OFFICIAL
         self.practice_options: dict = {}  # extra keyword arguments for synth.synthesize
         self.work = TaskSlot(state, self)  # the one download / synth / load running
@@ -89,7 +89,7 @@ class DataTab(QWidget):
         self.files_table.setFixedHeight(rows_height + header.sizeHint().height() + 4)
 
         self.download_button = QPushButton("Download K49", objectName="downloadButton")
-        self.download_button.setToolTip(f"Download the five official files from {dataset.BASE_URL}")
+        self.download_button.setToolTip(f"Download the five official files from {download.BASE_URL}")
         self.download_button.clicked.connect(self.start_download)
         self.practice_button = QPushButton("Create practice set…", objectName="practiceButton")
         self.practice_button.setToolTip("Render a K49-format practice set from fonts (offline; not K49)")
@@ -273,7 +273,7 @@ class DataTab(QWidget):
         self._set_status(f"Connecting to {base_url}…")
         self._run(
             "download",
-            lambda progress, cancel: dataset.download(data_dir, base_url, progress=progress, cancel=cancel, files=files),
+            lambda progress, cancel: download.download(data_dir, base_url, progress=progress, cancel=cancel, files=files),
             self._download_progress,
             self._download_done,
             refresh_after=True,
