@@ -1,14 +1,21 @@
-"""Writing output folders: checked before long work, filled all at once (never half of the files)."""
+"""Writing output folders: checked before long work, filled all at once (never half of the files); npz files
+whose bytes depend on their array only."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import numpy as np
+
 from k49desk.errors import Cancelled, DataError
+
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed zip entry time: the same array gives the same bytes
 
 
 def check_output_folder(path, what: str = "output folder") -> Path:
@@ -59,3 +66,17 @@ def write_folder(out_dir, writers: Mapping[str, Callable[[Path], object]], what:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     return [out_dir / name for name in writers]
+
+
+def npz_bytes(array: np.ndarray) -> bytes:
+    """`array` as an np.savez_compressed-compatible npz (key arr_0) with fixed zip metadata, so equal arrays give equal bytes."""
+    payload = io.BytesIO()
+    np.lib.format.write_array(payload, np.ascontiguousarray(array), allow_pickle=False)
+    entry = zipfile.ZipInfo("arr_0.npy", date_time=_ZIP_DATE)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o644 << 16
+    entry.create_system = 3
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(entry, payload.getvalue())
+    return buffer.getvalue()

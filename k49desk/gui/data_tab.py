@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from k49desk import dataset, download
 from k49desk.classes import CHARS, CLASSES, NUM_CLASSES
+from k49desk.errors import DataError
 from k49desk.formatting import human_bytes, human_seconds
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
@@ -315,11 +316,13 @@ class DataTab(QWidget):
         out = self.practice_target()
         if out is None:
             return
-        if not dataset.is_practice(out) and any((out / name).exists() for name in dataset.FILE_NAMES):
-            show_error(self, "Create practice set", f"{out}: holds K49 files; choose an empty folder for the practice set")
-            return
         from k49desk import synth
 
+        try:
+            synth.refuse_real_k49(out)
+        except DataError as e:
+            show_error(self, "Create practice set", str(e))
+            return
         options = dict(self.practice_options)
         self._set_status(f"Rendering a practice set into {out}…")
         self._practice_out = out
