@@ -6,10 +6,11 @@ import argparse
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 
 from k49desk.errors import Cancelled, K49Error
+from k49desk.formatting import human_bytes
+from k49desk.progress import Throttle
 
 EXIT_USER_ERROR = 2
 EXIT_CANCELLED = 130
@@ -41,15 +42,13 @@ class _Bar:
 
     def __init__(self, label: str = ""):
         self.label = label
-        self.last = 0.0
+        self.throttle = Throttle()
         self.shown = False
         self.live = sys.stderr.isatty()
 
     def update(self, done: float, total: float, extra: str = "", force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and (not self.live or now - self.last < 0.1):
+        if not (force or self.live) or not self.throttle.due(force=force):
             return
-        self.last = now
         fraction = min(done / total, 1.0) if total else 0.0
         filled = int(fraction * 30)
         sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {fraction:6.1%} {extra}\033[K")
@@ -64,16 +63,8 @@ class _Bar:
             self.shown = False
 
 
-def _human_bytes(n: float) -> str:
-    for unit in ("B", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"
-
-
 def _cmd_download(args) -> int:
-    from k49desk import dataset
+    from k49desk.download import download
 
     bars: dict[str, _Bar] = {}
 
@@ -84,11 +75,11 @@ def _cmd_download(args) -> int:
                 old.close()
             bar = bars[p.file] = _Bar(f"{p.file_index + 1}/{p.file_count} {p.file}")
         eta = f" ETA {p.eta_s:.0f}s" if p.eta_s is not None else ""
-        bar.update(p.done, p.total, f"{_human_bytes(p.done)}/{_human_bytes(p.total)} "
-                                    f"{_human_bytes(p.bytes_per_s)}/s{eta}", force=p.done >= p.total)
+        bar.update(p.done, p.total, f"{human_bytes(p.done)}/{human_bytes(p.total)} "
+                                    f"{human_bytes(p.bytes_per_s)}/s{eta}", force=p.done >= p.total)
 
     try:
-        paths = dataset.download(args.data_dir, args.base_url, progress=progress)
+        paths = download(args.data_dir, args.base_url, progress=progress)
     finally:
         for bar in bars.values():
             bar.close()
@@ -366,7 +357,7 @@ def main(argv=None) -> int:
 
         args.data_dir = default_data_dir()
     if getattr(args, "base_url", "unset") is None:
-        from k49desk.dataset import BASE_URL
+        from k49desk.download import BASE_URL
 
         args.base_url = BASE_URL
     try:

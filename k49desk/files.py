@@ -1,24 +1,23 @@
-"""Writing output folders: checked before long work, filled all at once (never half of the files)."""
+"""Writing output folders: checked before long work, filled all at once (never half of the files); npz files
+whose bytes depend on their array only."""
 
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import numpy as np
+
 from k49desk.errors import Cancelled, DataError
+from k49desk.formatting import human_bytes
 
-
-def human_size(n: int) -> str:
-    """Byte counts as people read them: '697 bytes', '160.6 KB', '66.1 MB'."""
-    if n < 1000:
-        return f"{n} bytes"
-    if n < 1_000_000:
-        return f"{n / 1e3:.1f} KB"
-    return f"{n / 1e6:.1f} MB"
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed zip entry time: the same array gives the same bytes
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -49,9 +48,9 @@ def describe_os_error(error: OSError, path, needed_bytes: int | None = None) -> 
     if code is None and free is not None and free < (needed_bytes or 1_000_000):
         code = errno.ENOSPC
     if code in (errno.ENOSPC, errno.EDQUOT):
-        needs = [f"needs about {human_size(needed_bytes)}"] if needed_bytes else []
+        needs = [f"needs about {human_bytes(needed_bytes)}"] if needed_bytes else []
         if free is not None:
-            needs.append(f"{human_size(free)} free")
+            needs.append(f"{human_bytes(free)} free")
         quota = " (disk quota exceeded)" if code == errno.EDQUOT else ""
         return f"no space left on {path}{quota} ({', '.join(needs)}); free some space or choose another folder"
     if code in (errno.EACCES, errno.EPERM):
@@ -110,3 +109,17 @@ def write_folder(out_dir, writers: Mapping[str, Callable[[Path], object]], what:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     return [out_dir / name for name in writers]
+
+
+def npz_bytes(array: np.ndarray) -> bytes:
+    """`array` as an np.savez_compressed-compatible npz (key arr_0) with fixed zip metadata, so equal arrays give equal bytes."""
+    payload = io.BytesIO()
+    np.lib.format.write_array(payload, np.ascontiguousarray(array), allow_pickle=False)
+    entry = zipfile.ZipInfo("arr_0.npy", date_time=_ZIP_DATE)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o644 << 16
+    entry.create_system = 3
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(entry, payload.getvalue())
+    return buffer.getvalue()

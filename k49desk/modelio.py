@@ -10,7 +10,7 @@ import numpy as np
 
 from k49desk.classes import NUM_CLASSES
 from k49desk.errors import ModelError
-from k49desk.files import human_size
+from k49desk.formatting import human_bytes
 
 IMAGE_SHAPES = ((28, 28, 1), (28, 28))
 KERAS_ARCHIVE_MEMBERS = ("config.json", "model.weights.h5")  # what keras.saving writes into every .keras zip
@@ -39,7 +39,7 @@ def _shape(shape) -> str:
 
 def _check_keras_archive(path: Path, size: int) -> None:
     """ModelError when a .keras file is not a whole Keras zip archive (truncated, overwritten, another file)."""
-    damaged = f"{path}: damaged model file ({human_size(size)})"
+    damaged = f"{path}: damaged model file ({human_bytes(size)})"
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -72,7 +72,7 @@ def load_model(path: str | Path):
         model = keras.saving.load_model(path, compile=False)
     except Exception as e:  # Keras raises many types for damaged files: zip, JSON, h5, unknown layers
         reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise ModelError(f"{path}: not a readable Keras model ({human_size(size)}; {reason[:200]})") from None
+        raise ModelError(f"{path}: not a readable Keras model ({human_bytes(size)}; {reason[:200]})") from None
     return check_model(model, str(path))
 
 

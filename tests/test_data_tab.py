@@ -44,7 +44,7 @@ def test_choose_practice_set_load_and_look(qtbot, window, monkeypatch, practice_
     qtbot.mouseClick(tab.choose_button, Qt.MouseButton.LeftButton)
     assert tab.folder_edit.text() == str(practice_dir)
     assert str(practice_dir) in window.data_label.text()
-    qtbot.waitUntil(lambda: tab._check_task is None, timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.checksums.busy, timeout=10_000)
     assert [tab.files_table.item(r, 3).text() for r in range(5)] == ["OK"] * 5
 
     qtbot.mouseClick(tab.load_button, Qt.MouseButton.LeftButton)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QWidget,
 )
 
 import k49desk
@@ -56,15 +57,6 @@ def import_ml(progress=None, cancel=None) -> list[str]:
 
 
 class MainWindow(QMainWindow):
-    TAB_CLASSES = (
-        ("Data", DataTab, "dataTab"),
-        ("Train", TrainTab, "trainTab"),
-        ("Evaluate", EvaluateTab, "evaluateTab"),
-        ("Confusions", ConfusionsTab, "confusionsTab"),
-        ("Draw", DrawTab, "drawTab"),
-        ("Photo", PhotoTab, "photoTab"),
-    )
-
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.state = state
@@ -73,18 +65,29 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        for title, cls, name in self.TAB_CLASSES:
-            tab = cls(state, self.tabs)
+        self.data_tab = DataTab(state, self.tabs)
+        self.train_tab = TrainTab(state, self.tabs)
+        self.evaluate_tab = EvaluateTab(state, self.tabs)
+        self.confusions_tab = ConfusionsTab(state, self.tabs)
+        self.draw_tab = DrawTab(state, self.tabs)
+        self.photo_tab = PhotoTab(state, self.tabs)
+        # In the order a person works; the names are what the settings remember the last tab by.
+        for tab, title, name in (
+            (self.data_tab, "Data", "dataTab"),
+            (self.train_tab, "Train", "trainTab"),
+            (self.evaluate_tab, "Evaluate", "evaluateTab"),
+            (self.confusions_tab, "Confusions", "confusionsTab"),
+            (self.draw_tab, "Draw", "drawTab"),
+            (self.photo_tab, "Photo", "photoTab"),
+        ):
             tab.setObjectName(name)
             self.tabs.addTab(tab, title)
         self.setCentralWidget(self.tabs)
-        self.data_tab: DataTab = self.tabs.widget(0)
-        self.train_tab: TrainTab = self.tabs.widget(1)
+        self.evaluate_tab.pairOpened.connect(lambda *_pair: self.show_tab(self.confusions_tab))
 
         self._build_status_bar()
         self._build_menus()
 
-        state.tabRequested.connect(self.show_tab)
         state.dataDirChanged.connect(self._show_data_dir)
         state.modelChanged.connect(self._show_model)
         state.mlReady.connect(self._ml_ready)
@@ -160,11 +163,8 @@ class MainWindow(QMainWindow):
 
     # Actions --------------------------------------------------------------------------------------------
 
-    def show_tab(self, name: str) -> None:
-        for i in range(self.tabs.count()):
-            if self.tabs.widget(i).objectName() == name:
-                self.tabs.setCurrentIndex(i)
-                return
+    def show_tab(self, tab: QWidget) -> None:
+        self.tabs.setCurrentWidget(tab)
 
     def choose_run(self) -> None:
         start = str(self.state.runs_dir if self.state.runs_dir.is_dir() else Path.home())
@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
     def open_run(self, path: Path) -> None:
         """Show a run's curves in the Train tab and make its model the active model."""
         if self.train_tab.open_run(path):
-            self.show_tab("trainTab")
+            self.show_tab(self.train_tab)
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -195,7 +195,10 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 860)
-        self.show_tab(str(settings.value("window/tab", "dataTab")))
+        last = str(settings.value("window/tab", ""))
+        for tab in (self.tabs.widget(i) for i in range(self.tabs.count())):
+            if tab.objectName() == last:
+                self.show_tab(tab)
 
     def _save_settings(self) -> None:
         settings = app_settings()
