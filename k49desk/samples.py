@@ -101,22 +101,34 @@ class SampleStore:
 
         return self._change(change)
 
-    def delete(self, indices) -> tuple[Samples, Samples]:
-        """Remove the samples at `indices`; returns (all samples after, the removed ones for `restore`)."""
-        removed: list[Samples] = []
+    def delete(self, indices) -> tuple[Samples, Samples, np.ndarray]:
+        """Remove the samples at `indices`; returns (all samples after, the removed ones, their positions), the last
+        two for `restore`."""
+        removed: list[tuple[Samples, np.ndarray]] = []
 
         def change(old: Samples) -> Samples:
             idx = np.unique(_checked_indices(indices, len(old)))
-            removed.append(old.take(idx))
-            keep = np.setdiff1d(np.arange(len(old)), idx)
-            return old.take(keep)
+            removed.append((old.take(idx), idx))
+            return old.take(np.setdiff1d(np.arange(len(old)), idx))
 
         after = self._change(change)
-        return after, removed[0]
+        return after, *removed[0]
 
-    def restore(self, removed: Samples) -> Samples:
-        """Undo a delete: append the removed samples again; returns all samples after."""
-        return self.add(removed.images, removed.labels, removed.strokes) if len(removed) else self.read()
+    def restore(self, removed: Samples, positions) -> Samples:
+        """Undo a delete: the removed samples back where they were; returns all samples after."""
+        positions = np.asarray(positions, dtype=np.int64)
+
+        def change(old: Samples) -> Samples:
+            at = positions - np.arange(len(positions))  # where each goes in the shorter array, before inserting
+            if len(at) and (at.min() < 0 or at.max() > len(old)):
+                raise DataError(f"{self.folder}: the samples changed since the delete; it cannot be undone")
+            strokes = list(old.strokes)
+            for pos, item in zip(positions, removed.strokes):
+                strokes.insert(int(pos), item)
+            return Samples(np.insert(old.images, at, removed.images, axis=0), np.insert(old.labels, at, removed.labels),
+                           strokes)
+
+        return self._change(change, needed=_size_of(removed))
 
     def describe(self) -> str:
         """Counts per character and where they are, as `k49desk samples` prints them."""

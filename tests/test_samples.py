@@ -47,10 +47,11 @@ def test_relabel_delete_and_undo(tmp_path):
     store = SampleStore(tmp_path)
     store.add(images(4), [0, 1, 2, 3])
     assert list(store.relabel([1, 2], 48).labels) == [0, 48, 48, 3]
-    after, removed = store.delete([0, 2])
-    assert list(after.labels) == [48, 3] and list(removed.labels) == [0, 48]
-    restored = store.restore(removed)
-    assert sorted(restored.labels.tolist()) == [0, 3, 48, 48]
+    after, removed, positions = store.delete([0, 2])
+    assert list(after.labels) == [48, 3] and list(removed.labels) == [0, 48] and list(positions) == [0, 2]
+    restored = store.restore(removed, positions)
+    assert restored.labels.tolist() == [0, 48, 48, 3]  # back where they were
+    assert np.array_equal(restored.images, images(4))
     with pytest.raises(DataError, match="no sample 9: the folder holds 4"):
         store.delete([9])
 
