@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -9,6 +10,24 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from k49desk.errors import Cancelled, DataError
+
+_MB = 1_000_000
+
+
+def describe_os_error(error: OSError, path, needed_bytes: int | None = None) -> str:
+    """One clear message for an OSError met while writing `path`; a full disk says how much the write needs.
+
+    Provisional copy for the training core until helper h10's version (same signature) reaches main.
+    """
+    path = Path(path)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        needs = f" (needs about {max(needed_bytes / _MB, 0.1):.1f} MB)" if needed_bytes else ""
+        return f"no space left on {path}{needs}; free some space or choose another folder"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"{path}: permission denied; choose a folder you can write to"
+    if error.errno == errno.EROFS:
+        return f"{path}: the file system is read-only; choose a folder on a writable disk"
+    return f"{path}: {error.strerror or error}"
 
 
 def check_output_folder(path, what: str = "output folder") -> Path:
