@@ -602,6 +602,12 @@ def _fit(folder: Path, info: runs.RunInfo, data, settings: TrainSettings, histor
                 callbacks=[callback, _tensorboard(folder)], shuffle=False, verbose=0)
     except OSError as e:
         raise RunError(_files().describe_os_error(e, folder.parent, _needed_bytes(net.count_params()))) from None
+    except ValueError as e:
+        if "PerReplica" in str(e) and "MultiWorker" in type(strategy).__name__:
+            raise RunError(f"multi-worker training (TF_CONFIG) does not work with Keras {keras.__version__}: its fit "
+                           f"fails to build a model under MultiWorkerMirroredStrategy (keras-team/keras#20585); "
+                           f"unset TF_CONFIG to train on this machine's devices") from None
+        raise
     total = time.perf_counter() - start + float(info.timings.get("total_seconds", 0.0))
     epochs_done = len(history["loss"])
     if callback.diverged:
