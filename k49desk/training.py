@@ -431,7 +431,7 @@ def _make_callback(progress, cancel, checkpointer: _Checkpointer, epochs: int, b
         def on_train_batch_end(self, batch, logs=None):
             loss = float(logs["loss"])
             if not math.isfinite(loss):
-                self.diverged = f"the loss became {loss} in epoch {epoch_of(self)}, batch {batch + 1}"
+                self.diverged = f"the loss became {loss} in epoch {epoch_of()}, batch {batch + 1}"
             # Keras finishes the batch in flight; setting stop_training ends the epoch before the next one.
             if self._check_cancel() or self.diverged:
                 self.model.stop_training = True
@@ -442,7 +442,7 @@ def _make_callback(progress, cancel, checkpointer: _Checkpointer, epochs: int, b
             elapsed = max(time.perf_counter() - self.epoch_start, 1e-9)
             seen = min(done * global_batch, train_size)
             rate = seen / elapsed
-            epoch = epoch_of(self)
+            epoch = epoch_of()
             remaining_samples = train_size - seen + (epochs - epoch) * train_size
             eta = remaining_samples / rate + (epochs - epoch + 1) * self.last_val_seconds
             progress(BatchProgress(epoch, epochs, done, batches, loss, float(logs["accuracy"]), rate, eta))
@@ -473,7 +473,7 @@ def _make_callback(progress, cancel, checkpointer: _Checkpointer, epochs: int, b
             if progress is not None:
                 progress(EpochEnd(epoch + 1, epochs, {**record, "seconds": seconds}))
 
-    def epoch_of(callback) -> int:
+    def epoch_of() -> int:
         return len(checkpointer.history["loss"]) + 1
 
     return ProgressCallback()
