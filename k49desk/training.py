@@ -393,11 +393,11 @@ class _Checkpointer:
         self.write()
 
     def write(self, **changes) -> None:
-        runs.write_json(self.folder / runs.HISTORY_JSON, self.history)
+        notes = runs.write_json(self.folder / runs.HISTORY_JSON, self.history)
         runs.write_text_atomic(self.folder / runs.HISTORY_CSV, _history_csv(self.history))
         timings = {**self.info.timings, "seconds_per_epoch": self.seconds, "train_samples_per_s": self.rates}
         self.info = self.info.replace(timings=timings, **changes)
-        notes = self.info.write(self.folder)
+        notes += self.info.write(self.folder)
         if notes:
             self.info = self.info.replace(notes=tuple(dict.fromkeys(self.info.notes + tuple(notes))))
             self.info.write(self.folder)

@@ -460,3 +460,21 @@ def test_two_local_workers_train_one_run_through_tf_config(practice_dir, tmp_pat
     info = runs.load_run(tmp_path / "run").info
     assert info.status == "completed" and info.sizes["devices_in_sync"] == 2
     assert [p.name for p in tmp_path.iterdir()] == ["run"], "only the chief writes a run folder"
+
+
+def test_devices_are_named_for_the_cli_and_the_gui(monkeypatch):
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    assert training.training_devices() == ["CPU:0"]
+    assert training.describe_devices().startswith("training on the CPU") and "no GPU found" in training.describe_devices()
+    monkeypatch.setattr(training, "_gpu_details", lambda: [("GPU:0", "NVIDIA H200", (9, 0)),
+                                                           ("GPU:1", "NVIDIA H200", (9, 0))])
+    assert training.describe_devices() == "training on MirroredStrategy over GPU:0 (NVIDIA H200), GPU:1 (NVIDIA H200)"
+    monkeypatch.setenv("TF_CONFIG", json.dumps({"cluster": {"worker": ["a:1", "b:1"]},
+                                                "task": {"type": "worker", "index": 1}}))
+    assert "as worker 1 of a 2-worker cluster" in training.describe_devices() and not training._is_chief()
+
+
+def test_settings_follow_the_preset_recipe_unless_overridden():
+    s = TrainSettings.for_arch("preact-resnet-18", epochs=2)
+    assert (s.epochs, s.batch_size, s.learning_rate) == (2, 128, 0.1)
+    assert TrainSettings.for_arch("seed-cnn") == TrainSettings()
