@@ -518,28 +518,31 @@ def build_for_training(arch: str, policy: str):
         keras.mixed_precision.set_global_policy(previous)
 
 
-def estimate_epoch_seconds(settings: TrainSettings, data_size: int, batches: int = 5) -> float:
-    """Seconds one training epoch over `data_size` images takes here, from timing `batches` real training steps of
-    the preset (random pixels, the settings' batch size and precision) after one warm-up step; no validation."""
+def seconds_per_batch(settings: TrainSettings, batches: int = 5) -> float:
+    """Mean seconds of one real training step of the settings' preset here (random pixels, the settings' batch
+    size and precision), over `batches` steps after one warm-up step that traces the function."""
     import numpy as np
 
     from k49desk import models
 
     recipe = models.get_arch(settings.arch).recipe
-    choice = choose_precision(settings.precision)
-    model = build_for_training(settings.arch, choice.policy)
+    model = build_for_training(settings.arch, choose_precision(settings.precision).policy)
     _compile(model, settings, recipe, 1)
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, (batches + 1, settings.batch_size, 28, 28, 1)).astype(np.float32)
     y = rng.integers(0, 49, (batches + 1, settings.batch_size))
     if recipe.mixup_alpha:
         y = np.eye(49, dtype=np.float32)[y]
-    model.train_on_batch(x[0], y[0])  # traces the step: not part of an epoch's steady cost
+    model.train_on_batch(x[0], y[0])
     start = time.perf_counter()
     for i in range(1, batches + 1):
         model.train_on_batch(x[i], y[i])
-    per_batch = (time.perf_counter() - start) / batches
-    return per_batch * -(-data_size // settings.batch_size)
+    return (time.perf_counter() - start) / batches
+
+
+def estimate_epoch_seconds(settings: TrainSettings, data_size: int, batches: int = 5) -> float:
+    """Seconds one training epoch over `data_size` images takes here (no validation), from `batches` real steps."""
+    return seconds_per_batch(settings, batches) * -(-data_size // settings.batch_size)
 
 
 # Training ------------------------------------------------------------------------------------------------------------
