@@ -43,8 +43,9 @@ def k49desk_fit(data, runs_dir: Path) -> tuple[float, int]:
 
     start = time.perf_counter()
     events = []
-    Trainer(data, TrainSettings(epochs=1), runs_dir).run(progress=events.append)
-    return time.perf_counter() - start, events[0].train_size
+    settings = TrainSettings(epochs=1)
+    Trainer(data, settings, runs_dir).run(progress=events.append)
+    return time.perf_counter() - start, events[0].batches_per_epoch * settings.batch_size  # full batches only
 
 
 def main() -> None:

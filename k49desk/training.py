@@ -93,7 +93,7 @@ class TrainingStarted:
     settings: TrainSettings
     train_size: int
     val_size: int
-    batches_per_epoch: int
+    batches_per_epoch: int  # full batches only: the remainder of the shuffled training part waits for another epoch
     precision: PrecisionChoice | None = None
     devices: tuple[str, ...] = ()
     initial_epoch: int = 0  # epochs already done (a resumed run)
@@ -312,7 +312,9 @@ def _datasets(x, y, train_idx, val_idx, batch_size: int, seed: int, recipe=None)
         ds = tf.data.Dataset.from_tensor_slices(indices)
         if shuffle:
             ds = ds.shuffle(len(indices), seed=seed, reshuffle_each_iteration=True)
-        ds = ds.batch(size).map(batch)
+        # Training steps all of one shape: a short last batch made Keras trace the training step a second time
+        # (~1 s, a tenth of a 40,000-image epoch here); reshuffled, each epoch leaves out other images.
+        ds = ds.batch(size, drop_remainder=shuffle and len(indices) >= size).map(batch)
         if shuffle and augment is not None:
             seeds = tf.data.Dataset.random(seed=seed).batch(2)
             ds = tf.data.Dataset.zip(ds, seeds).map(lambda b, s: augment(*b, s), num_parallel_calls=tf.data.AUTOTUNE)
@@ -403,7 +405,7 @@ class _Checkpointer:
             self.info.write(self.folder)
 
 
-def _make_callback(progress, cancel, checkpointer: _Checkpointer, epochs: int, batches: int, train_size: int,
+def _make_callback(progress, cancel, checkpointer: _Checkpointer, epochs: int, batches: int, epoch_samples: int,
                    global_batch: int):
     import keras
 
@@ -440,10 +442,10 @@ def _make_callback(progress, cancel, checkpointer: _Checkpointer, epochs: int, b
                 return
             done = batch + 1
             elapsed = max(time.perf_counter() - self.epoch_start, 1e-9)
-            seen = min(done * global_batch, train_size)
+            seen = min(done * global_batch, epoch_samples)
             rate = seen / elapsed
             epoch = epoch_of()
-            remaining_samples = train_size - seen + (epochs - epoch) * train_size
+            remaining_samples = epoch_samples - seen + (epochs - epoch) * epoch_samples
             eta = remaining_samples / rate + (epochs - epoch + 1) * self.last_val_seconds
             progress(BatchProgress(epoch, epochs, done, batches, loss, float(logs["accuracy"]), rate, eta))
 
@@ -469,7 +471,7 @@ def _make_callback(progress, cancel, checkpointer: _Checkpointer, epochs: int, b
             seconds = now - self.epoch_start
             train_seconds = (self.val_start or now) - self.epoch_start
             self.last_val_seconds = now - (self.val_start or now)
-            checkpointer.epoch_done(self.model, record, seconds, train_size / max(train_seconds, 1e-9))
+            checkpointer.epoch_done(self.model, record, seconds, epoch_samples / max(train_seconds, 1e-9))
             if progress is not None:
                 progress(EpochEnd(epoch + 1, epochs, {**record, "seconds": seconds}))
 
@@ -570,7 +572,8 @@ def _fit(folder: Path, info: runs.RunInfo, data, settings: TrainSettings, histor
     replicas = strategy.num_replicas_in_sync
     global_batch = s.batch_size * replicas
     train_ds, val_ds = _datasets(data.x_train, data.y_train, train_idx, val_idx, global_batch, s.seed, recipe)
-    batches = -(-len(train_idx) // global_batch)
+    batches = max(len(train_idx) // global_batch, 1)
+    epoch_samples = min(batches * global_batch, len(train_idx))
     choice = choose_precision(s.precision) if model is None else None
     if progress is not None:
         progress(TrainingStarted(info.path, s, len(train_idx), len(val_idx), batches,
@@ -592,12 +595,13 @@ def _fit(folder: Path, info: runs.RunInfo, data, settings: TrainSettings, histor
                         status="running",
                         sizes={"train": len(train_idx), "validation": len(val_idx), "test": len(data.y_test),
                                "split": "stratified by class (sklearn train_test_split, seeded)",
-                               "batch_per_device": s.batch_size, "devices_in_sync": replicas})
+                               "batch_per_device": s.batch_size, "devices_in_sync": replicas,
+                               "samples_per_epoch": epoch_samples})
     seconds = list(info.timings.get("seconds_per_epoch", []))
     rates = list(info.timings.get("train_samples_per_s", []))
     checkpointer = _Checkpointer(folder, info, history, seconds, rates)
     checkpointer.write()
-    callback = _make_callback(progress, cancel, checkpointer, s.epochs, batches, len(train_idx), global_batch)
+    callback = _make_callback(progress, cancel, checkpointer, s.epochs, batches, epoch_samples, global_batch)
     start = time.perf_counter()
     try:
         # shuffle=False: the data set shuffles itself; Keras would only warn that it cannot.
