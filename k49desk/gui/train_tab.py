@@ -1,8 +1,13 @@
-"""Train tab: settings, Start/Stop, live accuracy and loss curves from a worker thread, and the list of earlier runs."""
+"""Train tab: settings, Start/Stop, live accuracy and loss curves from a training process, and the list of earlier runs.
+
+Runs train in a child process (k49desk.train_process), kept warm from the moment the tab is shown with data and
+TensorFlow ready; a Task thread waits for its messages and hands them to this tab as signals.
+"""
 
 from __future__ import annotations
 
 import math
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -34,6 +39,7 @@ from k49desk.gui.data_tab import human_seconds
 from k49desk.gui.messages import show_error
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.workers import Task
+from k49desk.train_process import TrainingProcess, TrainJob
 
 REDRAW_MS = 200  # batch events arrive hundreds of times a second; the plots redraw at most this often
 INITIAL_LOSS = math.log(NUM_CLASSES)  # cross-entropy of a uniform guess over the 49 classes
@@ -177,6 +183,7 @@ class TrainTab(QWidget):
         self._last_batch = None
         self._dirty = False
         self.run_infos: list = []
+        self.training_process = TrainingProcess()
 
         self._redraw_timer = QTimer(self, interval=REDRAW_MS)
         self._redraw_timer.timeout.connect(self._redraw)
@@ -185,6 +192,7 @@ class TrainTab(QWidget):
 
         state.mlReady.connect(self._on_ml_ready)
         state.dataChanged.connect(self._update_buttons)
+        state.dataChanged.connect(self._warm_up)
         state.runsChanged.connect(self.refresh_runs)
         if state.ml_ready:
             self._on_ml_ready()
@@ -308,6 +316,24 @@ class TrainTab(QWidget):
         task.succeeded.connect(self._show_param_counts)
         self.state.start(task)
         self._update_buttons()
+        self._warm_up()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._warm_up()
+
+    def _warm_up(self, *_ignored) -> None:
+        """Start the training process once someone is about to train: the tab on show, data and TensorFlow ready.
+
+        After the window's own TensorFlow import, so that the two imports do not compete for the CPU at start-up.
+        """
+        if (self.isVisible() and self.state.ml_ready and self.state.data is not None
+                and self.training_process.pid is None and not self.is_training()):
+            self.state.start(Task("start the training process", lambda progress, cancel: self.training_process.start()))
+
+    def end_training_process(self) -> None:
+        """End the training process (the window is closing; its tasks have ended)."""
+        self.training_process.close()
 
     def _show_param_counts(self, described) -> None:
         for name, params, _description in described:
@@ -362,8 +388,9 @@ class TrainTab(QWidget):
     def start(self) -> None:
         if self.is_training() or self.state.data is None:
             return
-        trainer = training.Trainer(self.state.data, self.settings(), self.state.runs_dir)
-        task = Task("training", trainer.run, user_work=True)
+        data = self.state.data
+        job = TrainJob(data.data_dir, data.fingerprint, self.settings(), self.state.runs_dir)
+        task = Task("training", partial(self.training_process.run, job), user_work=True)
         task.progress.connect(self._on_progress)
         task.succeeded.connect(self._on_finished)
         task.failed.connect(self._on_failed)
