@@ -16,6 +16,8 @@ import gc
 import itertools
 import logging
 import multiprocessing
+import os
+import pickle
 import queue
 import shutil
 import signal
@@ -31,6 +33,9 @@ from k49desk.errors import Cancelled, DataError, K49Error
 STOP_GRACE_S = 10.0  # after a stop message: time for the child to finish its batch and write the run, then it is ended
 POLL_S = 0.05  # how often a waiting parent checks its cancel event
 QUIT_WAIT_S = 3.0
+# TensorFlow and Keras keep ~10 MB of every run in the process that trained it (measured with bench/gui_memory.py;
+# clear_session and gc do not give it back): a child grown this much since its first job is replaced by a fresh one.
+RETIRE_GROWTH_MB = 200.0
 
 log = logging.getLogger(__name__)
 
@@ -127,9 +132,18 @@ def _carry_out(job_id: int, job, cancel: threading.Event, messages) -> tuple:
     except Cancelled as e:
         return ("cancelled", job_id, str(e))
     except K49Error as e:
-        return ("failed", job_id, str(e))
+        return ("failed", job_id, e if _survives_pickling(e) else K49Error(str(e)))
     except Exception as e:  # reported to the window with its traceback, which the window logs
         return ("error", job_id, (f"{type(e).__name__}: {e}", traceback.format_exc()))
+
+
+def _survives_pickling(error: Exception) -> bool:
+    """Whether the error arrives whole in the parent (a subclass with its own __init__ arguments may not)."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return False
+    return True
 
 
 # Parent side -----------------------------------------------------------------------------------------------
@@ -144,6 +158,8 @@ class TrainingProcess:
 
     def __init__(self, initializer=None):
         self.initializer = initializer
+        self.retire_growth_mb = RETIRE_GROWTH_MB
+        self._first_job_mb = None  # the child's resident memory after its first job
         self._job_lock = threading.Lock()
         self._send_lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -169,7 +185,10 @@ class TrainingProcess:
             self._ensure_started()
             job_id = next(self._ids)
             self._send(("run", job_id, job))
-            return self._await(job_id, progress, cancel)
+            try:
+                return self._await(job_id, progress, cancel)
+            finally:
+                self._replace_if_grown()
 
     def close(self, timeout_s: float = QUIT_WAIT_S) -> None:
         """End the child: asked first (a running job stops after its batch), then terminated, then killed."""
@@ -192,9 +211,24 @@ class TrainingProcess:
         self._process = context.Process(target=_serve, args=(child_requests, child_messages, self.initializer),
                                         name="k49desk training", daemon=True)
         self._process.start()
+        self._first_job_mb = None
         # Only the child holds these ends now: when it dies, reading our end reports it at once.
         child_requests.close()
         child_messages.close()
+
+    def _replace_if_grown(self) -> None:
+        """Start a fresh child in place of one that grew too much: now, so that the next job finds it warm."""
+        pid = self.pid
+        used = None if pid is None else resident_mb(pid)
+        if used is None:
+            return
+        if self._first_job_mb is None:
+            self._first_job_mb = used
+        elif used - self._first_job_mb > self.retire_growth_mb:
+            log.info("replacing the training process: %.0f MB, %.0f MB after its first job", used,
+                     self._first_job_mb)
+            self._end()
+            self._ensure_started()
 
     def _send(self, message) -> None:
         with self._send_lock:
@@ -237,7 +271,7 @@ class TrainingProcess:
             elif kind == "cancelled":
                 raise Cancelled(payload)
             elif kind == "failed":
-                raise K49Error(payload)
+                raise payload
             else:
                 summary, child_traceback = payload
                 log.error("the training process failed:\n%s", child_traceback)
@@ -263,6 +297,15 @@ class TrainingProcess:
         if code is not None and code < 0:
             return f"killed by signal {signal.Signals(-code).name}"
         return f"exit status {code}"
+
+
+def resident_mb(pid: int | str = "self") -> float | None:
+    """Resident memory of a process in MB; None where it cannot be read (no Linux /proc, or the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _discard_partial(started: training.TrainingStarted | None) -> None:

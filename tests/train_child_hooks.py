@@ -1,14 +1,18 @@
-"""Runs inside the training child process (TrainingProcess.initializer): holds it or makes it fail at a chosen batch.
+"""Runs inside the training child process: jobs for TrainingProcess.run, and a hook that holds training or makes it
+fail at a chosen batch (TrainingProcess.initializer).
 
-The test writes what to do into a control file ("hold 2 3": after batch 3 of epoch 2 wait until Stop arrives;
-"raise 1 2": raise an unexpected error there). The child reads the file when each run starts, so one warm child can
-be told something new for every run.
+For the hook, the test writes what to do into a control file ("hold 2 3": after batch 3 of epoch 2 wait until Stop
+arrives; "raise 1 2": raise an unexpected error there). The child reads the file when each run starts, so one warm
+child can be told something new for every run.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
+
+from k49desk.errors import Cancelled
 
 HOLD_LIMIT_S = 60
 
@@ -36,3 +40,36 @@ def obey(control: Path) -> None:
         return real_run(trainer, progress=report, cancel=cancel)
 
     training.Trainer.run = run
+
+
+# Jobs for TrainingProcess.run, called in the child as job(progress=..., cancel=...).
+
+
+def echo(value, *, progress=None, cancel=None):
+    """Reports `value` as its one event, then returns it."""
+    progress(value)
+    return value
+
+
+def fail(error: BaseException, *, progress=None, cancel=None):
+    raise error
+
+
+def wait_for_stop(*, progress=None, cancel=None):
+    """Reports "waiting", then stops as soon as it is asked to."""
+    progress("waiting")
+    if not cancel.wait(HOLD_LIMIT_S):
+        raise TimeoutError("no stop arrived")
+    raise Cancelled("stopped on request")
+
+
+def ignore_stop(*, progress=None, cancel=None):
+    """Reports "busy", then does not react to a stop (a step that takes too long)."""
+    progress("busy")
+    time.sleep(HOLD_LIMIT_S)
+
+
+def die(*, progress=None, cancel=None):
+    """Ends the process at once, as a crash in native code would."""
+    progress("dying")
+    os._exit(3)
