@@ -28,3 +28,11 @@ class EmptyDrawing(K49Error):
 class Cancelled(Exception):
     """Long work stopped because the user asked; not an error. Nothing half-written is left under a final name
     (a cancelled download keeps its .part file, so that the next download resumes it)."""
+
+
+class SeveralCharacters(K49Error):
+    """An image holds more than one character where one was expected."""
+
+
+class DesktopError(K49Error):
+    """The window cannot open here: no display, or system libraries Qt needs are missing."""
