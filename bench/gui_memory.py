@@ -77,8 +77,8 @@ def main(argv=None) -> int:
         data = dataset.load(data_dir)
         data.fingerprint  # noqa: B018 - hashed as the Data tab does on load
         window.state.set_data(data)
-        window.show_tab("trainTab")
         tab = window.train_tab
+        window.show_tab(tab)
         tab.epochs_spin.setValue(50)
         tab.batch_spin.setValue(args.batch_size)
         if args.retire_mb is not None:

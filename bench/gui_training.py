@@ -113,7 +113,7 @@ class Gui:
         heartbeat.start()
         start = time.perf_counter()
         QTest.mouseClick(self.tab.start_button, Qt.MouseButton.LeftButton)
-        task = self.tab._task
+        task = self.tab.run_slot.task
         failures = []
         task.succeeded.connect(infos.append)
         task.failed.connect(failures.append)

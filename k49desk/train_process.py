@@ -82,7 +82,10 @@ def _serve(requests, messages, initializer) -> None:
     """The child's main: import TensorFlow, then run the jobs that arrive until told to quit or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is the window's to handle
     import keras
-    import tensorflow  # noqa: F401 - imported now, so that the first job starts at once
+
+    from k49desk.tfstart import start_tensorflow
+
+    start_tensorflow()  # now, quietly, so that the first job starts at once
 
     if initializer is not None:
         initializer()

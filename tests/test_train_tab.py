@@ -202,7 +202,7 @@ def test_stop_in_the_first_epoch_writes_no_run(qtbot, window, tab, practice_dir,
             clicked.append(event)
             qtbot.mouseClick(tab.stop_button, LEFT)
 
-    tab._task.progress.connect(stop_on_the_first_batch)
+    tab.run_slot.task.progress.connect(stop_on_the_first_batch)
     qtbot.waitUntil(lambda: bool(clicked), timeout=60_000)
     wait_done(qtbot, tab, timeout=5_000)
 
