@@ -318,6 +318,23 @@ def _cmd_samples_import(args) -> int:
     return 0
 
 
+def _cmd_finetune(args) -> int:
+    from k49desk import dataset
+    from k49desk.finetune import finetune
+    from k49desk.paths import default_runs_dir
+
+    samples = _samples_store(args).read()
+    data = dataset.load(args.mix_dir) if args.mix_dir is not None else None
+    runs_dir, name = (args.out.parent, args.out.name) if args.out is not None else (default_runs_dir(), None)
+    print(f"fine-tuning {args.model} on {len(samples)} samples, mixed with "
+          f"{'the data in ' + str(args.mix_dir) if data is not None else 'a practice set rendered now'}",
+          file=sys.stderr)
+    result = finetune(_model_path(args.model), samples, data, runs_dir=runs_dir, run_name=name, epochs=args.epochs)
+    print(result.table())
+    print(f"run written to {result.run_dir}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="k49desk",
@@ -404,6 +421,18 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS: an unset --samples here must not hide one given before the command (samples --samples D import X).
     q.add_argument("--samples", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=samples_help)
     q.set_defaults(func=_cmd_samples_import)
+
+    p = sub.add_parser("finetune", help="fine-tune a model on your samples, mixed with general data; before/after table",
+                       description="Fine-tune a model on your own samples (a quarter held out to measure on), mixed "
+                                   "with data it was trained on so that it does not forget; writes a normal run.")
+    p.add_argument("model", type=Path, metavar="MODEL_OR_RUN")
+    p.add_argument("--samples", type=Path, default=None, metavar="DIR", help=samples_help)
+    p.add_argument("--data-dir", dest="mix_dir", type=Path, default=None, metavar="D",
+                   help="data to mix in (default: a small practice set rendered for the purpose)")
+    p.add_argument("--epochs", type=_positive_int, default=3, metavar="N", help="default 3")
+    p.add_argument("--out", type=Path, default=None, metavar="RUN_DIR",
+                   help="the run folder to create (default: a new dated folder in the runs folder)")
+    p.set_defaults(func=_cmd_finetune)
     return parser
 
 

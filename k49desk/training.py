@@ -556,12 +556,13 @@ def _data_description(data) -> dict:
 
 
 def _fit(folder: Path, info: runs.RunInfo, data, settings: TrainSettings, history: dict[str, list[float]],
-         progress, cancel, model=None) -> runs.RunInfo:
+         progress, cancel, model=None, start_from=None) -> runs.RunInfo:
     """Train from epoch len(history) to settings.epochs, checkpointing into `folder`; a new model when `model` is
-    None, else the checkpoint file `model` (optimizer state included). Returns the finished run description."""
+    None (the weights of the model file `start_from` when given: fine-tuning), else the checkpoint file `model`
+    (optimizer state included). Returns the finished run description."""
     import keras
 
-    from k49desk import models
+    from k49desk import modelio, models
 
     s = settings
     recipe = models.get_arch(s.arch).recipe
@@ -582,7 +583,8 @@ def _fit(folder: Path, info: runs.RunInfo, data, settings: TrainSettings, histor
                                  tuple(training_devices()), initial_epoch))
     with strategy.scope():
         if model is None:
-            net = build_for_training(s.arch, choice.policy)
+            # Fine-tuning keeps the model's layers and weights and gets a fresh optimizer.
+            net = build_for_training(s.arch, choice.policy) if start_from is None else modelio.load_model(start_from)
             _compile(net, s, recipe, batches)
             info = info.replace(precision=choice.precision)
         else:
@@ -661,11 +663,15 @@ def _write_folder(folder: Path, arch: str, write):
 class Trainer:
     """Trains one preset on a data set and writes the run folder runs_dir/run_name (made unique if not given)."""
 
-    def __init__(self, data, settings: TrainSettings, runs_dir, run_name: str | None = None):
+    def __init__(self, data, settings: TrainSettings, runs_dir, run_name: str | None = None, *,
+                 start_from: str | Path | None = None):
+        """start_from: a model file whose weights training starts from (fine-tuning; recorded in run.json), instead of
+        a fresh model of settings.arch (whose recipe still sets the optimizer)."""
         self.data = data
         self.settings = settings
         self.runs_dir = Path(runs_dir)
         self.run_name = run_name
+        self.start_from = None if start_from is None else Path(start_from)
 
     def run(self, *, progress=None, cancel=None) -> runs.RunInfo:
         """Train; on cancel keep the completed epochs (status "stopped"); when the loss stops being finite, keep the
@@ -703,12 +709,14 @@ class Trainer:
         info = runs.RunInfo(path=final, name=name, created=created, status="running", arch=self.settings.arch,
                             epochs_planned=self.settings.epochs, data=_data_description(self.data),
                             machine={"cpu_count": os.cpu_count(), "platform": platform.platform()},
-                            versions=library_versions())
+                            versions=library_versions(),
+                            fine_tuned_from=None if self.start_from is None else str(self.start_from))
         history = {k: [] for k in runs.HISTORY_KEYS}
 
         def write():
             runs.write_json(partial / runs.SETTINGS_FILE, self.settings.to_dict())
-            return _fit(partial, info, self.data, self.settings, history, progress, cancel)
+            return _fit(partial, info, self.data, self.settings, history, progress, cancel,
+                        start_from=self.start_from)
 
         try:
             done = _write_folder(partial, self.settings.arch, write)
