@@ -28,3 +28,7 @@ class EmptyDrawing(K49Error):
 class Cancelled(Exception):
     """Long work stopped because the user asked; not an error. Nothing half-written is left under a final name
     (a cancelled download keeps its .part file, so that the next download resumes it)."""
+
+
+class BlankImage(K49Error):
+    """An image holds no ink: no prediction to explain."""
