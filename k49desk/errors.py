@@ -32,3 +32,7 @@ class Cancelled(Exception):
 
 class BlankImage(K49Error):
     """An image holds no ink: no prediction to explain."""
+
+
+class ExportError(K49Error):
+    """A model could not be exported: unknown format, destination in the way, missing extra, failed check."""
