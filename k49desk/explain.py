@@ -79,7 +79,7 @@ class Explainer:
         self.softmax = not evaluation.outputs_probabilities(model) if softmax is None else softmax
         self._shape = (1, *model.input_shape[1:])
         self._call = _saliency_function(model, method, self._shape, self.softmax)
-        self._call(np.zeros(self._shape, np.float32), np.zeros(NUM_CLASSES, np.float32))  # trace now, not later
+        self._call(np.zeros(self._shape, np.float32), np.zeros(NUM_CLASSES, np.float32), np.float32(1))  # trace now
 
     def explain(self, image, target: int | None = None, versus: int | None = None) -> Saliency:
         """The map for one 28x28 image (pixel values 0..255, white ink on black).
@@ -95,8 +95,6 @@ class Explainer:
         for name, value in (("target", target), ("versus", versus)):
             if value is not None and not 0 <= value < NUM_CLASSES:
                 raise ValueError(f"{name} must be a class index 0..{NUM_CLASSES - 1}, not {value}")
-        if versus is not None and target is None:
-            raise ValueError("versus needs a target class")
         if versus is not None and versus == target:
             raise ValueError(f"target and versus are the same class ({CLASSES[target].char})")
         weights = np.zeros(NUM_CLASSES, np.float32)
@@ -104,16 +102,20 @@ class Explainer:
             weights[target] = 1
         if versus is not None:
             weights[versus] = -1
-        saliency, probs = self._call(image.reshape(self._shape).astype(np.float32), weights)
+        saliency, probs = self._call(image.reshape(self._shape).astype(np.float32), weights,
+                                     np.float32(target is None))
         probs = probs.numpy()[0]
-        return Saliency(saliency.numpy().reshape(28, 28), probs,
-                        int(np.argmax(probs)) if target is None else target, versus, self.method)
+        top = int(np.argmax(probs))
+        if target is None and versus == top:
+            raise ValueError(f"the top candidate is {CLASSES[top].char} itself: choose another class to compare with")
+        return Saliency(saliency.numpy().reshape(28, 28), probs, top if target is None else target, versus,
+                        self.method)
 
 
 def _saliency_function(model, method: str, batch_shape: tuple, softmax: bool):
-    """tf.function (image (1, 28, 28, 1), class weights (49,)) -> (map (28, 28), probabilities (1, 49)).
+    """tf.function (image (1, 28, 28, 1), class weights (49,), add_top ()) -> (map (28, 28), probabilities (1, 49)).
 
-    The explained quantity is sum(weights * log-probabilities); all-zero weights mean the top class. Log-
+    The explained quantity is sum(weights * log-probabilities), plus the top class's when add_top is 1. Log-
     probabilities rather than probabilities: a confident softmax saturates and its gradient vanishes.
     """
     import tensorflow as tf
@@ -127,9 +129,8 @@ def _saliency_function(model, method: str, batch_shape: tuple, softmax: bool):
     def explained(outputs, weights):
         return tf.reduce_sum(log_probabilities(outputs) * weights, axis=-1)
 
-    def resolve(weights, probs):
-        top = tf.one_hot(tf.argmax(probs[0]), NUM_CLASSES, dtype=tf.float32)
-        return tf.cond(tf.reduce_any(weights != 0), lambda: weights, lambda: top)
+    def resolve(weights, add_top, probs):
+        return weights + add_top * tf.one_hot(tf.argmax(probs[0]), NUM_CLASSES, dtype=tf.float32)
 
     if method == "gradcam":
         import keras
@@ -137,10 +138,10 @@ def _saliency_function(model, method: str, batch_shape: tuple, softmax: bool):
         block = _last_conv_output(model)
         both = keras.Model(model.inputs, [block, model.outputs[0]])
 
-        def gradcam(image, weights):
+        def gradcam(image, weights, add_top):
             with tf.GradientTape() as tape:
                 features, outputs = both(image, training=False)
-                weights = resolve(weights, probabilities(outputs))
+                weights = resolve(weights, add_top, probabilities(outputs))
                 value = explained(outputs, weights)
             grads = tape.gradient(value, features)
             channel_weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
@@ -152,9 +153,9 @@ def _saliency_function(model, method: str, batch_shape: tuple, softmax: bool):
     else:
         samples = SMOOTHGRAD_SAMPLES
 
-        def input_gradient(image, weights):
+        def input_gradient(image, weights, add_top):
             probs = probabilities(model(image, training=False))
-            weights = resolve(weights, probs)
+            weights = resolve(weights, add_top, probs)
             if method == "smoothgrad":
                 noise = tf.random.stateless_normal((samples, *batch_shape[1:]), NOISE_SEED, stddev=SMOOTHGRAD_SIGMA)
                 batch = image + noise
@@ -170,7 +171,7 @@ def _saliency_function(model, method: str, batch_shape: tuple, softmax: bool):
 
         fn = input_gradient
     return tf.function(fn, input_signature=[tf.TensorSpec(batch_shape, tf.float32),
-                                            tf.TensorSpec((NUM_CLASSES,), tf.float32)])
+                                            tf.TensorSpec((NUM_CLASSES,), tf.float32), tf.TensorSpec((), tf.float32)])
 
 
 def _last_conv_output(model):
