@@ -210,14 +210,15 @@ def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float(spearmanr(a.ravel(), b.ravel()).statistic)
 
 
-def overlay_rgb(image: np.ndarray, saliency: Saliency, size: int = 28, alpha: float = 0.6) -> np.ndarray:
-    """(size, size, 3) uint8: the image in gray with the map on top, red where ink pushes towards the target and
-    blue where it pushes away; pixels stay square (nearest-neighbour scaling)."""
-    gray = np.asarray(image, np.float32).reshape(28, 28) / 255 * 0.75
+def overlay_rgb(image: np.ndarray, saliency: Saliency, size: int = 28, alpha: float = 0.8) -> np.ndarray:
+    """(size, size, 3) uint8: the image in gray with the map on top, red where the image supports the target and
+    blue where it speaks against it; faint values fade out (|map|^1.5) so that the strongest places stand out;
+    pixels stay square (nearest-neighbour scaling)."""
+    gray = np.asarray(image, np.float32).reshape(28, 28) / 255 * 0.8
     heat = saliency.normalized()
-    strength = np.clip(np.abs(heat) * 1.4, 0, 1)[..., None] * alpha
-    warm = np.array([1.0, 0.25, 0.05], np.float32)
-    cool = np.array([0.1, 0.55, 1.0], np.float32)
+    strength = (np.abs(heat) ** 1.5)[..., None] * alpha
+    warm = np.array([1.0, 0.2, 0.0], np.float32)
+    cool = np.array([0.1, 0.5, 1.0], np.float32)
     colour = np.where(heat[..., None] >= 0, warm, cool)
     rgb = gray[..., None] * (1 - strength) + colour * strength
     rgb = (np.clip(rgb, 0, 1) * 255).astype(np.uint8)

@@ -134,7 +134,7 @@ class SaliencyView(QWidget):
     def __init__(self, start_task: Callable[[Task], Task], size: int = 224, parent=None):
         super().__init__(parent)
         self.setObjectName("saliencyView")
-        self.size = size
+        self.picture_size = size
         self.requests = SaliencyRequests(start_task, parent=self)
         self.requests.ready.connect(self._on_ready)
         self.requests.failed.connect(self._on_failed)
@@ -157,6 +157,11 @@ class SaliencyView(QWidget):
         legend = QLabel(LEGEND, objectName="saliencyLegend")
         legend.setStyleSheet("color: palette(mid);")
         legend.setWordWrap(True)
+        # Wrapped labels report their height only for a given width; reserve their lines so that a tight layout
+        # never slides the pickers up over the picture.
+        self.caption.setMinimumHeight(3 * self.caption.fontMetrics().lineSpacing())
+        legend.setMinimumHeight(2 * legend.fontMetrics().lineSpacing())
+        self.setMinimumWidth(size + 40)
 
         pickers = QGridLayout()
         pickers.addWidget(QLabel("Why"), 0, 0)
@@ -231,6 +236,6 @@ class SaliencyView(QWidget):
             self.picture.clear()
             self.picture.setText("No image")
         elif self.saliency is not None and self.overlay_toggle.isChecked():
-            self.picture.setPixmap(overlay_pixmap(self.image, self.saliency, self.size))
+            self.picture.setPixmap(overlay_pixmap(self.image, self.saliency, self.picture_size))
         else:
-            self.picture.setPixmap(to_pixmap(self.image, self.size))
+            self.picture.setPixmap(to_pixmap(self.image, self.picture_size))
