@@ -202,11 +202,14 @@ def ink_share(saliency_map: np.ndarray, image: np.ndarray, margin: int = 1) -> f
     return float(mass[near].sum() / total) if total > 0 else 0.0
 
 
-def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
-    """Spearman correlation of two signed maps, the similarity of Adebayo et al.'s randomisation test. Signed, as the
-    overlay shows them: with random weights Grad-CAM keeps following the ink in magnitude, but not in sign."""
+def rank_correlation(a: np.ndarray, b: np.ndarray, absolute: bool = False) -> float:
+    """Spearman correlation of two maps, the similarity of Adebayo et al.'s randomisation test: of the signed maps
+    (as the overlay shows them) or of their absolute values. With random weights Grad-CAM keeps following the
+    ink in magnitude, but not in sign; integrated gradients keep the image's shape in both."""
     from scipy.stats import spearmanr
 
+    if absolute:
+        a, b = np.abs(a), np.abs(b)
     return float(spearmanr(a.ravel(), b.ravel()).statistic)
 
 
