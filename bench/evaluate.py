@@ -25,7 +25,7 @@ def main() -> None:
     parser.add_argument("--archs", nargs="+", default=["seed-cnn", "resnet-small"])
     args = parser.parse_args()
 
-    from k49desk import dataset, evaluation, models, synth
+    from k49desk import dataset, evaluation, modelio, models, synth
 
     labels = REPO.parent / "shared" / "k49" / "k49-test-labels.npz"
     test_counts = (np.bincount(dataset.load_labels(labels), minlength=49) if labels.is_file()
@@ -44,7 +44,7 @@ def main() -> None:
                 t0 = time.perf_counter()
                 data = dataset.load(tmp / "practice")
                 t1 = time.perf_counter()
-                model = evaluation.load_model(path)
+                model = modelio.load_model(path)
                 t2 = time.perf_counter()
                 probs = evaluation.predict_probabilities(model, data.x_test)
                 t3 = time.perf_counter()

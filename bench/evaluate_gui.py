@@ -80,6 +80,7 @@ class Gui:
         self.state = AppState(data.data_dir, model_path.parent)
         self.state.set_data(data)
         self.state.set_model(ActiveModel("bench", model_path, model_path.parent))
+        self.session = self.state.evaluation_session
         self.window = QTabWidget()
         self.evaluate_tab = EvaluateTab(self.state)
         self.confusions_tab = ConfusionsTab(self.state)
@@ -94,14 +95,14 @@ class Gui:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
 
-        self.state.evaluation_cache.clear()
+        self.session.cache.clear()
         done = []
-        self.state.evaluationChanged.connect(done.append)
+        self.session.evaluationChanged.connect(done.append)
         # Every plot page draws (draw_idle) after an evaluation, shown or not: the timing waits for all three.
         drawn = set()
         ids = {}
-        if self.evaluate_tab.canvas("confusion") is not None:  # the first evaluation creates the canvases
-            ids = {key: self.evaluate_tab.canvas(key).mpl_connect("draw_event", lambda _e, k=key: drawn.add(k))
+        if self.evaluate_tab.confusion_plot.canvas is not None:  # the first evaluation creates the canvases
+            ids = {key: self.evaluate_tab.plots[key].canvas.mpl_connect("draw_event", lambda _e, k=key: drawn.add(k))
                    for key in ("confusion", "per_class", "scatter")}
         t = time.perf_counter()
         QTest.mouseClick(self.evaluate_tab.evaluate_button, Qt.MouseButton.LeftButton)
@@ -110,19 +111,19 @@ class Gui:
             time.sleep(0.002)
         if not ids:
             for key in ("confusion", "per_class", "scatter"):
-                self.evaluate_tab.canvas(key).draw()
+                self.evaluate_tab.plots[key].canvas.draw()
         while len(drawn) < len(ids):
             self.app.processEvents()
             time.sleep(0.002)
         for key, cid in ids.items():
-            self.evaluate_tab.canvas(key).mpl_disconnect(cid)
+            self.evaluate_tab.plots[key].canvas.mpl_disconnect(cid)
         self.evaluate_tab.repaint()
         self.window.setCurrentWidget(self.confusions_tab)
         self.confusions_tab.repaint()
         self.window.setCurrentWidget(self.evaluate_tab)
         self.app.processEvents()
         elapsed = time.perf_counter() - t
-        self.state.evaluationChanged.disconnect(done.append)
+        self.session.evaluationChanged.disconnect(done.append)
         while self.state.running_tasks():
             self.app.processEvents()
         return elapsed
@@ -134,10 +135,10 @@ class Gui:
 
         tab = self.evaluate_tab
         tab.plot_tabs.setCurrentIndex(0)
-        canvas = tab.canvas("confusion")
+        canvas = tab.confusion_plot.canvas
         canvas.draw()
         self.app.processEvents()
-        ax = tab._confusion_ax
+        ax = tab.confusion_plot.axes
         ratio = canvas.devicePixelRatioF()
         height = canvas.figure.bbox.height
         cells = np.linspace(0, NUM_CLASSES - 1, moves)
@@ -152,11 +153,11 @@ class Gui:
 
     def time_grid_scroll(self, steps: int = 30) -> tuple[float, int]:
         """Median milliseconds to scroll and repaint the misread-image grid of the most misread character."""
-        ev = self.state.evaluation
+        ev = self.session.evaluation
         row_errors = ev.confusion.sum(axis=1) - np.diag(ev.confusion)
         true = int(row_errors.argmax())
         self.window.setCurrentWidget(self.confusions_tab)
-        self.confusions_tab.show_class(true)
+        self.session.select_class(true)
         grid = self.confusions_tab.grid
         self.app.processEvents()
         bar = grid.verticalScrollBar()

@@ -6,10 +6,11 @@ import argparse
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 
 from k49desk.errors import Cancelled, K49Error
+from k49desk.formatting import human_bytes
+from k49desk.progress import Throttle
 
 EXIT_USER_ERROR = 2
 EXIT_CANCELLED = 130
@@ -41,15 +42,13 @@ class _Bar:
 
     def __init__(self, label: str = ""):
         self.label = label
-        self.last = 0.0
+        self.throttle = Throttle()
         self.shown = False
         self.live = sys.stderr.isatty()
 
     def update(self, done: float, total: float, extra: str = "", force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and (not self.live or now - self.last < 0.1):
+        if not (force or self.live) or not self.throttle.due(force=force):
             return
-        self.last = now
         fraction = min(done / total, 1.0) if total else 0.0
         filled = int(fraction * 30)
         sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {fraction:6.1%} {extra}\033[K")
@@ -64,16 +63,8 @@ class _Bar:
             self.shown = False
 
 
-def _human_bytes(n: float) -> str:
-    for unit in ("B", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} GB"
-
-
 def _cmd_download(args) -> int:
-    from k49desk import dataset
+    from k49desk.download import download
 
     bars: dict[str, _Bar] = {}
 
@@ -84,11 +75,11 @@ def _cmd_download(args) -> int:
                 old.close()
             bar = bars[p.file] = _Bar(f"{p.file_index + 1}/{p.file_count} {p.file}")
         eta = f" ETA {p.eta_s:.0f}s" if p.eta_s is not None else ""
-        bar.update(p.done, p.total, f"{_human_bytes(p.done)}/{_human_bytes(p.total)} "
-                                    f"{_human_bytes(p.bytes_per_s)}/s{eta}", force=p.done >= p.total)
+        bar.update(p.done, p.total, f"{human_bytes(p.done)}/{human_bytes(p.total)} "
+                                    f"{human_bytes(p.bytes_per_s)}/s{eta}", force=p.done >= p.total)
 
     try:
-        paths = dataset.download(args.data_dir, args.base_url, progress=progress)
+        paths = download(args.data_dir, args.base_url, progress=progress)
     finally:
         for bar in bars.values():
             bar.close()
@@ -121,6 +112,9 @@ def _cmd_synth(args) -> int:
 
 def _cmd_archs(args) -> int:
     from k49desk import models
+    from k49desk.tfstart import start_tensorflow
+
+    start_tensorflow()
 
     rows = models.describe()
     width = max(len(name) for name, _, _ in rows)
@@ -143,8 +137,12 @@ def _sigint_sets(event: threading.Event):
 
 def _cmd_train(args) -> int:
     from k49desk import dataset, paths, training
+    from k49desk.tfstart import start_tensorflow
 
     data = dataset.load(args.data_dir)
+    if (warning := data.coverage_warning()) is not None:
+        print(f"k49desk: warning: {data.data_dir}: {warning}", file=sys.stderr)
+    start_tensorflow()
     settings = training.TrainSettings(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size,
                                       learning_rate=args.learning_rate, validation_split=args.validation_split,
                                       seed=args.seed)
@@ -193,7 +191,8 @@ def _model_path(target: Path) -> Path:
 
 
 def _cmd_evaluate(args) -> int:
-    from k49desk import dataset, evaluation, files
+    from k49desk import dataset, evaluation, files, modelio
+    from k49desk.tfstart import start_tensorflow
 
     model_path = _model_path(args.model)
     if args.out is not None:
@@ -203,14 +202,15 @@ def _cmd_evaluate(args) -> int:
     else:
         out = model_path.with_name(f"{model_path.stem}-evaluation")
     files.check_output_folder(out, "evaluation folder")  # before predicting the whole test set
-    model = evaluation.load_model(model_path)
+    start_tensorflow()
+    model = modelio.load_model(model_path)
     data = dataset.load(args.data_dir)
     bar = _Bar("predicting")
     try:
         ev = evaluation.evaluate(model, data, progress=lambda p: bar.update(p.done, p.total, f"{p.done:,}/{p.total:,}"))
     finally:
         bar.close()
-    ev.model_name = evaluation.model_label(model_path)
+    ev.model_name = modelio.model_label(model_path)
     written = evaluation.write_evaluation(ev, out)
     print(evaluation.summary(ev))
     print(f"Wrote {', '.join(p.name for p in written)} to {out}")
@@ -218,7 +218,8 @@ def _cmd_evaluate(args) -> int:
 
 
 def _load_images(path: Path) -> list[tuple[str, object]]:
-    """(label, 28x28 uint8) for each image in a PNG/JPG (framed like K49) or an npz (arr_0, already K49 images)."""
+    """(label, 28x28 uint8) for each image in a picture file (a photo or scan of one character, framed like K49 by
+    k49desk.photo) or an npz (arr_0, already K49 images)."""
     import numpy as np
 
     from k49desk.errors import DataError
@@ -226,41 +227,29 @@ def _load_images(path: Path) -> list[tuple[str, object]]:
     if not path.is_file():
         raise DataError(f"{path}: image file not found")
     if path.suffix.lower() == ".npz":
-        import zipfile
+        from k49desk.dataset import read_arr0
 
-        try:
-            with np.load(path) as f:
-                images = f["arr_0"]
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
-            raise DataError(f"{path}: not an npz file holding images as arr_0 ({e.__class__.__name__})") from None
+        images = read_arr0(path)
         if images.dtype != np.uint8 or images.shape[-2:] != (28, 28) or images.ndim not in (2, 3):
             hint = ("; scale float images to 0..255 and store them as uint8"
                     if images.dtype.kind == "f" and images.shape[-2:] == (28, 28) else "")
             raise DataError(f"{path}: arr_0 has shape {images.shape} and dtype {images.dtype}, expected N x 28 x 28 "
                             f"uint8 images (pixel values 0..255, white ink on black, as in K49){hint}")
         images = images[None] if images.ndim == 2 else images
+        if len(images) == 0:
+            raise DataError(f"{path}: holds no images (arr_0 has shape {images.shape}), nothing to predict")
         return [(f"{path.name}[{i}]", image) for i, image in enumerate(images)]
-    from PIL import Image, UnidentifiedImageError
+    from k49desk.photo import image_file_to_k49
 
-    from k49desk.rasterize import frame_like_k49
-
-    try:
-        with Image.open(path) as image:
-            gray = np.asarray(image.convert("L"), dtype=np.float32)
-    except (UnidentifiedImageError, OSError) as e:
-        raise DataError(f"{path}: not a readable image ({e.__class__.__name__})") from None
-    if gray.mean() > 127:  # black ink on white paper: K49 is white ink on black
-        gray = 255 - gray
-    try:
-        return [(path.name, frame_like_k49(gray))]
-    except K49Error as e:
-        raise type(e)(f"{path}: {e}") from None
+    return [(path.name, image_file_to_k49(path))]
 
 
 def _cmd_predict(args) -> int:
     from k49desk.predictor import Predictor
+    from k49desk.tfstart import start_tensorflow
 
     inputs = [item for path in args.images for item in _load_images(path)]
+    start_tensorflow()
     predictor = Predictor(_model_path(args.model))
     trained = predictor.trained_on
     if trained is None:
@@ -327,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train, evaluate and draw handwritten hiragana with Kuzushiji-49 (K49). "
                     "Without a command, the desktop app opens.",
     )
+    # CI: open the real window, wait until it is on screen and TensorFlow has loaded, close it; status 0.
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    parser.set_defaults(func=_start_gui)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     data_help = "data folder (default: $K49DESK_DATA or the user data folder's k49)"
 
@@ -412,6 +404,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _start_gui(args) -> int:
+    """The desktop app, once the preflight says a window can open here (DesktopError naming what is missing)."""
+    from k49desk.gui.preflight import check_desktop
+
+    check_desktop()  # before a single Qt library loads: a missing one aborts the process
+    from k49desk.gui.app import main as gui_main
+
+    return gui_main(smoke_test=args.smoke_test)
+
+
 def main(argv=None) -> int:
     """Run one command; K49Error -> one line on stderr and status 2; Ctrl+C or cancel -> 130."""
     parser = build_parser()
@@ -419,16 +421,12 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help, or a usage error argparse already explained
         return int(e.code or 0)
-    if args.command is None:
-        from k49desk.gui.app import main as gui_main
-
-        return gui_main()
     if getattr(args, "data_dir", "unset") is None:
         from k49desk.paths import default_data_dir
 
         args.data_dir = default_data_dir()
     if getattr(args, "base_url", "unset") is None:
-        from k49desk.dataset import BASE_URL
+        from k49desk.download import BASE_URL
 
         args.base_url = BASE_URL
     try:

@@ -1,19 +1,11 @@
-"""K49-format data folders: download the official files (resume, md5), check them, load and validate them."""
+"""K49-format data folders: the official files, checking a folder (sizes, md5, headers), loading and validating it.
+
+Downloading the official files is k49desk.download."""
 
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
-import os
-import queue
-import re
-import shutil
-import socket
-import threading
-import time
-import urllib.error
-import urllib.request
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping
@@ -21,12 +13,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from urllib.parse import urlsplit
 
 import numpy as np
 
 from k49desk.classes import NUM_CLASSES, Hiragana, load_classmap
-from k49desk.errors import Cancelled, DataError, DownloadError
+from k49desk.errors import Cancelled, DataError
+from k49desk.formatting import human_bytes
 
 TRAIN_IMAGES = "k49-train-imgs.npz"
 TRAIN_LABELS = "k49-train-labels.npz"
@@ -35,15 +27,8 @@ TEST_LABELS = "k49-test-labels.npz"
 CLASSMAP = "k49_classmap.csv"
 FILE_NAMES = (TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS, CLASSMAP)
 
-BASE_URL = "http://codh.rois.ac.jp/kmnist/dataset/k49/"
 PRACTICE_MARKER = "k49desk-practice.json"
 IMAGE_SIZE = 28
-
-TIMEOUT_S = 30.0  # silence (connecting, or mid-file) after which a download fails
-CHUNK_BYTES = 64 * 1024
-_CANCEL_POLL_S = 0.25  # how often a download waiting for the network looks at its cancel flag
-_PROGRESS_INTERVAL_S = 0.1
-_USER_AGENT = "k49desk"
 
 
 @dataclass(frozen=True)
@@ -72,15 +57,6 @@ def _check_cancel(cancel) -> None:
         raise Cancelled()
 
 
-def _human(n: int) -> str:
-    """Byte counts as people read them: '697 bytes', '160.6 KB', '66.1 MB'."""
-    if n < 1000:
-        return f"{n} bytes"
-    if n < 1_000_000:
-        return f"{n / 1e3:.1f} KB"
-    return f"{n / 1e6:.1f} MB"
-
-
 def file_md5(path: str | Path, cancel=None) -> str:
     """Hex md5 of a file, read in chunks."""
     h = hashlib.md5()
@@ -89,272 +65,6 @@ def file_md5(path: str | Path, cancel=None) -> str:
             _check_cancel(cancel)
             h.update(chunk)
     return h.hexdigest()
-
-
-# ---------------------------------------------------------------- download
-
-
-@dataclass(frozen=True)
-class DownloadProgress:
-    file: str
-    file_index: int  # 0-based
-    file_count: int
-    done: int  # bytes of this file on disk so far
-    total: int
-    bytes_per_s: float
-    eta_s: float | None  # None until a speed is known
-
-
-def download(
-    data_dir: str | Path,
-    base_url: str = BASE_URL,
-    *,
-    progress: Progress = None,
-    cancel=None,
-    files: Mapping[str, OfficialFile] | None = None,
-) -> list[Path]:
-    """Fetch `files` (default: the five official K49 files) into data_dir; resumes .part files, verifies md5.
-
-    Cancelled (soon after cancel.is_set(), even while the server is silent) keeps the .part file for a resume;
-    nothing half-written is ever left under a final name.
-    """
-    files = OFFICIAL if files is None else files
-    data_dir = Path(data_dir)
-    if (data_dir / PRACTICE_MARKER).exists():
-        raise DownloadError(f"{data_dir}: this folder holds a practice set; download K49 into another folder")
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise DownloadError(f"{data_dir}: cannot create the data folder ({e.strerror or e})") from None
-    paths = []
-    for index, spec in enumerate(files.values()):
-        _check_cancel(cancel)
-        paths.append(_fetch(data_dir, base_url, spec, index, len(files), progress, cancel))
-    return paths
-
-
-def _fetch(data_dir: Path, base_url: str, spec: OfficialFile, index: int, count: int, progress, cancel) -> Path:
-    final = data_dir / spec.name
-    part = data_dir / (spec.name + ".part")
-
-    def report(done: int, bytes_per_s: float = 0.0, eta_s: float | None = None) -> None:
-        if progress is not None:
-            progress(DownloadProgress(spec.name, index, count, done, spec.size, bytes_per_s, eta_s))
-
-    if final.is_file() and final.stat().st_size == spec.size and file_md5(final, cancel) == spec.md5:
-        part.unlink(missing_ok=True)
-        report(spec.size, eta_s=0.0)
-        return final
-
-    offset = part.stat().st_size if part.is_file() else 0
-    if offset > spec.size:
-        part.unlink()
-        offset = 0
-    if offset < spec.size:
-        free = shutil.disk_usage(data_dir).free
-        if free < spec.size - offset:
-            raise DownloadError(
-                f"{data_dir}: not enough free disk space for {spec.name} "
-                f"(needs {_human(spec.size - offset)}, {_human(free)} free)"
-            )
-        _receive(base_url.rstrip("/") + "/" + spec.name, part, offset, spec, report, cancel)
-    else:
-        report(offset, eta_s=0.0)
-
-    actual = file_md5(part, cancel)
-    if actual != spec.md5:
-        part.unlink()
-        raise DownloadError(
-            f"{spec.name}: checksum mismatch (md5 {actual}, expected {spec.md5}); "
-            "the damaged download was deleted, run download again"
-        )
-    try:
-        os.replace(part, final)
-    except OSError as e:
-        raise DownloadError(f"{final}: cannot write ({e.strerror or e})") from None
-    return final
-
-
-def _receive(url: str, part: Path, offset: int, spec: OfficialFile, report, cancel) -> None:
-    """Append the rest of the file at url to part, starting at offset (or from 0 if the server ignores Range)."""
-    response = _request_cancellable(url, offset, cancel)
-    if response is None:  # 416: the server's file is shorter than our .part, so the .part is not a prefix of it
-        part.unlink()
-        offset = 0
-        response = _request_cancellable(url, offset, cancel)
-    with response:
-        start = _body_start(response, url, offset, spec.size)
-        try:
-            with open(part, "ab" if start else "wb") as out:
-                _copy(response, out, start, url, spec, report, cancel)
-        except OSError as e:
-            raise DownloadError(
-                f"{part}: cannot write ({e.strerror or e}); check free disk space and permissions"
-            ) from None
-
-
-def _request_cancellable(url: str, offset: int, cancel):
-    """_request on a helper thread, so that Cancel is answered within _CANCEL_POLL_S while connecting or waiting
-    for the server's answer (up to TIMEOUT_S). A response that arrives after a cancel is closed by that thread."""
-    box: queue.Queue = queue.Queue(maxsize=1)
-    lock = threading.Lock()
-    abandoned = False
-
-    def run() -> None:
-        try:
-            result = _request(url, offset)
-        except BaseException as e:  # handed to the caller, who raises it
-            result = e
-        with lock:
-            if abandoned:
-                if hasattr(result, "close"):
-                    result.close()
-                return
-            box.put(result)
-
-    threading.Thread(target=run, name=f"download connect {urlsplit(url).path}", daemon=True).start()
-    try:
-        result = _next_or_cancel(box, cancel)
-    except Cancelled:
-        with lock:
-            abandoned = True
-            if not box.empty():
-                late = box.get_nowait()
-                if hasattr(late, "close"):
-                    late.close()
-        raise
-    if isinstance(result, BaseException):
-        raise result
-    return result
-
-
-def _next_or_cancel(items: queue.Queue, cancel):
-    """The next item a helper thread puts in `items`; Cancelled within _CANCEL_POLL_S once cancel is set."""
-    while True:
-        _check_cancel(cancel)
-        try:
-            return items.get(timeout=_CANCEL_POLL_S)
-        except queue.Empty:
-            pass
-
-
-def _request(url: str, offset: int):
-    """Open url, asking for bytes from offset on; None when the server answers 416 to that range."""
-    headers = {"User-Agent": _USER_AGENT}
-    if offset:
-        headers["Range"] = f"bytes={offset}-"
-    try:
-        return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=TIMEOUT_S)
-    except urllib.error.HTTPError as e:
-        e.close()
-        if e.code == 416 and offset:
-            return None
-        if e.code == 404:
-            raise DownloadError(f"{url}: not found on the server (HTTP 404); check the download address") from None
-        raise DownloadError(f"{url}: the server answered HTTP {e.code} {e.reason}") from None
-    except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
-        raise DownloadError(_network_problem(url, e)) from None
-
-
-def _network_problem(url: str, error: Exception) -> str:
-    host = urlsplit(url).netloc
-    reason = getattr(error, "reason", error)
-    if isinstance(reason, ConnectionRefusedError):
-        return f"cannot connect to {host}: connection refused (the server is down or the address is wrong)"
-    if isinstance(reason, socket.gaierror):
-        return f"cannot find {host}: unknown host or no network connection (are you offline?)"
-    if isinstance(reason, TimeoutError):
-        return f"{host} did not answer within {TIMEOUT_S:g} s (server down or network too slow)"
-    return f"cannot download from {host}: {reason}"
-
-
-_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-\d+/(\d+|\*)")
-
-
-def _body_start(response, url: str, offset: int, size: int) -> int:
-    """Where the response body starts in the file; checks that the server offers the size we expect."""
-    if response.status == 206:
-        m = _CONTENT_RANGE.match(response.headers.get("Content-Range", ""))
-        if not m or int(m.group(1)) != offset:
-            raise DownloadError(f"{url}: the server sent a different part of the file than asked for")
-        start, total = offset, (None if m.group(2) == "*" else int(m.group(2)))
-    else:  # 200: a server that ignores Range sends the whole file, so start over
-        start, total = 0, response.length
-    if total is not None and total != size:
-        raise DownloadError(f"{url}: the server offers {total:,} bytes, expected {size:,} (wrong file or mirror?)")
-    return start
-
-
-def _copy(response, out, done: int, url: str, spec: OfficialFile, report, cancel) -> None:
-    """Append the body to out. A helper thread does the blocking reads, so cancel is answered within
-    _CANCEL_POLL_S even while the server is silent. (Short socket timeouts are no way to poll: a socket file
-    refuses every read after its first timeout.) Silence still fails after TIMEOUT_S, the socket's timeout."""
-    began, begin_done = time.monotonic(), done
-    last_report = 0.0
-    chunks: queue.Queue = queue.Queue(maxsize=4)
-    stop = threading.Event()
-    reader = threading.Thread(target=_read_body, args=(response, spec.size - done, chunks, stop),
-                              name=f"download {spec.name}", daemon=True)
-    reader.start()
-    try:
-        while done < spec.size:
-            chunk = _next_or_cancel(chunks, cancel)
-            if isinstance(chunk, TimeoutError):
-                raise DownloadError(
-                    f"{spec.name}: {urlsplit(url).netloc} sent nothing for {TIMEOUT_S:g} s after {_human(done)} "
-                    f"of {_human(spec.size)} (timed out); run download again to resume"
-                )
-            if isinstance(chunk, Exception):
-                raise DownloadError(_cut_message(url, spec, done, chunk))
-            if not chunk:
-                raise DownloadError(_cut_message(url, spec, done, None))
-            out.write(chunk)
-            done += len(chunk)
-            now = time.monotonic()
-            if now - last_report >= _PROGRESS_INTERVAL_S or done == spec.size:
-                last_report = now
-                speed = (done - begin_done) / max(now - began, 1e-6)
-                report(done, speed, (spec.size - done) / speed if speed > 0 else None)
-    finally:
-        stop.set()
-        if reader.is_alive():
-            _shut_down(response)  # wakes a read blocked on a silent server, so the response can be closed
-            reader.join(timeout=5.0)
-
-
-def _read_body(response, left: int, chunks: queue.Queue, stop: threading.Event) -> None:
-    """The reading thread: chunks of the body, then b"" at a premature end or the exception that ended it."""
-    while left > 0 and not stop.is_set():
-        try:
-            chunk = response.read1(min(CHUNK_BYTES, left))  # what has arrived: a stall loses none of it
-        except (OSError, ValueError, http.client.HTTPException) as e:  # ValueError: read from a closed response
-            chunk = e
-        while not stop.is_set():
-            try:
-                chunks.put(chunk, timeout=_CANCEL_POLL_S)
-                break
-            except queue.Full:
-                pass
-        if not isinstance(chunk, bytes) or not chunk:
-            return
-        left -= len(chunk)
-
-
-def _shut_down(response) -> None:
-    """Shut the response's connection down, waking a thread blocked reading it (a plain close does not)."""
-    try:
-        with socket.socket(fileno=socket.dup(response.fileno())) as sock:
-            sock.shutdown(socket.SHUT_RDWR)
-    except (OSError, ValueError, AttributeError):  # already closed
-        pass
-
-
-def _cut_message(url: str, spec: OfficialFile, done: int, error: Exception | None) -> str:
-    why = f" ({error})" if error is not None and str(error) else ""
-    return (
-        f"{spec.name}: the connection to {urlsplit(url).netloc} broke after {_human(done)} of "
-        f"{_human(spec.size)}{why}; run download again to resume"
-    )
 
 
 # ---------------------------------------------------------------- checking a folder
@@ -390,7 +100,7 @@ def check_files(data_dir: str | Path, *, verify_md5: bool = True) -> list[FileSt
             part = data_dir / (name + ".part")
             problem = "missing"
             if part.is_file():
-                problem = f"partly downloaded ({_human(part.stat().st_size)} of {_human(spec.size)}); download resumes it"
+                problem = f"partly downloaded ({human_bytes(part.stat().st_size)} of {human_bytes(spec.size)}); download resumes it"
             statuses.append(FileStatus(name, path, False, None, expected, False, problem))
             continue
         size = path.stat().st_size
@@ -476,6 +186,20 @@ class K49Data:
         """(49,) images per class in the test set."""
         return np.bincount(self.y_test, minlength=NUM_CLASSES)
 
+    def missing_train_classes(self) -> list[Hiragana]:
+        """The classes without a single training image, in class order."""
+        return [self.classes[i] for i in np.flatnonzero(self.train_counts() == 0)]
+
+    def coverage_warning(self) -> str | None:
+        """One line when the training labels cover fewer than all 49 classes: a model trained on them can never
+        predict the missing ones, and its validation accuracy says nothing about them. None when all are covered."""
+        missing = self.missing_train_classes()
+        if not missing:
+            return None
+        return (f"the training labels cover {NUM_CLASSES - len(missing)} of {NUM_CLASSES} classes; missing "
+                f"{len(missing)}: {', '.join(c.label for c in missing)} (a model trained on them never predicts "
+                f"these)")
+
 
 def load(data_dir: str | Path, *, progress: Progress = None, cancel=None) -> K49Data:
     """Load and validate a K49-format folder (official or practice set)."""
@@ -515,14 +239,14 @@ def load_images(path: str | Path) -> np.ndarray:
     """(N, 28, 28) uint8 images from an npz holding arr_0; DataError naming the file otherwise."""
     path = Path(path)
     _check_header(path, "images")
-    return _read_arr0(path)
+    return read_arr0(path)
 
 
 def load_labels(path: str | Path) -> np.ndarray:
     """(N,) uint8 labels in 0..48 from an npz holding arr_0; DataError naming the file otherwise."""
     path = Path(path)
     _check_header(path, "labels")
-    labels = _read_arr0(path)
+    labels = read_arr0(path)
     bad = labels >= NUM_CLASSES
     if bad.any():
         raise DataError(
@@ -548,6 +272,10 @@ def _open_npz(path: Path) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
+        with open(path, "rb") as f:
+            zip_start = f.read(4) == b"PK\x03\x04"
+        if zip_start:  # a zip's directory sits at its end: a cut-off download starts right and ends nowhere
+            raise _damaged(path, "its zip directory is missing") from None
         raise DataError(f"{path}: not an npz file (not a zip archive)") from None
     except OSError as e:
         raise DataError(f"{path}: cannot read ({e.strerror or e})") from None
@@ -556,6 +284,16 @@ def _open_npz(path: Path) -> zipfile.ZipFile:
         archive.close()
         raise DataError(f"{path}: no array 'arr_0' inside (found: {found})")
     return archive
+
+
+def _damaged(path: Path, detail: str) -> DataError:
+    """A truncated or damaged npz, with its size against the official file's where it is one of them."""
+    size = path.stat().st_size
+    spec = OFFICIAL.get(path.name)
+    if spec is not None and not is_practice(path.parent):
+        return DataError(f"{path}: truncated or damaged ({size:,} bytes, the official file has {spec.size:,}; "
+                         f"{detail}); run 'k49desk download' to fetch it again")
+    return DataError(f"{path}: truncated or damaged npz file ({size:,} bytes; {detail})")
 
 
 _DAMAGED = (ValueError, EOFError, OSError, zipfile.BadZipFile, zlib.error)
@@ -570,7 +308,7 @@ def _check_header(path: Path, kind: str) -> int:
                 read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
                 shape, _, dtype = read_header(f)
         except _DAMAGED as e:
-            raise DataError(f"{path}: arr_0 is not a readable array ({e})") from None
+            raise _damaged(path, f"arr_0 is not a readable array: {e}") from None
     if kind == "images" and (len(shape) != 3 or shape[1:] != (IMAGE_SIZE, IMAGE_SIZE)):
         raise DataError(f"{path}: images have shape {shape}, expected (N, {IMAGE_SIZE}, {IMAGE_SIZE})")
     if kind == "labels" and len(shape) != 1:
@@ -582,11 +320,14 @@ def _check_header(path: Path, kind: str) -> int:
     return shape[0]
 
 
-def _read_arr0(path: Path) -> np.ndarray:
+def read_arr0(path: str | Path) -> np.ndarray:
+    """The array arr_0 of an npz, any shape; DataError naming the file when it is missing, not an npz, truncated or
+    damaged."""
+    path = Path(path)
     # Read straight from the zip member into one array: no float copy, no second buffer.
     with _open_npz(path) as archive:
         try:
             with archive.open("arr_0.npy") as f:
                 return np.lib.format.read_array(f, allow_pickle=False)
         except _DAMAGED as e:
-            raise DataError(f"{path}: damaged file, cannot read arr_0 ({e})") from None
+            raise _damaged(path, f"cannot read arr_0: {e}") from None

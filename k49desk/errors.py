@@ -30,6 +30,14 @@ class Cancelled(Exception):
     (a cancelled download keeps its .part file, so that the next download resumes it)."""
 
 
+class SeveralCharacters(K49Error):
+    """An image holds more than one character where one was expected."""
+
+
+class DesktopError(K49Error):
+    """The window cannot open here: no display, or system libraries Qt needs are missing."""
+
+
 class BlankImage(K49Error):
     """An image holds no ink: no prediction to explain."""
 

@@ -1,4 +1,5 @@
-"""Evaluation: load a model that fits K49, predict the test set in batches, and compute and export the metrics."""
+"""Evaluation: predict the test set in batches with a model that fits K49 (see modelio), compute and export the
+metrics."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from k49desk.classes import CLASSES, NUM_CLASSES
-from k49desk.errors import Cancelled, ModelError
+from k49desk.errors import Cancelled
 from k49desk.files import write_folder
+from k49desk.modelio import check_model, load_model, model_label, outputs_probabilities, probability_function
 
 PREDICT_BATCH = 1024  # big enough that per-call overhead vanishes, small enough to cancel within a fraction of a second
-IMAGE_SHAPES = ((28, 28, 1), (28, 28))
 
 
 @dataclass(frozen=True)
@@ -43,72 +44,6 @@ class ConfusedPair:
     pred: int
     count: int  # test images of `true` predicted as `pred`
     rate: float  # count / support of `true`
-
-
-def check_model(model, source: str):
-    """`model` if it maps 28x28(x1) images to 49 classes; ModelError naming `source` otherwise."""
-    try:
-        input_shape, output_shape = model.input_shape, model.output_shape
-    except (AttributeError, ValueError) as e:
-        raise ModelError(f"{source}: model has no single input and output ({e})") from None
-    if not isinstance(input_shape, tuple) or tuple(input_shape[1:]) not in IMAGE_SHAPES:
-        raise ModelError(f"{source}: model input is {_shape(input_shape)}, K49 images need 28x28x1")
-    if not isinstance(output_shape, tuple) or len(output_shape) != 2 or output_shape[1] != NUM_CLASSES:
-        raise ModelError(f"{source}: model output is {_shape(output_shape)}, K49 needs {NUM_CLASSES} classes")
-    return model
-
-
-def _shape(shape) -> str:
-    if isinstance(shape, tuple):
-        return "x".join("?" if d is None else str(d) for d in shape[1:]) or "a scalar"
-    return f"{len(shape)} tensors" if isinstance(shape, list) else str(shape)
-
-
-def load_model(path: str | Path):
-    """A Keras model from a .keras file, checked to fit K49; ModelError naming the file otherwise."""
-    import keras
-
-    path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"{path}: model file not found")
-    if path.suffix not in (".keras", ".h5"):
-        raise ModelError(f"{path}: not a Keras model file (expected .keras)")
-    try:
-        model = keras.saving.load_model(path, compile=False)
-    except Exception as e:  # Keras raises many types for damaged files: zip, JSON, h5, unknown layers
-        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise ModelError(f"{path}: not a readable Keras model ({reason[:200]})") from None
-    return check_model(model, str(path))
-
-
-def model_label(path: str | Path) -> str:
-    """How a model file is named in results: its run folder's name for a run's model, else the file name."""
-    path = Path(path)
-    return path.parent.name if (path.parent / "run.json").is_file() else path.name
-
-
-def outputs_probabilities(model) -> bool:
-    """True when the model's outputs look like probabilities: probed once with a blank and one random image,
-    every output lies in [0, 1] and each row sums to ~1. False for logits (a final Dense without softmax)."""
-    shape = tuple(model.input_shape[1:])
-    blank = np.zeros(shape, np.float32)
-    noise = np.random.default_rng(0).integers(0, 256, shape).astype(np.float32)
-    out = np.asarray(model(np.stack([blank, noise]), training=False), dtype=np.float64)
-    return bool(np.isfinite(out).all() and out.min() >= -1e-6 and out.max() <= 1 + 1e-6
-                and np.allclose(out.sum(axis=1), 1, atol=1e-3))
-
-
-def probability_function(model, batch_shape: tuple, softmax: bool):
-    """The model's forward pass as a tf.function traced for float32 batches of batch_shape, with softmax applied to
-    its outputs when `softmax` (a model ending in logits): probabilities either way, without model.predict's
-    per-call pipeline."""
-    import tensorflow as tf
-
-    def forward(x):
-        y = model(x, training=False)
-        return tf.nn.softmax(y, axis=-1) if softmax else y
-
-    return tf.function(forward, input_signature=[tf.TensorSpec(batch_shape, tf.float32)])
 
 
 def predict_probabilities(model, images: np.ndarray, *, progress=None, cancel=None, softmax: bool | None = None
@@ -332,7 +267,13 @@ def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
         "probs.npy": lambda p: _write_npy(p, ev.probs),
         "summary.txt": lambda p: _write_atomic(p, lambda f: f.write((summary(ev) + "\n").encode("utf-8"))),
     }
-    return write_folder(out_dir, writers, "the evaluation", "evaluation folder")
+    return write_folder(out_dir, writers, "the evaluation", "evaluation folder", needed_bytes=_evaluation_bytes(ev))
+
+
+def _evaluation_bytes(ev: Evaluation) -> int:
+    """About the size of EVALUATION_FILES: the arrays, ~32 bytes a predictions.csv row, ~6 an index in pairs.csv,
+    two 49x49 tables, a few kB of report and summary."""
+    return ev.probs.nbytes + ev.y_pred.size + len(ev.y_true) * (32 + 6) + 2 * NUM_CLASSES ** 2 * 10 + 16_000
 
 
 def summary(ev: Evaluation, top: int = 10) -> str:

@@ -19,22 +19,22 @@ class Predictor:
     """
 
     def __init__(self, model_or_path):
-        from k49desk import evaluation
+        from k49desk import modelio
 
         if isinstance(model_or_path, (str, os.PathLike)):
-            self.model = evaluation.load_model(model_or_path)
-            self.name = evaluation.model_label(model_or_path)
+            self.model = modelio.load_model(model_or_path)
+            self.name = modelio.model_label(model_or_path)
             self.trained_on = training_data(model_or_path)
         else:
-            self.model = evaluation.check_model(model_or_path, model_or_path.name)
+            self.model = modelio.check_model(model_or_path, model_or_path.name)
             self.name = self.model.name
             self.trained_on = None
         self._shape = (1, *self.model.input_shape[1:])
         model = self.model
-        self.applies_softmax = not evaluation.outputs_probabilities(model)
+        self.applies_softmax = not modelio.outputs_probabilities(model)
         # model.predict builds a data pipeline per call (~60 ms); a graph traced once for this fixed shape
         # answers in ~1 ms. Tracing happens here, not on the first stroke.
-        self._call = evaluation.probability_function(model, self._shape, self.applies_softmax)
+        self._call = modelio.probability_function(model, self._shape, self.applies_softmax)
         self._call(np.zeros(self._shape, np.float32))
 
     @property

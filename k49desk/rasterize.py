@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from k49desk.errors import EmptyDrawing
 
 SIZE = 28
-# Measured on K49: strokes are ~2.7 px wide at 28x28 (see ../shared/k49/README.md).
+# Measured on K49: strokes are ~2.7 px wide at 28x28 (tests/test_rasterize.py measures real K49 test images).
 K49_STROKE_WIDTH = 2.7
 # The pen rasterize_strokes draws with by default, in pixels of the 28x28 result. K49's soft brush edges make its
 # ink both narrower at half intensity (2.77 px by tests/test_rasterize.py's measure) and wider overall (31% of pixels

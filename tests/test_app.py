@@ -19,10 +19,10 @@ from k49desk.gui.state import ActiveModel
 from gui_helpers import ml_ready
 
 TABS = [("Data", "dataTab"), ("Train", "trainTab"), ("Evaluate", "evaluateTab"), ("Confusions", "confusionsTab"),
-        ("Draw", "drawTab")]
+        ("Draw", "drawTab"), ("Photo", "photoTab")]
 
 
-def test_five_tabs_in_working_order(window):
+def test_six_tabs_in_working_order(window):
     tabs = window.tabs
     assert tabs.objectName() == "mainTabs"
     assert [(tabs.tabText(i), tabs.widget(i).objectName()) for i in range(tabs.count())] == TABS
@@ -74,10 +74,10 @@ def test_every_interactive_widget_has_an_object_name(window):
     assert not unnamed
 
 
-def test_tab_requested_switches_tabs(window):
-    window.state.tabRequested.emit("confusionsTab")
+def test_show_tab_switches_tabs(window):
+    window.show_tab(window.confusions_tab)
     assert window.tabs.currentWidget().objectName() == "confusionsTab"
-    window.state.tabRequested.emit("drawTab")
+    window.show_tab(window.draw_tab)
     assert window.tabs.currentWidget().objectName() == "drawTab"
 
 
@@ -107,7 +107,7 @@ def test_window_size_and_last_tab_are_remembered(qtbot, tmp_path, isolated_setti
     qtbot.addWidget(first)
     first.show()
     first.resize(720, 520)  # inside the offscreen screen (800 x 600)
-    first.show_tab("drawTab")
+    first.show_tab(first.draw_tab)
     first.close()
     assert isolated_settings.is_file()
 

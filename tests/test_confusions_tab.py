@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QApplication
 
 from k49desk import dataset
 from k49desk.classes import CLASSES, by_char
-from k49desk.gui.confusions_tab import HEADER, IMAGE, SORT, ConfusionsTab, filter_classes
+from k49desk.gui.confusions_tab import HEADER, IMAGE, ConfusionsTab, filter_classes
 from k49desk.gui.state import ActiveModel, AppState
+from k49desk.gui.tables import SORT
 
 EVALUATE_TIMEOUT_MS = 120_000
 _evaluations: dict = {}  # one real evaluation for the whole module (evaluating is the slow part)
@@ -40,7 +41,7 @@ def tab(qtbot, state):
     tab.resize(1280, 760)
     tab.show()
     assert QTest.qWaitForWindowExposed(tab)
-    state.set_evaluation(_evaluations["ev"])
+    state.evaluation_session.set_evaluation(_evaluations["ev"])
     return tab
 
 
@@ -68,7 +69,7 @@ def click_row(qtbot, table, row: int) -> None:
 
 
 def test_pairs_are_ranked_without_the_diagonal(qtbot, tab, state):
-    ev = state.evaluation
+    ev = state.evaluation_session.evaluation
     pairs = visible_pairs(tab)
     assert sorted(pairs) == sorted((int(t), int(p)) for t, p in off_diagonal_pairs(ev))
     counts = [tab.pairs_table.model().index(r, 2).data(SORT) for r in range(len(pairs))]
@@ -82,7 +83,7 @@ def test_pairs_are_ranked_without_the_diagonal(qtbot, tab, state):
 
 
 def test_filter_by_character_or_romaji_matches_either_side(qtbot, tab, state):
-    ev = state.evaluation
+    ev = state.evaluation_session.evaluation
     true, pred = max(off_diagonal_pairs(ev), key=lambda tp: ev.confusion[tp])
     char = CLASSES[int(true)].char
     type_text(tab.filter_edit, char)
@@ -114,7 +115,7 @@ def test_filter_understands_characters_romaji_and_arrows():
 
 
 def test_clicking_a_pair_shows_its_images_and_correct_examples(qtbot, tab, state):
-    ev = state.evaluation
+    ev = state.evaluation_session.evaluation
     click_row(qtbot, tab.pairs_table, 0)
     true, pred = visible_pairs(tab)[0]
     assert tab.view == ("pair", true, pred)
@@ -135,26 +136,27 @@ def test_example_button_shows_fu_read_as_nu(qtbot, tab, state):
     qtbot.mouseClick(tab.example_button, Qt.MouseButton.LeftButton)
     assert tab.view == ("pair", fu, nu)
     assert "ふ (fu) read as ぬ (nu)" in tab.title.text()
-    assert tab.grid.image_count() == len(state.evaluation.misclassified(fu, nu))
+    assert tab.grid.image_count() == len(state.evaluation_session.evaluation.misclassified(fu, nu))
 
-    state.set_evaluation(None)  # nothing evaluated: nothing to show, and the button says so by being disabled
+    # Nothing evaluated: nothing to show, and the button says so by being disabled.
+    state.evaluation_session.set_evaluation(None)
     assert not tab.example_button.isEnabled()
 
 
 def test_pair_requested_selects_the_pair(qtbot, tab, state):
-    ev = state.evaluation
+    ev = state.evaluation_session.evaluation
     true, pred = min(off_diagonal_pairs(ev), key=lambda tp: ev.confusion[tp])
-    state.pairRequested.emit(int(true), int(pred))
+    state.evaluation_session.select_pair(int(true), int(pred))
     current = tab.pairs_table.selectionModel().currentIndex()
     assert (current.siblingAtColumn(0).data(SORT), current.siblingAtColumn(1).data(SORT)) == (true, pred)
     assert tab.grid.image_count() == ev.confusion[true, pred]
 
 
 def test_selecting_a_character_groups_its_misreadings(qtbot, tab, state):
-    ev = state.evaluation
+    ev = state.evaluation_session.evaluation
     errors = ev.confusion.sum(axis=1) - np.diag(ev.confusion)
     true = int(errors.argmax())
-    state.classSelected.emit(true)
+    state.evaluation_session.select_class(true)
     items = tab.grid.grid_model.items
     groups = [item.text for item in items if item.kind == HEADER]
     preds = [p for p in range(49) if p != true and ev.confusion[true, p] > 0]
@@ -171,7 +173,7 @@ def test_selecting_a_character_groups_its_misreadings(qtbot, tab, state):
 
 
 def test_clicking_an_image_shows_it_large_with_top5(qtbot, tab, state):
-    ev = state.evaluation
+    ev = state.evaluation_session.evaluation
     click_row(qtbot, tab.pairs_table, 0)
     index = tab.grid.model().index(0, 0)
     qtbot.mouseClick(tab.grid.viewport(), Qt.MouseButton.LeftButton, pos=tab.grid.visualRect(index).center())

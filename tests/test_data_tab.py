@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from k49desk import dataset
 from k49desk.classes import NUM_CLASSES, classmap_csv
 from k49desk.dataset import OfficialFile
+from k49desk.gui.fonts import register_qt_font
 from k49desk.paths import hiragana_font_path
 
 from http_mirror import serving, specs_of
@@ -43,7 +44,7 @@ def test_choose_practice_set_load_and_look(qtbot, window, monkeypatch, practice_
     qtbot.mouseClick(tab.choose_button, Qt.MouseButton.LeftButton)
     assert tab.folder_edit.text() == str(practice_dir)
     assert str(practice_dir) in window.data_label.text()
-    qtbot.waitUntil(lambda: tab._check_task is None, timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.checksums.busy, timeout=10_000)
     assert [tab.files_table.item(r, 3).text() for r in range(5)] == ["OK"] * 5
 
     qtbot.mouseClick(tab.load_button, Qt.MouseButton.LeftButton)
@@ -180,3 +181,45 @@ def test_download_checksum_error_shows_message(qtbot, window, mirror):
     assert not (window.state.data_dir / dataset.TRAIN_LABELS).exists()
     assert window.state.data is None
     box.accept()
+
+
+def test_status_follows_the_folder_after_a_failed_load(qtbot, window, monkeypatch, tmp_path, practice_dir):
+    import shutil
+
+    tab = window.data_tab
+    broken = shutil.copytree(practice_dir, tmp_path / "broken")
+    np.savez(broken / dataset.TEST_LABELS, np.zeros(3, np.uint8))  # fewer labels than test images
+    choose(monkeypatch, broken)
+    qtbot.mouseClick(tab.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not tab.checksums.busy, timeout=10_000)
+    qtbot.mouseClick(tab.load_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: error_box(tab) is not None, timeout=20_000)
+    error_box(tab).accept()
+    assert tab.status_label.text() == "Load data failed."
+
+    choose(monkeypatch, practice_dir)
+    qtbot.mouseClick(tab.choose_button, Qt.MouseButton.LeftButton)
+    assert "failed" not in tab.status_label.text()
+    qtbot.mouseClick(tab.load_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.state.data is not None, timeout=20_000)
+    assert tab.status_label.text() == f"Loaded practice set from {practice_dir}."
+
+
+def test_loading_labels_that_miss_classes_warns_naming_them(qtbot, window, monkeypatch, tmp_path, practice_dir):
+    import shutil
+
+    tab = window.data_tab
+    folder = shutil.copytree(practice_dir, tmp_path / "two-missing")
+    labels = dataset.load_labels(practice_dir / dataset.TRAIN_LABELS)
+    labels[np.isin(labels, [1, 2])] = 0
+    np.savez(folder / dataset.TRAIN_LABELS, labels)
+    for path, warned in ((practice_dir, False), (folder, True)):
+        choose(monkeypatch, path)
+        qtbot.mouseClick(tab.choose_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not tab.checksums.busy and tab.load_button.isEnabled(), timeout=10_000)
+        qtbot.mouseClick(tab.load_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.state.data is not None and window.state.data.data_dir == path, timeout=20_000)
+        assert tab.coverage_label.isVisible() == warned
+    text = tab.coverage_label.text()
+    assert text.startswith("Warning: the training labels cover 47 of 49 classes; missing 2: い (i), う (u)")
+    assert tab.coverage_label.font().family() == register_qt_font()  # renders hiragana without Japanese fonts

@@ -14,6 +14,7 @@ from k49desk import dataset
 from k49desk.classes import CLASSES, classmap_csv
 from k49desk.dataset import (
     CLASSMAP,
+    OFFICIAL,
     PRACTICE_MARKER,
     TEST_IMAGES,
     TEST_LABELS,
@@ -221,7 +222,21 @@ def test_damaged_array_data(tmp_path):
         raw[middle : middle + 64] = bytes(64)
         path.write_bytes(bytes(raw))
 
-    assert "damaged file" in _bad(folder, TRAIN_IMAGES, damage)
+    assert "truncated or damaged npz file" in _bad(folder, TRAIN_IMAGES, damage)
+
+
+def test_a_truncated_file_is_called_truncated_with_its_size(tmp_path):
+    def cut(path: Path) -> None:
+        path.write_bytes(path.read_bytes()[:3000])
+
+    practice = make_folder(tmp_path / "p")
+    assert f"{TRAIN_IMAGES}: truncated or damaged npz file (3,000 bytes; its zip directory is missing)" in _bad(
+        practice, TRAIN_IMAGES, cut)
+    official = make_folder(tmp_path / "k49", practice=False)
+    message = _bad(official, TEST_IMAGES, cut)
+    assert message == (f"{official / TEST_IMAGES}: truncated or damaged (3,000 bytes, the official file has "
+                       f"{OFFICIAL[TEST_IMAGES].size:,}; its zip directory is missing); run 'k49desk download' to "
+                       "fetch it again")
 
 
 def test_bad_practice_marker(tmp_path):
@@ -239,3 +254,14 @@ def test_load_images_and_labels_name_the_file(tmp_path):
         load_images(labels)
     with pytest.raises(DataError, match=r"nothing\.npz: file not found"):
         load_images(tmp_path / "nothing.npz")
+
+
+def test_coverage_warning_names_the_classes_without_training_images():
+    from tiny_data import tiny_data
+
+    data = tiny_data()
+    assert data.missing_train_classes() == [] and data.coverage_warning() is None
+    data.y_train[np.isin(data.y_train, [1, 48])] = 0
+    assert [c.char for c in data.missing_train_classes()] == ["い", "ゝ"]
+    assert data.coverage_warning() == ("the training labels cover 47 of 49 classes; missing 2: い (i), "
+                                       "ゝ (iteration mark) (a model trained on them never predicts these)")

@@ -10,13 +10,16 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QTabWidget
 
 from k49desk import dataset, paths
 from k49desk.classes import CLASSES, NUM_CLASSES
 from k49desk.gui.confusions_tab import ConfusionsTab
-from k49desk.gui.evaluate_tab import COLUMNS, F1_COLUMN, SELECTED_COLOR, SORT, EvaluateTab, evaluation_key
+from k49desk.gui.evaluate_tab import COLUMNS, F1_COLUMN, EvaluateTab
+from k49desk.gui.evaluation_plots import SELECTED_COLOR
+from k49desk.gui.evaluation_session import evaluation_key
 from k49desk.gui.state import ActiveModel, AppState
+from k49desk.gui.tables import SORT
 
 EVALUATE_TIMEOUT_MS = 120_000  # the first evaluation imports Keras: seconds on a busy 2-core machine
 _evaluations: dict = {}  # one real evaluation per model for the whole module; later tests reuse it via the cache
@@ -43,11 +46,11 @@ def evaluate_through_gui(qtbot, state, tab) -> object:
     """Click Evaluate and wait for the result; a real evaluation the first time, the module's cached one after."""
     key = evaluation_key(state.model.path, state.data)
     if key in _evaluations:
-        state.evaluation_cache[key] = _evaluations[key]
-    with qtbot.waitSignal(state.evaluationChanged, timeout=EVALUATE_TIMEOUT_MS):
+        state.evaluation_session.cache[key] = _evaluations[key]
+    with qtbot.waitSignal(state.evaluation_session.evaluationChanged, timeout=EVALUATE_TIMEOUT_MS):
         qtbot.mouseClick(tab.evaluate_button, Qt.MouseButton.LeftButton)
-    _evaluations[key] = state.evaluation
-    return state.evaluation
+    _evaluations[key] = state.evaluation_session.evaluation
+    return state.evaluation_session.evaluation
 
 
 @pytest.fixture
@@ -66,15 +69,20 @@ def pixel_of(canvas, ax, x: float, y: float) -> QPoint:
     return QPoint(round(px / ratio), round((canvas.figure.bbox.height - py) / ratio))
 
 
+def highlighted(tab) -> dict:
+    """Which class each plot marks as selected (None where none)."""
+    return {key: plot.highlighted_class for key, plot in tab.plots.items()}
+
+
 def test_evaluate_runs_in_a_task_and_shows_the_summary(qtbot, state):
     tab = show(qtbot, EvaluateTab(state))
     started = []
     state.tasksChanged.connect(lambda: started.extend(state.running_tasks()))
-    state.evaluation_cache.clear()
-    with qtbot.waitSignal(state.evaluationChanged, timeout=EVALUATE_TIMEOUT_MS):
+    state.evaluation_session.cache.clear()
+    with qtbot.waitSignal(state.evaluation_session.evaluationChanged, timeout=EVALUATE_TIMEOUT_MS):
         qtbot.mouseClick(tab.evaluate_button, Qt.MouseButton.LeftButton)
         assert tab.cancel_button.isVisible() and not tab.evaluate_button.isEnabled()
-    ev = state.evaluation
+    ev = state.evaluation_session.evaluation
     _evaluations[evaluation_key(state.model.path, state.data)] = ev
     assert started, "the evaluation must run in a worker Task"
     qtbot.waitUntil(lambda: tab.evaluate_button.isEnabled())
@@ -89,19 +97,19 @@ def test_evaluate_runs_in_a_task_and_shows_the_summary(qtbot, state):
 
 def test_cancel_stops_the_evaluation(qtbot, state):
     tab = show(qtbot, EvaluateTab(state))
-    state.evaluation_cache.clear()
+    state.evaluation_session.cache.clear()
     qtbot.mouseClick(tab.evaluate_button, Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(tab.task.cancelled, timeout=EVALUATE_TIMEOUT_MS):
+    with qtbot.waitSignal(state.evaluation_session.task.cancelled, timeout=EVALUATE_TIMEOUT_MS):
         qtbot.mouseClick(tab.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.evaluate_button.isEnabled())
-    assert state.evaluation is None and not state.evaluation_cache
+    assert state.evaluation_session.evaluation is None and not state.evaluation_session.cache
     assert "cancelled" in tab.progress_label.text()
 
 
 def test_table_matches_sklearn_classification_report(tab, state):
     from sklearn.metrics import classification_report
 
-    ev = state.evaluation
+    ev = state.evaluation_session.evaluation
     expected = classification_report(
         ev.y_true, ev.y_pred, labels=list(range(49)), output_dict=True, zero_division=0
     )
@@ -134,15 +142,15 @@ def test_sorting_by_f1_puts_the_weakest_on_top(qtbot, tab):
 
 
 def test_second_evaluate_is_instant_from_the_cache(qtbot, tab, state):
-    ev = state.evaluation
-    with qtbot.waitSignal(state.evaluationChanged, timeout=1000) as blocker:
+    ev = state.evaluation_session.evaluation
+    with qtbot.waitSignal(state.evaluation_session.evaluationChanged, timeout=1000) as blocker:
         qtbot.mouseClick(tab.evaluate_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [ev]
-    assert tab.task is None and not state.running_tasks()
+    assert state.evaluation_session.task is None and not state.running_tasks()
 
 
 def test_results_shown_always_belong_to_the_active_model_and_data(qtbot, tab, state):
-    ev, data, model = state.evaluation, state.data, state.model
+    ev, data, model = state.evaluation_session.evaluation, state.data, state.model
     confusions = show(qtbot, ConfusionsTab(state))
     assert confusions.evaluation is ev and tab.plot_tabs.isVisible()
 
@@ -150,31 +158,32 @@ def test_results_shown_always_belong_to_the_active_model_and_data(qtbot, tab, st
     other = dataclasses.replace(data, x_test=255 - data.x_test)
     assert np.array_equal(other.y_test, ev.y_true) and other.fingerprint != data.fingerprint
     state.set_data(other)
-    assert state.evaluation is None and confusions.evaluation is None and confusions.images is None
+    assert state.evaluation_session.evaluation is None and confusions.evaluation is None and confusions.images is None
     assert tab.report_model.rowCount() == 0 and not tab.plot_tabs.isVisible()
     assert "Evaluate" in tab.summary.text()
 
     state.set_data(data)  # back: the cached result, at once
-    assert state.evaluation is ev and confusions.evaluation is ev and tab.report_model.rowCount() == NUM_CLASSES
+    assert state.evaluation_session.evaluation is ev and confusions.evaluation is ev
+    assert tab.report_model.rowCount() == NUM_CLASSES
 
     state.set_model(ActiveModel("starter model", paths.starter_model_path()))
-    assert state.evaluation is None and confusions.evaluation is None
+    assert state.evaluation_session.evaluation is None and confusions.evaluation is None
     state.set_model(model)
-    assert state.evaluation is ev
+    assert state.evaluation_session.evaluation is ev
 
 
 def test_a_result_for_a_model_no_longer_active_is_cached_but_not_shown(qtbot, state):
     tab = show(qtbot, EvaluateTab(state))
-    state.evaluation_cache.clear()
+    state.evaluation_session.cache.clear()
     model = state.model
     qtbot.mouseClick(tab.evaluate_button, Qt.MouseButton.LeftButton)
     state.set_model(ActiveModel("starter model", paths.starter_model_path()))  # while it runs
-    qtbot.waitUntil(lambda: tab.task is None, timeout=EVALUATE_TIMEOUT_MS)
-    assert state.evaluation is None
+    qtbot.waitUntil(lambda: state.evaluation_session.task is None, timeout=EVALUATE_TIMEOUT_MS)
+    assert state.evaluation_session.evaluation is None
     key = evaluation_key(model.path, state.data)
-    assert key in state.evaluation_cache
+    assert key in state.evaluation_session.cache
     state.set_model(model)
-    assert state.evaluation is state.evaluation_cache[key]
+    assert state.evaluation_session.evaluation is state.evaluation_session.cache[key]
 
 
 def test_clicking_a_confusion_cell_opens_the_pair_with_its_images(qtbot, state):
@@ -182,7 +191,7 @@ def test_clicking_a_confusion_cell_opens_the_pair_with_its_images(qtbot, state):
     evaluate, confusions = EvaluateTab(state), ConfusionsTab(state)
     window.addTab(evaluate, "Evaluate")
     window.addTab(confusions, "Confusions")
-    state.tabRequested.connect(lambda name: window.setCurrentWidget(window.findChild(QWidget, name)))
+    evaluate.pairOpened.connect(lambda *_pair: window.setCurrentWidget(confusions))  # as the main window does
     show(qtbot, window, (1280, 800))
     ev = evaluate_through_gui(qtbot, state, evaluate)
 
@@ -191,14 +200,15 @@ def test_clicking_a_confusion_cell_opens_the_pair_with_its_images(qtbot, state):
     true, pred = map(int, np.unravel_index(off.argmax(), off.shape))
     assert off[true, pred] > 0, "the quick model must confuse at least one pair"
     evaluate.plot_tabs.setCurrentIndex(0)
-    canvas = evaluate.canvas("confusion")
-    point = pixel_of(canvas, evaluate._confusion_ax, pred, true)  # x is the predicted column, y the true row
+    canvas = evaluate.confusion_plot.canvas
+    point = pixel_of(canvas, evaluate.confusion_plot.axes, pred, true)  # x is the predicted column, y the true row
 
+    hover = evaluate.confusion_plot.hover_label
     QTest.mouseMove(canvas, point)
-    qtbot.waitUntil(lambda: CLASSES[true].label in evaluate.cell_label.text())
-    assert f"predicted {CLASSES[pred].label}: {int(ev.confusion[true, pred]):,} images" in evaluate.cell_label.text()
+    qtbot.waitUntil(lambda: CLASSES[true].label in hover.text())
+    assert f"predicted {CLASSES[pred].label}: {int(ev.confusion[true, pred]):,} images" in hover.text()
 
-    with qtbot.waitSignal(state.pairRequested, timeout=2000) as pair:
+    with qtbot.waitSignal(state.evaluation_session.pairSelected, timeout=2000) as pair:
         QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=point)
     assert pair.args == [true, pred]
     assert window.currentWidget() is confusions
@@ -214,39 +224,39 @@ def test_clicking_a_confusion_cell_opens_the_pair_with_its_images(qtbot, state):
     window.setCurrentWidget(evaluate)
     empty_true, empty_pred = map(int, np.argwhere(ev.confusion == 0)[0])
     requested = []
-    state.pairRequested.connect(lambda *pair: requested.append(pair))
-    QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=pixel_of(canvas, evaluate._confusion_ax, empty_pred,
+    state.evaluation_session.pairSelected.connect(lambda *pair: requested.append(pair))
+    QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=pixel_of(canvas, evaluate.confusion_plot.axes, empty_pred,
                                                                      empty_true))
     QApplication.processEvents()
     assert requested == [] and window.currentWidget() is evaluate and confusions.view == ("pair", true, pred)
 
 
 def test_normalised_mode_shows_recall_on_the_diagonal(qtbot, tab, state):
-    ev = state.evaluation
-    qtbot.keyClicks(tab.mode_combo, "R")  # a person picks "Row-normalised" from the combo
-    assert tab.mode_combo.currentIndex() == 1
-    shown = np.asarray(tab._confusion_image.get_array())
+    ev = state.evaluation_session.evaluation
+    qtbot.keyClicks(tab.confusion_plot.mode_combo, "R")  # a person picks "Row-normalised" from the combo
+    assert tab.confusion_plot.mode_combo.currentIndex() == 1
+    shown = tab.confusion_plot.shown_matrix()
     assert np.allclose(np.diag(shown), [c.recall for c in ev.report])
-    tab.mode_combo.setCurrentIndex(0)
-    assert np.asarray(tab._confusion_image.get_array()).sum() == ev.confusion.sum()
+    tab.confusion_plot.mode_combo.setCurrentIndex(0)
+    assert tab.confusion_plot.shown_matrix().sum() == ev.confusion.sum()
 
 
 def test_clicking_a_scatter_point_selects_the_class_everywhere(qtbot, tab, state):
     tab.plot_tabs.setCurrentIndex(2)
-    canvas = tab.canvas("scatter")
-    target = int(np.argsort([c.f1 for c in state.evaluation.report])[-1])
+    canvas = tab.scatter_plot.canvas
+    target = int(np.argsort([c.f1 for c in state.evaluation_session.evaluation.report])[-1])
     # A weak quick model stacks classes on one spot; the first class drawn there is the one picked.
-    expected = int(np.flatnonzero((tab._points == tab._points[target]).all(axis=1))[0])
-    point = pixel_of(canvas, tab._scatter_ax, *tab._points[target])
+    expected = int(np.flatnonzero((tab.scatter_plot.points == tab.scatter_plot.points[target]).all(axis=1))[0])
+    point = pixel_of(canvas, tab.scatter_plot.axes, *tab.scatter_plot.points[target])
     QTest.mouseMove(canvas, point)
-    qtbot.waitUntil(lambda: tab.point_label.text().startswith(CLASSES[expected].label))
-    with qtbot.waitSignal(state.classSelected, timeout=2000) as selected:
+    qtbot.waitUntil(lambda: tab.scatter_plot.hover_label.text().startswith(CLASSES[expected].label))
+    with qtbot.waitSignal(state.evaluation_session.classSelected, timeout=2000) as selected:
         QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=point)
     assert selected.args == [expected]
     current = tab.table.selectionModel().currentIndex()
     assert current.siblingAtColumn(COLUMNS.index("#")).data(SORT) == expected
-    assert tab.highlighted_class() == {"scatter": expected, "per_class": expected, "confusion": expected}
-    assert tab._confusion_ax.get_yticklabels()[expected].get_color() == SELECTED_COLOR
+    assert highlighted(tab) == {"scatter": expected, "per_class": expected, "confusion": expected}
+    assert tab.confusion_plot.axes.get_yticklabels()[expected].get_color() == SELECTED_COLOR
 
     # Chosen elsewhere (a row of the table): every plot follows, and so does the Confusions tab.
     confusions = show(qtbot, ConfusionsTab(state))
@@ -254,28 +264,28 @@ def test_clicking_a_scatter_point_selects_the_class_everywhere(qtbot, tab, state
     row = tab.report_proxy.mapFromSource(tab.report_model.index(tab.report_model.row_of_class(other), 0))
     tab.table.selectionModel().setCurrentIndex(
         row, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-    assert tab.highlighted_class() == {"scatter": other, "per_class": other, "confusion": other}
+    assert highlighted(tab) == {"scatter": other, "per_class": other, "confusion": other}
     assert confusions.view == ("class", other)
 
 
 def test_focusing_the_table_selects_nothing(qtbot, tab, state):
     """Tabbing into the table makes its first row current; only a selection (click, keys) chooses a class."""
     selected = []
-    state.classSelected.connect(selected.append)
+    state.evaluation_session.classSelected.connect(selected.append)
     tab = show(qtbot, EvaluateTab(state))  # a new tab over the evaluation: its table never had a current row
     assert tab.report_model.rowCount() == NUM_CLASSES and not tab.table.currentIndex().isValid()
     tab.table.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(tab.table.hasFocus)
     QApplication.processEvents()
-    assert selected == [] and tab.highlighted_class()["confusion"] is None
+    assert selected == [] and highlighted(tab)["confusion"] is None
     QTest.keyClick(tab.table, Qt.Key.Key_Down)  # a key press does select
-    assert len(selected) == 1 and tab.highlighted_class()["confusion"] == selected[0]
+    assert len(selected) == 1 and highlighted(tab)["confusion"] == selected[0]
 
 
 def test_exports_write_csvs_and_plots(tab, tmp_path):
-    report = tab.export_report_csv(tmp_path / "report.csv")
-    predictions = tab.export_predictions_csv(tmp_path / "predictions.csv")
-    confusion = tab.export_confusion_csv(tmp_path / "confusion.csv")
+    report = tab.export.export_report_csv(tmp_path / "report.csv")
+    predictions = tab.export.export_predictions_csv(tmp_path / "predictions.csv")
+    confusion = tab.export.export_confusion_csv(tmp_path / "confusion.csv")
     with open(report, encoding="utf-8") as f:
         rows = list(csv.reader(f))
     assert any(CLASSES[27].char in row for row in rows)
@@ -283,13 +293,13 @@ def test_exports_write_csvs_and_plots(tab, tmp_path):
     assert sum(1 for _ in open(confusion, encoding="utf-8")) >= 49
     for key in ("confusion", "per_class", "scatter"):
         for suffix in (".png", ".svg"):
-            path = tab.export_plot(key, tmp_path / f"{key}{suffix}")
+            path = tab.export.export_plot(key, tmp_path / f"{key}{suffix}")
             assert path.stat().st_size > 1000
 
 
 def test_plot_layout_is_kept_between_draws_and_redone_after_a_resize(qtbot, tab):
     """The confusion matrix keeps its layout across redraws (its 98 labels do not change size) but not across resizes."""
-    canvas, ax = tab.canvas("confusion"), tab._confusion_ax
+    canvas, ax = tab.confusion_plot.canvas, tab.confusion_plot.axes
     tab.plot_tabs.setCurrentIndex(0)
     QApplication.processEvents()
     canvas.draw()

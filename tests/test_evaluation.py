@@ -8,9 +8,9 @@ import threading
 import numpy as np
 import pytest
 
-from k49desk import evaluation, files
+from k49desk import evaluation, files, modelio
 from k49desk.classes import CHARS, CLASSES
-from k49desk.errors import Cancelled, ModelError
+from k49desk.errors import Cancelled
 
 
 def random_evaluation(seed=0, n=600):
@@ -165,7 +165,7 @@ def test_a_model_ending_in_logits_gets_softmax(tmp_path):
     import keras
 
     logits = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(49)], name="lg")
-    assert not evaluation.outputs_probabilities(logits)
+    assert not modelio.outputs_probabilities(logits)
     images = np.random.default_rng(1).integers(0, 256, (30, 28, 28)).astype(np.uint8)
     probs = evaluation.predict_probabilities(logits, images)
     assert probs.min() >= 0 and probs.max() <= 1 and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
@@ -175,36 +175,4 @@ def test_a_model_ending_in_logits_gets_softmax(tmp_path):
                                                     "practice": True})())
     assert np.allclose(ev.probs.sum(axis=1), 1, atol=1e-5)
     softmax = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(49, "softmax")])
-    assert evaluation.outputs_probabilities(softmax)
-
-
-def save(model, path):
-    model.save(path)
-    return path
-
-
-def test_models_that_do_not_fit_k49_are_refused(tmp_path):
-    import keras
-
-    ten = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
-    with pytest.raises(ModelError, match=r"ten.keras: model output is 10, K49 needs 49 classes"):
-        evaluation.load_model(save(ten, tmp_path / "ten.keras"))
-    big = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Flatten(), keras.layers.Dense(49)])
-    with pytest.raises(ModelError, match=r"big.keras: model input is 32x32x1, K49 images need 28x28x1"):
-        evaluation.load_model(save(big, tmp_path / "big.keras"))
-    rgb = keras.Sequential([keras.Input((28, 28, 3)), keras.layers.Flatten(), keras.layers.Dense(49)])
-    with pytest.raises(ModelError, match="model input is 28x28x3"):
-        evaluation.load_model(save(rgb, tmp_path / "rgb.keras"))
-
-
-def test_missing_corrupt_and_foreign_files_are_refused(tmp_path, trained_run):
-    with pytest.raises(ModelError, match=r"nope.keras: model file not found"):
-        evaluation.load_model(tmp_path / "nope.keras")
-    corrupt = tmp_path / "corrupt.keras"
-    corrupt.write_bytes((trained_run / "model.keras").read_bytes()[:5000])
-    with pytest.raises(ModelError, match=r"corrupt.keras: not a readable Keras model"):
-        evaluation.load_model(corrupt)
-    text = tmp_path / "notes.txt"
-    text.write_text("hello")
-    with pytest.raises(ModelError, match=r"notes.txt: not a Keras model file"):
-        evaluation.load_model(text)
+    assert modelio.outputs_probabilities(softmax)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from k49desk import dataset, evaluation
+from k49desk import dataset, evaluation, modelio
 from k49desk.classes import Hiragana
 from k49desk.errors import ModelError
 from k49desk.predictor import Predictor
@@ -18,7 +18,7 @@ def predictor(trained_run):
 
 def test_top_k_agrees_with_batched_evaluation(predictor, trained_run, practice_dir):
     data = dataset.load(practice_dir)
-    probs = evaluation.predict_probabilities(evaluation.load_model(trained_run / "model.keras"), data.x_test[:20])
+    probs = evaluation.predict_probabilities(modelio.load_model(trained_run / "model.keras"), data.x_test[:20])
     for image, expected in zip(data.x_test[:20], probs):
         assert np.allclose(predictor.probabilities(image), expected, atol=1e-5)
         top = predictor.top_k(image, k=5)

@@ -51,7 +51,7 @@ def red_share(view) -> float:
 
 
 def test_the_overlay_follows_the_chosen_classes(qtbot, state, model, image):
-    view = SaliencyView(state.start)
+    view = SaliencyView(state)
     qtbot.addWidget(view)
     view.show()
     shown = []
@@ -76,7 +76,7 @@ def test_the_overlay_follows_the_chosen_classes(qtbot, state, model, image):
 
 
 def test_a_blank_image_shows_a_message(qtbot, state, model):
-    view = SaliencyView(state.start)
+    view = SaliencyView(state)
     qtbot.addWidget(view)
     view.set_model(model)
     view.set_image(np.zeros((28, 28), np.uint8))
@@ -85,7 +85,7 @@ def test_a_blank_image_shows_a_message(qtbot, state, model):
 
 
 def test_without_a_model_it_says_so(qtbot, state, image):
-    view = SaliencyView(state.start)
+    view = SaliencyView(state)
     qtbot.addWidget(view)
     view.set_image(image)
     assert view.caption.text() == "No model to explain with" and not state.running_tasks()

@@ -31,7 +31,7 @@ def audited(practice_dir):
 @pytest.fixture
 def view(qtbot, tmp_path, audited):
     state = AppState(tmp_path / "data", tmp_path / "runs")
-    widget = SuspiciousLabels(state.start)
+    widget = SuspiciousLabels(state)
     qtbot.addWidget(widget)
     widget.resize(1100, 700)
     widget.show()

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from k49desk import classes, dataset, paths, synth
+from k49desk import classes, dataset, font_discovery, paths, synth
 from k49desk.errors import Cancelled, DataError
 from test_rasterize import ink_box, stroke_width
 
@@ -116,7 +116,7 @@ def test_fonts_that_cannot_write_hiragana_are_refused(tmp_path):
 
 
 def test_find_japanese_fonts_includes_ipaexgothic_first():
-    found = synth.find_japanese_fonts()
+    found = font_discovery.find_japanese_fonts()
     assert found[0] == paths.hiragana_font_path()
     assert len(found) == len(set(found))
 
@@ -152,7 +152,7 @@ def test_given_fonts_only_and_skipped_ones_are_reported(tmp_path):
 def test_the_same_design_under_another_name_is_skipped(tmp_path):
     """As KouzanBrushFontSousyo and AoyagiKouzanFontT draw KouzanBrushFont's kana: one design, used once."""
     twin = renamed_copy(IPAEX[0], tmp_path / "twin.ttf", "TwinGothic")
-    faces, skipped = synth._select_faces([(IPAEX[0], None, False), (twin, None, False)], explicit=True)
+    faces, skipped = font_discovery.select_faces([(IPAEX[0], None, False), (twin, None, False)], explicit=True)
     assert [f.name for f in faces] == ["IPAexGothic Regular"]
     assert [(s.name, s.path) for s in skipped] == [("TwinGothic Regular", twin)]
     assert "same kana design as IPAexGothic Regular" in skipped[0].reason
@@ -165,10 +165,10 @@ def test_a_missing_font_file_is_named(tmp_path):
 
 
 def test_installed_fonts_used_and_skipped_are_disjoint():
-    used, skipped = synth._installed_faces()
+    used, skipped = font_discovery.installed_faces()
     assert used[0].path == paths.hiragana_font_path()
     assert not {(f.path, f.index) for f in used} & {(s.path, s.index) for s in skipped}
-    assert all(s.reason for s in skipped) and synth.skipped_japanese_fonts() == list(skipped)
+    assert all(s.reason for s in skipped) and font_discovery.skipped_japanese_fonts() == list(skipped)
 
 
 def test_unwritable_folder_fails_before_rendering(tmp_path):

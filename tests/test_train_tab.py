@@ -30,7 +30,7 @@ def window(window, monkeypatch):
 
 @pytest.fixture
 def tab(window):
-    window.show_tab("trainTab")
+    window.show_tab(window.train_tab)
     return window.train_tab
 
 
@@ -317,7 +317,7 @@ def test_live_updates_redraw_only_the_lines(qtbot, window, tab):
     import numpy as np
 
     ml_ready(qtbot, window)
-    window.show_tab("trainTab")
+    window.show_tab(window.train_tab)
     plots = tab.plots
     curves = {"accuracy": training_curve(), "loss": training_curve()}
     curves["accuracy"].add(0.0, 0.0)
@@ -347,7 +347,7 @@ def test_a_new_runs_first_losses_fit_the_axes_as_they_are(qtbot, window, tab):
     """A fresh model starts near ln(49) = 3.9: the loss axis is ready for it, so the first batches need no full
     redraw (~100 ms of the GUI thread while training competes for the CPU)."""
     ml_ready(qtbot, window)
-    window.show_tab("trainTab")
+    window.show_tab(window.train_tab)
     plots = tab.plots
     curves = {"accuracy": training_curve(), "loss": training_curve()}
     plots.set_curves({}, curves, epochs=5)  # Start: an empty run of 5 epochs

@@ -1,4 +1,4 @@
-"""The main window: five tabs in the order a person works, a status bar, menus; TensorFlow loads after it shows."""
+"""The main window: six tabs in the order a person works, a status bar, menus; TensorFlow loads after it shows."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QTabWidget,
+    QWidget,
 )
 
 import k49desk
@@ -24,10 +25,12 @@ from k49desk.gui.draw_tab import DrawTab
 from k49desk.gui.evaluate_tab import EvaluateTab
 from k49desk.gui.fonts import register_qt_font
 from k49desk.gui.messages import show_error
+from k49desk.gui.photo_tab import PhotoTab
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.train_tab import TrainTab
 from k49desk.gui.workers import Task, import_ml_modules
 from k49desk.paths import APP_NAME, default_data_dir, default_runs_dir, starter_model_path
+from k49desk.tfstart import start_tensorflow
 
 ORGANIZATION = "k49desk"
 CLOSE_TIMEOUT_S = 8.0
@@ -43,29 +46,17 @@ def app_settings() -> QSettings:
 
 def import_ml(progress=None, cancel=None) -> list[str]:
     """Import TensorFlow, Keras and matplotlib (seconds); returns the names of the GPUs TensorFlow will use."""
-    import_ml_modules()
+    gpus = start_tensorflow(import_ml_modules)
     import matplotlib.backends.backend_qtagg  # noqa: F401
     import matplotlib.figure  # noqa: F401
-    import tensorflow as tf
 
     from k49desk.gui.fonts import configure_matplotlib
 
     configure_matplotlib()
-    return [
-        tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
-        for gpu in tf.config.list_physical_devices("GPU")
-    ]
+    return gpus
 
 
 class MainWindow(QMainWindow):
-    TAB_CLASSES = (
-        ("Data", DataTab, "dataTab"),
-        ("Train", TrainTab, "trainTab"),
-        ("Evaluate", EvaluateTab, "evaluateTab"),
-        ("Confusions", ConfusionsTab, "confusionsTab"),
-        ("Draw", DrawTab, "drawTab"),
-    )
-
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.state = state
@@ -74,18 +65,29 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        for title, cls, name in self.TAB_CLASSES:
-            tab = cls(state, self.tabs)
+        self.data_tab = DataTab(state, self.tabs)
+        self.train_tab = TrainTab(state, self.tabs)
+        self.evaluate_tab = EvaluateTab(state, self.tabs)
+        self.confusions_tab = ConfusionsTab(state, self.tabs)
+        self.draw_tab = DrawTab(state, self.tabs)
+        self.photo_tab = PhotoTab(state, self.tabs)
+        # In the order a person works; the names are what the settings remember the last tab by.
+        for tab, title, name in (
+            (self.data_tab, "Data", "dataTab"),
+            (self.train_tab, "Train", "trainTab"),
+            (self.evaluate_tab, "Evaluate", "evaluateTab"),
+            (self.confusions_tab, "Confusions", "confusionsTab"),
+            (self.draw_tab, "Draw", "drawTab"),
+            (self.photo_tab, "Photo", "photoTab"),
+        ):
             tab.setObjectName(name)
             self.tabs.addTab(tab, title)
         self.setCentralWidget(self.tabs)
-        self.data_tab: DataTab = self.tabs.widget(0)
-        self.train_tab: TrainTab = self.tabs.widget(1)
+        self.evaluate_tab.pairOpened.connect(lambda *_pair: self.show_tab(self.confusions_tab))
 
         self._build_status_bar()
         self._build_menus()
 
-        state.tabRequested.connect(self.show_tab)
         state.dataDirChanged.connect(self._show_data_dir)
         state.modelChanged.connect(self._show_model)
         state.mlReady.connect(self._ml_ready)
@@ -162,11 +164,8 @@ class MainWindow(QMainWindow):
 
     # Actions --------------------------------------------------------------------------------------------
 
-    def show_tab(self, name: str) -> None:
-        for i in range(self.tabs.count()):
-            if self.tabs.widget(i).objectName() == name:
-                self.tabs.setCurrentIndex(i)
-                return
+    def show_tab(self, tab: QWidget) -> None:
+        self.tabs.setCurrentWidget(tab)
 
     def choose_run(self) -> None:
         start = str(self.state.runs_dir if self.state.runs_dir.is_dir() else Path.home())
@@ -177,7 +176,7 @@ class MainWindow(QMainWindow):
     def open_run(self, path: Path) -> None:
         """Show a run's curves in the Train tab and make its model the active model."""
         if self.train_tab.open_run(path):
-            self.show_tab("trainTab")
+            self.show_tab(self.train_tab)
 
     def export_model(self) -> None:
         """The active model as SavedModel, TFLite or ONNX (a dialog; the export runs in a worker)."""
@@ -205,7 +204,10 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1280, 860)
-        self.show_tab(str(settings.value("window/tab", "dataTab")))
+        last = str(settings.value("window/tab", ""))
+        for tab in (self.tabs.widget(i) for i in range(self.tabs.count())):
+            if tab.objectName() == last:
+                self.show_tab(tab)
 
     def _save_settings(self) -> None:
         settings = app_settings()
@@ -289,9 +291,35 @@ def launch(argv=None) -> tuple[QApplication, MainWindow]:
     return app, window
 
 
-def main(argv=None) -> int:
-    """Open the main window and run the event loop; returns the exit status."""
+SMOKE_TEST_TIMEOUT_S = 180
+
+
+def main(argv=None, smoke_test: bool = False) -> int:
+    """Open the main window and run the event loop; returns the exit status.
+
+    smoke_test: close the window once it has been on screen and TensorFlow has loaded (status 0); status 1 with a
+    line on stderr when that has not happened within SMOKE_TEST_TIMEOUT_S.
+    """
     # Qt 6 is high-DPI aware by default; pass fractional scale factors through rather than rounding them.
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app, _window = launch(argv)
+    app, window = launch(argv)
+    if smoke_test:
+        _close_when_ready(app, window)
     return app.exec()
+
+
+def _close_when_ready(app: QApplication, window: MainWindow) -> None:
+    def ready() -> None:
+        print(f"smoke test: the window was on screen ({app.platformName()}) and TensorFlow loaded "
+              f"({window.gpu_label.text()})", flush=True)
+        window.close()
+
+    def too_late() -> None:
+        print(f"k49desk: error: smoke test: the window was not on screen with TensorFlow loaded within "
+              f"{SMOKE_TEST_TIMEOUT_S} s", file=sys.stderr, flush=True)
+        os._exit(1)  # a worker may still hold TensorFlow's import: no orderly shutdown to wait for
+
+    window.state.mlReady.connect(lambda: QTimer.singleShot(0, ready))
+    timer = QTimer(window, singleShot=True, interval=SMOKE_TEST_TIMEOUT_S * 1000)
+    timer.timeout.connect(too_late)
+    timer.start()

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import (
     QAbstractListModel,
-    QItemSelectionModel,
     QModelIndex,
     QRect,
     QSize,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
@@ -30,7 +28,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStyle,
     QStyledItemDelegate,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,9 +36,8 @@ from k49desk.classes import CLASSES, by_char
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap, to_qimage
 from k49desk.gui.state import AppState
-from k49desk.gui.tables import RowsTableModel
+from k49desk.gui.tables import SORT, RowsTableModel, rows_table, show_selected_row
 
-SORT = Qt.ItemDataRole.UserRole
 EXAMPLE_PAIR = (by_char("ふ").index, by_char("ぬ").index)  # the seed's worked example
 CORRECT_PER_CLASS = 12
 DETAIL_SIZE = 196  # 7 screen pixels per model pixel
@@ -348,14 +344,14 @@ class ImageDetail(QWidget):
 
 
 class ConfusionsTab(QWidget):
+    """Renders the evaluation session's selection: a class (its misreadings, grouped) or a pair (its images), and
+    one image large. Choosing here (typing a character, clicking a pair or an image) goes to the session."""
+
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("confusionsTab")
         self.state = state
-        self.evaluation = None
-        self.images: np.ndarray | None = None
-        self.view: tuple | None = None  # ("pair", true, pred) or ("class", true)
-        self._top2: np.ndarray | None = None
+        self.session = session = state.evaluation_session
+        self._top2: np.ndarray | None = None  # each test image's two likeliest classes, for the captions
 
         self.filter_edit = QLineEdit(objectName="pairFilter")
         self.filter_edit.setPlaceholderText("Filter: ふ or fu")
@@ -366,26 +362,14 @@ class ConfusionsTab(QWidget):
         self.example_button = QPushButton("ふ → ぬ", objectName="exampleButton")
         self.example_button.setFont(hiragana_font(11))
         self.example_button.setToolTip("The seed's example: test images of ふ (fu) the model read as ぬ (nu)")
-        self.example_button.clicked.connect(lambda: self.show_pair(*EXAMPLE_PAIR))
+        self.example_button.clicked.connect(lambda: session.select_pair(*EXAMPLE_PAIR))
 
         self.pairs_model = PairsModel(self)
         self.pairs_proxy = PairFilter(self)
-        self.pairs_proxy.setSourceModel(self.pairs_model)
-        self.pairs_proxy.setSortRole(SORT)
-        self.pairs_table = QTableView(objectName="pairsTable")
-        self.pairs_table.setModel(self.pairs_proxy)
-        self.pairs_table.setSortingEnabled(True)
-        self.pairs_table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
-        self.pairs_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.pairs_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.pairs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.pairs_table.verticalHeader().setVisible(False)
-        self.pairs_table.verticalHeader().setDefaultSectionSize(28)
-        header = self.pairs_table.horizontalHeader()
-        for col, width in enumerate((84, 96, 50, 58)):
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.pairs_table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.pairs_table = rows_table(
+            "pairsTable", self.pairs_model, self.pairs_proxy, widths=(84, 96, 50, 58), stretch_column=1,
+            row_height=28, sort_column=2, sort_order=Qt.SortOrder.DescendingOrder,
+        )
         self.pairs_table.setWordWrap(False)
         self.pairs_table.selectionModel().currentRowChanged.connect(self._on_pair_row)
         self.pairs_count = QLabel(objectName="pairsCount")
@@ -411,11 +395,11 @@ class ConfusionsTab(QWidget):
         self.zoom_slider.valueChanged.connect(self._on_zoom)
         self.grid = ImageGrid("misclassifiedGrid", cell_size=56)
         self.grid.zoomRequested.connect(lambda step: self.zoom_slider.setValue(self.zoom_slider.value() + step))
-        self.grid.imageClicked.connect(self.show_detail)
+        self.grid.imageClicked.connect(session.select_image)
         self.correct_label = QLabel("Read correctly", objectName="correctLabel")
         self.correct_grid = ImageGrid("correctExamples", cell_size=36, captions=False)
         self.correct_grid.setFixedHeight(2 * (30 + 42 + 4) + 8)
-        self.correct_grid.imageClicked.connect(self.show_detail)
+        self.correct_grid.imageClicked.connect(session.select_image)
 
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
@@ -441,24 +425,41 @@ class ConfusionsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-        state.evaluationChanged.connect(self.set_evaluation)
-        state.dataChanged.connect(self._on_data_changed)
-        state.pairRequested.connect(self.show_pair)
-        state.classSelected.connect(self.show_class)
-        self.set_evaluation(state.evaluation)
+        session.evaluationChanged.connect(self._show_evaluation)
+        session.pairSelected.connect(self._show_pair)
+        session.classSelected.connect(self._show_class)
+        session.imageSelected.connect(self._show_image)
+        self._show_evaluation(session.evaluation)
+        if session.selected_pair is not None:
+            self._show_pair(*session.selected_pair)
+        elif session.selected_class is not None:
+            self._show_class(session.selected_class)
+        if session.selected_image is not None:
+            self._show_image(session.selected_image)
+
+    @property
+    def evaluation(self):
+        return self.session.evaluation
+
+    @property
+    def images(self) -> np.ndarray | None:
+        return self.session.images
+
+    @property
+    def view(self) -> tuple | None:
+        """What the grid shows: ("pair", true, pred), ("class", true) or None."""
+        if self.session.selected_pair is not None:
+            return ("pair", *self.session.selected_pair)
+        if self.session.selected_class is not None:
+            return ("class", self.session.selected_class)
+        return None
 
     # Evaluation --------------------------------------------------------------------------------------
 
-    def set_evaluation(self, ev) -> None:
-        data = self.state.data
-        if ev is not None and (data is None or not np.array_equal(data.y_test, ev.y_true)):
-            ev = None  # the loaded test set is not the one evaluated: its images would be the wrong ones
-        self.evaluation = ev
-        self.images = data.x_test if ev is not None else None
+    def _show_evaluation(self, ev) -> None:
         self._top2 = np.argsort(ev.probs, axis=1)[:, -2:][:, ::-1] if ev is not None else None
         self.pairs_model.set_rows(ev.pairs(top=None, by="count") if ev is not None else [])
         self.pairs_table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
-        self.view = None
         self.example_button.setEnabled(ev is not None)
         self.grid.set_items([], None)
         self.correct_grid.set_items([], None)
@@ -470,18 +471,26 @@ class ConfusionsTab(QWidget):
         )
         self._update_count()
 
-    def _on_data_changed(self, _data) -> None:
-        if self.evaluation is not None:
-            self.set_evaluation(self.evaluation)
-
     # Filtering and selection ------------------------------------------------------------------------
 
     def _on_filter(self, text: str) -> None:
         classes = filter_classes(text) if text.strip() else []
+        self._filter_pairs(classes)
+        if classes is not None and len(classes) == 1:
+            self.session.select_class(classes[0])
+
+    def _filter_pairs(self, classes: list[int] | None) -> None:
         self.pairs_proxy.set_classes(classes)
         self._update_count()
-        if classes is not None and len(classes) == 1:
-            self._show_class(classes[0])
+
+    def _show_filter(self, text: str, classes: list[int]) -> None:
+        """Show the filter a selection made elsewhere implies, without it counting as typing."""
+        self.filter_edit.blockSignals(True)
+        try:
+            self.filter_edit.setText(text)
+        finally:
+            self.filter_edit.blockSignals(False)
+        self._filter_pairs(classes)
 
     def _update_count(self) -> None:
         shown, total = self.pairs_proxy.rowCount(), self.pairs_model.rowCount()
@@ -491,34 +500,9 @@ class ConfusionsTab(QWidget):
             self.pairs_count.setText(f"{shown:,} of {total:,} confused pairs")
 
     def _on_pair_row(self, current, _previous) -> None:
-        if not current.isValid():
-            return
-        pair = self.pairs_model.rows[self.pairs_proxy.mapToSource(current).row()]
-        self._show_pair(pair.true, pair.pred)
-
-    def show_pair(self, true: int, pred: int) -> None:
-        """Select the pair (true → pred) in the list, clearing a filter that hides it, and show its images."""
-        if self.evaluation is None:
-            return
-        row = self._proxy_row(true, pred)
-        if row is None and self.filter_edit.text():
-            self.filter_edit.clear()
-            row = self._proxy_row(true, pred)
-        if row is not None:
-            self.pairs_table.selectionModel().setCurrentIndex(
-                row, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-            )
-            self.pairs_table.scrollTo(row)
-        self._show_pair(true, pred)
-
-    def show_class(self, true: int) -> None:
-        """Show every misclassification of one character, grouped by what the model read instead."""
-        if self.evaluation is None:
-            return
-        if filter_classes(self.filter_edit.text()) != [true]:
-            self.filter_edit.setText(CLASSES[true].char)  # filters the list and shows the character
-        else:
-            self._show_class(true)
+        if current.isValid():
+            pair = self.pairs_model.rows[self.pairs_proxy.mapToSource(current).row()]
+            self.session.select_pair(pair.true, pair.pred)
 
     def _proxy_row(self, true: int, pred: int):
         for r, p in enumerate(self.pairs_model.rows):
@@ -538,9 +522,12 @@ class ConfusionsTab(QWidget):
         return [GridItem(IMAGE, test_index=int(i), caption=self._caption(int(i))) for i in indices]
 
     def _show_pair(self, true: int, pred: int) -> None:
-        if self.view == ("pair", true, pred):
-            return
-        self.view = ("pair", true, pred)
+        """The pair (true → pred) selected in the list, clearing a filter that hides it, and its images."""
+        row = self._proxy_row(true, pred)
+        if row is None and self.filter_edit.text():
+            self._show_filter("", [])
+            row = self._proxy_row(true, pred)
+        show_selected_row(self.pairs_table, row)
         ev = self.evaluation
         indices = ev.misclassified(true, pred)
         t, p = CLASSES[true], CLASSES[pred]
@@ -550,11 +537,10 @@ class ConfusionsTab(QWidget):
         self._show_correct([true, pred])
 
     def _show_class(self, true: int) -> None:
-        if self.view == ("class", true):
-            return
-        self.view = ("class", true)
-        self.pairs_table.selectionModel().clearCurrentIndex()
-        self.pairs_table.clearSelection()
+        """Every misclassification of one character, grouped by what the model read instead; the list filtered to it."""
+        if filter_classes(self.filter_edit.text()) != [true]:
+            self._show_filter(CLASSES[true].char, [true])
+        show_selected_row(self.pairs_table, None)
         ev = self.evaluation
         t = CLASSES[true]
         row = ev.confusion[true].copy()
@@ -584,5 +570,5 @@ class ConfusionsTab(QWidget):
     def _on_zoom(self, value: int) -> None:
         self.grid.set_cell_size(28 * value)
 
-    def show_detail(self, test_index: int) -> None:
+    def _show_image(self, test_index: int) -> None:
         self.detail.show_image(self.evaluation, self.images, test_index)

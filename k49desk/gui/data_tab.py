@@ -26,13 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from k49desk import dataset
+from k49desk import dataset, download
 from k49desk.classes import CHARS, CLASSES, NUM_CLASSES
+from k49desk.errors import DataError
+from k49desk.formatting import human_bytes, human_seconds
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
 from k49desk.gui.messages import show_error
 from k49desk.gui.state import AppState
-from k49desk.gui.workers import Task
+from k49desk.gui.workers import TaskSlot
 
 SAMPLES_PER_CLASS = 3
 SAMPLE_PX = 56  # 2x: every source pixel a crisp 2x2 square
@@ -44,39 +46,22 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def human_bytes(n: float) -> str:
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{n:.0f} bytes"
-
-
-def human_seconds(s: float | None) -> str:
-    if s is None:
-        return "estimating time left"
-    s = int(round(s))
-    if s >= 3600:
-        return f"{s // 3600} h {s % 3600 // 60} min left"
-    if s >= 60:
-        return f"{s // 60} min {s % 60} s left"
-    return f"{s} s left"
-
-
 class DataTab(QWidget):
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
         # Tests point these at a local mirror with small files.
-        self.base_url = os.environ.get("K49DESK_BASE_URL", dataset.BASE_URL)
+        self.base_url = os.environ.get("K49DESK_BASE_URL", download.BASE_URL)
         self.download_files = dataset.OFFICIAL
         self.practice_options: dict = {}  # extra keyword arguments for synth.synthesize
-        self._task: Task | None = None  # the one download / synth / load running
-        self._check_task: Task | None = None
+        self.work = TaskSlot(state, self)  # the one download / synth / load running
+        self.work.busyChanged.connect(self._on_busy)
+        self.checksums = TaskSlot(state, self)  # checking the folder's files; a new folder replaces the check
         self._chart = None
         self._chart_pending = False
 
         self._build()
-        state.dataDirChanged.connect(self._on_data_dir)
+        state.dataDirChanged.connect(self._on_folder_changed)
         state.dataChanged.connect(self._on_data)
         state.mlReady.connect(self._draw_chart_if_pending)
         self._on_data_dir(state.data_dir)
@@ -105,7 +90,7 @@ class DataTab(QWidget):
         self.files_table.setFixedHeight(rows_height + header.sizeHint().height() + 4)
 
         self.download_button = QPushButton("Download K49", objectName="downloadButton")
-        self.download_button.setToolTip(f"Download the five official files from {dataset.BASE_URL}")
+        self.download_button.setToolTip(f"Download the five official files from {download.BASE_URL}")
         self.download_button.clicked.connect(self.start_download)
         self.practice_button = QPushButton("Create practice set…", objectName="practiceButton")
         self.practice_button.setToolTip("Render a K49-format practice set from fonts (offline; not K49)")
@@ -136,6 +121,10 @@ class DataTab(QWidget):
         )
         self.banner.setVisible(False)
         self.summary_label = QLabel("No data loaded.", objectName="dataSummary")
+        self.coverage_label = QLabel(objectName="dataCoverageWarning", wordWrap=True)
+        self.coverage_label.setFont(hiragana_font(self.font().pointSizeF(), bold=True))
+        self.coverage_label.setStyleSheet("QLabel { color: #b3261e; }")
+        self.coverage_label.setVisible(False)
 
         self.chart_box = QWidget(objectName="classChartBox")
         self.chart_layout = QVBoxLayout(self.chart_box)
@@ -189,6 +178,7 @@ class DataTab(QWidget):
         layout.addLayout(progress_row)
         layout.addWidget(self.banner)
         layout.addWidget(self.summary_label)
+        layout.addWidget(self.coverage_label)
         layout.addWidget(self.view_splitter, 1)
         layout.addStretch(1)
 
@@ -200,6 +190,11 @@ class DataTab(QWidget):
         if path:
             self.state.set_data_dir(Path(path))
 
+    def _on_folder_changed(self, path: Path) -> None:
+        # What the status said (a failed load, a finished download) was about the folder before.
+        self._set_status("")
+        self._on_data_dir(path)
+
     def _on_data_dir(self, path: Path) -> None:
         self.folder_edit.setText(str(path))
         self._show_files(dataset.check_files(path, verify_md5=False), checking=True)
@@ -207,20 +202,12 @@ class DataTab(QWidget):
 
     def _start_check(self) -> None:
         """Checksums on a worker: md5 of the 66 MB training images takes a moment."""
-        if self._check_task is not None:
-            self._check_task.cancel()
         data_dir = self.state.data_dir
-        task = Task("check data files", lambda progress, cancel: dataset.check_files(data_dir))
-        # Slots are methods, not lambdas, so Qt drops the connections if this tab is destroyed first.
-        task.succeeded.connect(self._check_done)
-        self._check_task = task
-        self.state.start(task)
-
-    def _check_done(self, statuses) -> None:
-        task = self.sender()
-        if task is self._check_task and not task.cancel_requested:
-            self._check_task = None
-            self._show_files(statuses, checking=False)
+        self.checksums.run(
+            "check data files",
+            lambda progress, cancel: dataset.check_files(data_dir),
+            on_success=lambda statuses: self._show_files(statuses, checking=False),
+        )
 
     def refresh_files(self, *_ignored) -> None:
         self._on_data_dir(self.state.data_dir)
@@ -244,41 +231,36 @@ class DataTab(QWidget):
 
     # Long work --------------------------------------------------------------------------------------------
 
-    def _run(self, name: str, fn, on_progress, on_success, user_work: bool = True) -> Task:
-        task = Task(name, fn, user_work=user_work)
-        task.progress.connect(on_progress)
-        task.succeeded.connect(on_success)
-        task.failed.connect(self._task_failed)
-        task.cancelled.connect(self._task_cancelled)
-        task.finished.connect(self._task_finished)
-        self._task = task
+    def _run(self, name: str, fn, on_progress, on_success, user_work: bool = True, *, refresh_after=False) -> None:
+        """Run one piece of work; refresh_after: check the folder's files again when it fails or is cancelled."""
+
+        def failed(message: str) -> None:
+            self._set_status(f"{_sentence(name)} failed.", problem=True)
+            show_error(self, f"{_sentence(name)} failed", message)
+            if refresh_after:
+                self.refresh_files()
+
+        def cancelled() -> None:
+            self._set_status(f"{_sentence(name)}: cancelled.")
+            if refresh_after:
+                self.refresh_files()
+
         self.progress_bar.setValue(0)
-        self.progress_bar.setVisible(True)
+        self.work.run(name, fn, on_progress=on_progress, on_success=on_success, on_failure=failed,
+                      on_cancelled=cancelled, user_work=user_work)
+
+    def _on_busy(self, busy: bool) -> None:
+        self.progress_bar.setVisible(busy)
         self._update_buttons()
-        return self.state.start(task)
-
-    def _task_finished(self) -> None:
-        if self._task is self.sender():
-            self._task = None
-            self.progress_bar.setVisible(False)
-            self._update_buttons()
-
-    def _task_failed(self, message: str) -> None:
-        what = _sentence(self.sender().name)
-        self._set_status(f"{what} failed.", problem=True)
-        show_error(self, f"{what} failed", message)
-
-    def _task_cancelled(self) -> None:
-        self._set_status(f"{_sentence(self.sender().name)}: cancelled.")
 
     def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        if self.work.busy:
+            self.work.cancel()
             self.cancel_button.setEnabled(False)
             self._set_status("Cancelling…")
 
     def busy(self) -> bool:
-        return self._task is not None
+        return self.work.busy
 
     def _update_buttons(self) -> None:
         busy = self.busy()
@@ -302,12 +284,11 @@ class DataTab(QWidget):
         self._set_status(f"Connecting to {base_url}…")
         self._run(
             "download",
-            lambda progress, cancel: dataset.download(data_dir, base_url, progress=progress, cancel=cancel, files=files),
+            lambda progress, cancel: download.download(data_dir, base_url, progress=progress, cancel=cancel, files=files),
             self._download_progress,
             self._download_done,
+            refresh_after=True,
         )
-        self._task.cancelled.connect(self.refresh_files)
-        self._task.failed.connect(self.refresh_files)
 
     def _download_progress(self, p) -> None:
         self._set_fraction((p.file_index + p.done / max(p.total, 1)) / p.file_count)
@@ -345,11 +326,13 @@ class DataTab(QWidget):
         out = self.practice_target()
         if out is None:
             return
-        if not dataset.is_practice(out) and any((out / name).exists() for name in dataset.FILE_NAMES):
-            show_error(self, "Create practice set", f"{out}: holds K49 files; choose an empty folder for the practice set")
-            return
         from k49desk import synth
 
+        try:
+            synth.refuse_real_k49(out)
+        except DataError as e:
+            show_error(self, "Create practice set", str(e))
+            return
         options = dict(self.practice_options)
         self._set_status(f"Rendering a practice set into {out}…")
         self._practice_out = out
@@ -399,6 +382,9 @@ class DataTab(QWidget):
         self.view_splitter.setVisible(shown)
         self.layout().setStretch(self.layout().count() - 1, 0 if shown else 1)
         self.banner.setVisible(shown and data.practice)
+        warning = data.coverage_warning() if shown else None
+        self.coverage_label.setText(f"Warning: {warning}." if warning else "")
+        self.coverage_label.setVisible(warning is not None)
         if not shown:
             self.summary_label.setText("No data loaded.")
             return

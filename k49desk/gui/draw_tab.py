@@ -83,7 +83,7 @@ class DrawTab(QWidget):
 
         # The map is computed in a worker, one at a time, newest drawing first: while a map is being computed the
         # strokes keep flowing and the overlay shows the last finished map until the next one arrives.
-        self.saliency = SaliencyRequests(state.start, parent=self)
+        self.saliency = SaliencyRequests(state, parent=self)
         self.saliency.ready.connect(self._on_saliency)
         self.saliency.failed.connect(self._on_saliency_failed)
         self.saliency_toggle = QCheckBox("Show what the model looks at", objectName="saliencyToggle")

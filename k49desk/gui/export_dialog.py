@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from k49desk.gui.state import AppState
-from k49desk.gui.workers import Task, import_ml_modules
+from k49desk.gui.workers import TaskSlot, import_ml_modules
 
 FORMAT_LABELS = {"tflite": "TFLite (.tflite, for phones)", "onnx": "ONNX (.onnx; needs k49desk[export])",
                  "savedmodel": "TensorFlow SavedModel (folder)"}
@@ -33,9 +33,8 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export model")
-        self.state = state
         self.model = state.model
-        self._task: Task | None = None
+        self._slot = TaskSlot(state, self)
 
         self.format_picker = QComboBox(objectName="exportFormat")
         for fmt, label in FORMAT_LABELS.items():
@@ -100,23 +99,17 @@ class ExportDialog(QDialog):
 
             return export_model(model_path, fmt, out)
 
-        task = Task(f"export {fmt}", work)
-        task.succeeded.connect(self._on_done)
-        task.failed.connect(self._on_failed)
-        self._task = task
         self.export_button.setEnabled(False)
         self.status.setText(f"Exporting to {out} and checking it…")
-        self.state.start(task)
+        self._slot.run(f"export {fmt}", work, on_success=self._on_done, on_failure=self._on_failed)
 
     def is_exporting(self) -> bool:
-        return self._task is not None
+        return self._slot.busy
 
     def _on_done(self, result) -> None:
-        self._task = None
         self.export_button.setEnabled(True)
         self.status.setText(result.summary[:1].upper() + result.summary[1:])
 
     def _on_failed(self, message: str) -> None:
-        self._task = None
         self.export_button.setEnabled(True)
         self.status.setText(f"Export failed: {message}")

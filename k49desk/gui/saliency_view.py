@@ -7,8 +7,6 @@ collapse into the newest, so a view fed at drawing speed lags behind visibly but
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
@@ -19,7 +17,7 @@ from k49desk.errors import K49Error
 from k49desk.explain import DEFAULT_METHOD, overlay_rgb
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
-from k49desk.gui.workers import Task, import_ml_modules
+from k49desk.gui.workers import TaskSlot, import_ml_modules
 
 LEGEND = "red: ink here supports it · blue: speaks against it"
 
@@ -34,23 +32,23 @@ def overlay_pixmap(image: np.ndarray, saliency, size: int) -> QPixmap:
 
 
 class SaliencyRequests(QObject):
-    """Saliency maps for one model, computed in Tasks one at a time; the newest waiting request replaces older ones.
+    """Saliency maps for one model, computed one at a time in a TaskSlot; the newest waiting request replaces older
+    ones (a map is not dropped half-way: the explainer it uses is not shared between threads).
 
-    start_task: how tasks are started and kept (AppState.start), so that closing the window waits for them.
+    state: the AppState whose tasks closing the window waits for.
     """
 
     ready = Signal(object, object)  # (the request's key, k49desk.explain.Saliency)
     failed = Signal(object, str)  # (the request's key, a message for the user)
 
-    def __init__(self, start_task: Callable[[Task], Task], method: str = DEFAULT_METHOD, parent=None):
+    def __init__(self, state, method: str = DEFAULT_METHOD, parent=None):
         super().__init__(parent)
-        self._start_task = start_task
         self.method = method
+        self._slot = TaskSlot(state, self)
+        self._slot.busyChanged.connect(self._on_busy_changed)
         self._model = None
         self._explainer = None  # built in a worker for self._model; only one task touches it at a time
-        self._task: Task | None = None
         self._waiting: tuple | None = None  # the newest request not yet started
-        self._task_key = None  # the key of the request self._task computes
 
     def set_model(self, model) -> None:
         """The Keras model to explain (None: none); its explainer is traced in the worker on the first request."""
@@ -68,11 +66,11 @@ class SaliencyRequests(QObject):
             self.failed.emit(key, "no model to explain")
             return
         self._waiting = (key, np.array(image, np.uint8), target, versus, self._model)
-        if self._task is None:
+        if not self._slot.busy:
             self._start_next()
 
     def is_busy(self) -> bool:
-        return self._task is not None or self._waiting is not None
+        return self._slot.busy or self._waiting is not None
 
     def _start_next(self) -> None:
         key, image, target, versus, model = self._waiting
@@ -85,30 +83,15 @@ class SaliencyRequests(QObject):
             if self._explainer is None or self._explainer.model is not model:
                 self._explainer = Explainer(model, self.method)
             try:
-                return key, self._explainer.explain(image, target, versus)
+                return self._explainer.explain(image, target, versus)
             except ValueError as e:  # a class pair that cannot be compared (the top candidate against itself)
                 raise K49Error(str(e)) from None
 
-        task = Task("saliency map", explain)
-        task.succeeded.connect(self._on_done)
-        task.failed.connect(self._on_failed)
-        task.finished.connect(self._on_finished)
-        self._task = task
-        self._task_key = key
-        self._start_task(task)
+        self._slot.run("saliency map", explain, on_success=lambda saliency: self.ready.emit(key, saliency),
+                       on_failure=lambda message: self.failed.emit(key, message))
 
-    def _on_done(self, result) -> None:
-        key, saliency = result
-        self.ready.emit(key, saliency)
-
-    def _on_failed(self, message: str) -> None:
-        self.failed.emit(self._task_key, message)
-
-    def _on_finished(self) -> None:
-        if self.sender() is not self._task:
-            return
-        self._task = None
-        if self._waiting is not None:
+    def _on_busy_changed(self, busy: bool) -> None:
+        if not busy and self._waiting is not None:
             self._start_next()
 
 
@@ -131,11 +114,11 @@ class SaliencyView(QWidget):
 
     saliencyShown = Signal(object)  # the Saliency now on screen
 
-    def __init__(self, start_task: Callable[[Task], Task], size: int = 224, parent=None):
+    def __init__(self, state, size: int = 224, parent=None):
         super().__init__(parent)
         self.setObjectName("saliencyView")
         self.picture_size = size
-        self.requests = SaliencyRequests(start_task, parent=self)
+        self.requests = SaliencyRequests(state, parent=self)
         self.requests.ready.connect(self._on_ready)
         self.requests.failed.connect(self._on_failed)
         self.image: np.ndarray | None = None

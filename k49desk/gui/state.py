@@ -1,15 +1,15 @@
-"""Application state shared by the tabs: data, active model, evaluation, running tasks."""
+"""Application state shared by the tabs: data, active model, the evaluation session, running tasks."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from k49desk.gui.evaluation_session import EvaluationSession
 from k49desk.gui.workers import Task
 
 
@@ -26,10 +26,8 @@ class AppState(QObject):
     dataDirChanged = Signal(object)  # Path
     dataChanged = Signal(object)  # k49desk.dataset.K49Data or None
     modelChanged = Signal(object)  # ActiveModel or None
-    evaluationChanged = Signal(object)  # k49desk.evaluation.Evaluation or None
-    classSelected = Signal(int)  # a class index chosen anywhere (table, scatter, canvas candidate)
-    pairRequested = Signal(int, int)  # (true, predicted): show this confused pair in the Confusions tab
-    tabRequested = Signal(str)  # objectName of the tab to bring forward
+    # A class chosen outside the evaluation views (a Draw tab candidate); the evaluation session selects it.
+    classSelected = Signal(int)
     runsChanged = Signal()  # a run was written or removed
     mlReady = Signal()  # TensorFlow and matplotlib have been imported in the background
     tasksChanged = Signal()
@@ -40,13 +38,12 @@ class AppState(QObject):
         self.runs_dir = Path(runs_dir)
         self.data = None
         self.model: ActiveModel | None = None
-        self.evaluation = None
-        self.evaluation_key = None  # what the current evaluation was computed on (see evaluate_tab.evaluation_key)
         self.ml_ready = False
-        # Evaluations per (model file, its mtime, data fingerprint), so reopening one is instant.
-        self.evaluation_cache: dict[Any, Any] = {}
         self._tasks: set[Task] = set()
         self.closing = False  # set once the window is closing: no new task starts from then on
+        # The current evaluation and the selection in it; follows modelChanged and dataChanged itself.
+        self.evaluation_session = EvaluationSession(self, self)
+        self.classSelected.connect(self.evaluation_session.select_class)
 
     def set_data_dir(self, path: Path) -> None:
         self.data_dir = Path(path)
@@ -59,10 +56,6 @@ class AppState(QObject):
     def set_model(self, model: ActiveModel | None) -> None:
         self.model = model
         self.modelChanged.emit(model)
-
-    def set_evaluation(self, evaluation, key=None) -> None:
-        self.evaluation, self.evaluation_key = evaluation, (key if evaluation is not None else None)
-        self.evaluationChanged.emit(evaluation)
 
     def set_ml_ready(self) -> None:
         self.ml_ready = True

@@ -5,7 +5,6 @@ A listed image is a candidate for a person to check, not a verdict: the model ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +31,6 @@ from k49desk.gui.images import to_pixmap
 from k49desk.gui.messages import show_error
 from k49desk.gui.saliency_view import SaliencyView, class_picker
 from k49desk.gui.tables import RowsTableModel
-from k49desk.gui.workers import Task
 from k49desk.label_issues import LabelIssue, write_label_issues_csv
 
 THUMBNAIL = 40
@@ -137,13 +135,14 @@ class ExampleStrip(QGroupBox):
 class SuspiciousLabels(QWidget):
     """The ranked label issues of an evaluation: sortable, filterable by character, exportable to CSV.
 
-    set_issues(evaluation, images, issues) fills it; set_model(keras model) enables the saliency overlay.
+    set_issues(evaluation, images, issues) fills it; set_model(keras model) enables the saliency overlay. state: the
+    AppState that runs (and on closing waits for) the saliency maps.
     """
 
     imageSelected = Signal(int)  # index of the image in the selected row
     imageActivated = Signal(int)  # a row double-clicked or Enter pressed
 
-    def __init__(self, start_task: Callable[[Task], Task], parent=None):
+    def __init__(self, state, parent=None):
         super().__init__(parent)
         self.setObjectName("suspiciousLabels")
         self.evaluation = None
@@ -188,7 +187,7 @@ class SuspiciousLabels(QWidget):
         self.saliency_toggle = QCheckBox("Show what the model looks at", objectName="suspiciousSaliencyToggle")
         self.saliency_toggle.setToolTip("Heat overlay: why the model reads its character and not the label")
         self.saliency_toggle.toggled.connect(self._show_saliency)
-        self.saliency = SaliencyView(start_task, size=196)
+        self.saliency = SaliencyView(state, size=196)
         self.saliency.setVisible(False)
         self.selected_picture = QLabel(objectName="suspiciousImage")
         self.selected_picture.setFixedSize(196, 196)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from k49desk import models, runs, training
 from k49desk.classes import NUM_CLASSES
 from k49desk.errors import RunError
-from k49desk.gui.data_tab import human_seconds
+from k49desk.formatting import human_seconds
 from k49desk.gui.messages import show_error
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.workers import Task

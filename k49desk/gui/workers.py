@@ -3,6 +3,9 @@
 A task wraps a core function called as ``fn(progress=callback, cancel=event)``: the function reports
 through ``callback(event)`` and raises ``Cancelled`` soon after ``event.is_set()``. Signals are emitted
 from the worker thread and delivered queued, so every slot runs on the GUI thread.
+
+Views do not wire tasks by hand: each owner of long work holds a TaskSlot (one running task at a time;
+whatever a replaced or dropped task still reports is ignored).
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
 from k49desk.errors import Cancelled, K49Error
+from k49desk.progress import throttled
 
 log = logging.getLogger(__name__)
 
@@ -74,3 +78,109 @@ class Task(QThread):
                 self.cancelled.emit()
             else:
                 self.succeeded.emit(result)
+
+
+class TaskSlot(QObject):
+    """Where one owner runs its long work: one task at a time, started through AppState (so closing the window
+    cancels and waits for it), its late reports dropped.
+
+    ``run`` starts a task, dropping the one running; ``cancel`` asks the running task to stop and still delivers
+    how it ended (a training run that stops returns the epochs it kept); ``drop`` cancels it and ignores everything
+    it still reports. Callbacks run on the GUI thread, and only while this slot (a child of its owner) lives.
+    """
+
+    busyChanged = Signal(bool)  # False once the current task has ended or was dropped
+
+    def __init__(self, state, parent: QObject | None = None):
+        super().__init__(parent)
+        self._state = state  # AppState: start() and closing
+        self._task: Task | None = None
+        self._on_progress = self._on_success = self._on_failure = self._on_cancelled = None
+
+    @property
+    def task(self) -> Task | None:
+        """The running task, None when idle."""
+        return self._task
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._task is not None and self._task.cancel_requested
+
+    def run(
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        *,
+        on_progress: Callable[[Any], None] | None = None,
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
+        user_work: bool = False,
+        throttle_progress: bool = True,
+    ) -> Task | None:
+        """Run ``fn(progress=..., cancel=...)`` as task `name` in place of any task running; None while closing.
+
+        throttle_progress: progress events between a start and an end reach on_progress at most every 0.1 s (see
+        k49desk.progress); False for owners that need every event (training curves).
+        """
+        if self._state.closing:
+            return None
+        was_busy = self._detach()
+        task = Task(name, fn, user_work=user_work)
+        # Bound methods, not lambdas: Qt drops the connections when this slot (and its owner) is destroyed.
+        task.progress.connect(self._progress)
+        task.succeeded.connect(self._succeeded)
+        task.failed.connect(self._failed)
+        task.cancelled.connect(self._cancelled)
+        task.finished.connect(self._finished)
+        self._task = task
+        self._on_progress = throttled(on_progress) if on_progress and throttle_progress else on_progress
+        self._on_success, self._on_failure, self._on_cancelled = on_success, on_failure, on_cancelled
+        self._state.start(task)
+        if not was_busy:
+            self.busyChanged.emit(True)
+        return task
+
+    def cancel(self) -> None:
+        """Ask the running task to stop; how it ends (cancelled, or a result it still returns) is delivered."""
+        if self._task is not None:
+            self._task.cancel()
+
+    def drop(self) -> None:
+        """Cancel the running task and ignore whatever it still reports."""
+        if self._detach():
+            self.busyChanged.emit(False)
+
+    def _detach(self) -> bool:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+        return task is not None
+
+    def _current(self) -> bool:
+        return self._task is not None and self.sender() is self._task
+
+    def _progress(self, event) -> None:
+        if self._current() and self._on_progress is not None:
+            self._on_progress(event)
+
+    def _succeeded(self, result) -> None:
+        if self._current() and self._on_success is not None:
+            self._on_success(result)
+
+    def _failed(self, message: str) -> None:
+        if self._current() and self._on_failure is not None:
+            self._on_failure(message)
+
+    def _cancelled(self) -> None:
+        if self._current() and self._on_cancelled is not None:
+            self._on_cancelled()
+
+    def _finished(self) -> None:
+        if self._current():
+            self._task = None
+            self.busyChanged.emit(False)

@@ -2,8 +2,8 @@
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python resources/screenshots/take.py --data-dir PRACTICE --run RUN_DIR
 
-Writes data.png, train.png, evaluate.png (and evaluate-per-class.png, evaluate-scatter.png), confusions.png and
-draw.png beside this file (or into --out).
+Writes data.png, train.png, evaluate.png (and evaluate-per-class.png, evaluate-scatter.png), confusions.png,
+draw.png and photo.png beside this file (or into --out).
 The data must be a practice set or K49 folder and RUN_DIR a run written by `k49desk train`; the Draw tab
 is shown with the starter model, a の written with mouse events as in tests/test_draw_tab.py.
 """
@@ -51,8 +51,12 @@ def main() -> int:
     from k49desk import paths
     from k49desk.gui import app as gui_app
     from k49desk.gui.state import ActiveModel
+    from PySide6.QtWidgets import QWidget
+
+    from photos import PHONE, PhotoStyle, page_of_characters
     from strokes import STROKES
     from test_draw_tab import draw
+    from test_photo_tab import drag
 
     import os
 
@@ -66,7 +70,7 @@ def main() -> int:
     wait(app, lambda: window.state.ml_ready, what="TensorFlow")
     args.out.mkdir(parents=True, exist_ok=True)
 
-    def shot(tab: str, name: str) -> None:
+    def shot(tab, name: str) -> None:
         window.show_tab(tab)
         settle(app, 1.0)
         path = args.out / f"{name}.png"
@@ -76,36 +80,49 @@ def main() -> int:
     data_tab = window.data_tab
     data_tab.start_load()
     wait(app, lambda: window.state.data is not None, what="the data to load")
-    shot("dataTab", "data")
+    shot(window.data_tab, "data")
 
     window.open_run(args.run)
-    shot("trainTab", "train")
+    shot(window.train_tab, "train")
 
-    evaluate_tab = window.findChild(type(window.tabs.widget(2)), "evaluateTab")
-    evaluate_tab.evaluate()
-    wait(app, lambda: window.state.evaluation is not None, what="the evaluation")
-    evaluate_tab.plot_tabs.setCurrentIndex(list(evaluate_tab.plot_pages).index("confusion"))
-    weakest = min(window.state.evaluation.report, key=lambda c: (c.f1, c.index)).index
-    window.state.classSelected.emit(weakest)  # as if its row were clicked: marked in the table and every plot
-    shot("evaluateTab", "evaluate")
-    evaluate_tab.plot_tabs.setCurrentIndex(list(evaluate_tab.plot_pages).index("per_class"))
-    shot("evaluateTab", "evaluate-per-class")
-    evaluate_tab.plot_tabs.setCurrentIndex(list(evaluate_tab.plot_pages).index("scatter"))
-    shot("evaluateTab", "evaluate-scatter")
+    session = window.state.evaluation_session
+    evaluate_tab = window.evaluate_tab
+    session.evaluate()
+    wait(app, lambda: session.evaluation is not None, what="the evaluation")
+    evaluate_tab.plot_tabs.setCurrentWidget(evaluate_tab.confusion_plot)
+    weakest = min(session.evaluation.report, key=lambda c: (c.f1, c.index)).index
+    session.select_class(weakest)  # as if its row were clicked: marked in the table and every plot
+    shot(evaluate_tab, "evaluate")
+    evaluate_tab.plot_tabs.setCurrentWidget(evaluate_tab.per_class_plot)
+    shot(evaluate_tab, "evaluate-per-class")
+    evaluate_tab.plot_tabs.setCurrentWidget(evaluate_tab.scatter_plot)
+    shot(evaluate_tab, "evaluate-scatter")
 
-    confusions = window.findChild(type(window.tabs.widget(3)), "confusionsTab")
-    top = window.state.evaluation.pairs(top=1, by="count")[0]
-    confusions.show_pair(top.true, top.pred)
-    confusions.show_detail(confusions.grid.test_indices()[0])  # as if the first image were clicked
-    shot("confusionsTab", "confusions")
+    confusions = window.confusions_tab
+    top = session.evaluation.pairs(top=1, by="count")[0]
+    session.select_pair(top.true, top.pred)
+    session.select_image(confusions.grid.test_indices()[0])  # as if the first image were clicked
+    shot(confusions, "confusions")
 
     window.state.set_model(ActiveModel("starter model", paths.starter_model_path()))
-    draw_tab = window.findChild(type(window.tabs.widget(4)), "drawTab")
-    window.show_tab("drawTab")
+    draw_tab = window.draw_tab
+    window.show_tab(draw_tab)
     wait(app, lambda: not draw_tab.is_loading(), what="the starter model")
     settle(app, 0.5)
     draw(draw_tab.findChild(type(draw_tab.canvas), "drawCanvas"), STROKES[args.char])
-    shot("drawTab", "draw")
+    shot(draw_tab, "draw")
+
+    # A generated photo of three characters (tests/photos.py: uneven light, paper grain, noise, JPEG), the
+    # rectangle dragged around the middle one with mouse events as in tests/test_photo_tab.py.
+    photo_tab = window.findChild(QWidget, "photoTab")
+    window.show_tab("photoTab")
+    settle(app, 0.3)
+    page = page_of_characters([STROKES[c] for c in ("の", "あ", "し")],
+                              PhotoStyle(**{**PHONE.__dict__, "size": (900, 360)}), seed=2)
+    photo_tab.set_picture(page, "A generated photo of three characters")
+    drag(photo_tab.crop, (310, 40), (590, 320))
+    wait(app, lambda: not photo_tab.is_busy(), what="the photo to be framed")
+    shot("photoTab", "photo")
 
     window.state.cancel_all_and_wait(10)
     window.close()

@@ -1,0 +1,90 @@
+"""The starter model on generated photos and scans of characters: the image path (k49desk.photo) against the one
+it replaced (grey, inverted when the mean is light, ink box cropped) and against the same strokes drawn on the canvas.
+
+Pictures: the 44 hand-written characters of tests/strokes.py written with a pen on generated paper (tests/photos.py)
+in several styles: a clean scan, a scanner (grain, noise, JPEG 90), a phone (uneven light, grain, noise, JPEG 70),
+light ink on a dark ground, and the phone style with the character small in a large picture; --seeds pictures of
+each character per style. They are synthetic, made here, not scans of real handwriting; the figures say how the image
+path copes with paper, light and noise, not how a model reads real scans.
+
+    python bench/photo_predict.py [--model path/to/model.keras] [--seeds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from _common import machine
+
+
+def _old_path(grey):
+    """The image path before k49desk.photo: inverted when the mean is light, then the ink box framed."""
+    import numpy as np
+
+    from k49desk.rasterize import frame_like_k49
+
+    grey = np.asarray(grey, np.float32)
+    return frame_like_k49(255 - grey if grey.mean() > 127 else grey)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=None, help="a .keras model instead of the shipped starter model")
+    parser.add_argument("--seeds", type=int, default=3, help="pictures per character and style (default 3)")
+    args = parser.parse_args()
+
+    import numpy as np
+    from photos import PHONE, SCANNER, PhotoStyle, character_on_paper
+    from strokes import STROKES
+
+    from k49desk import paths
+    from k49desk.errors import K49Error
+    from k49desk.photo import frame_photo
+    from k49desk.predictor import Predictor
+    from k49desk.rasterize import rasterize_strokes
+
+    predictor = Predictor(args.model or paths.starter_model_path())
+    print(machine())
+    print(f"model: {predictor.name} ({predictor.model.count_params():,} params); trained on "
+          f"{'a practice set (fonts), not K49' if predictor.practice else 'see run.json'}")
+    print(f"pictures: {len(STROKES)} characters x {args.seeds} seeds per style, GENERATED here (tests/photos.py), "
+          f"not real scans")
+    styles = {
+        "clean scan": PhotoStyle(),
+        "scanner": SCANNER,
+        "phone": PHONE,
+        "light on dark": PhotoStyle(dark_on_light=False, texture=6.0, noise=5.0, jpeg=85),
+        "phone, small": PhotoStyle(**{**PHONE.__dict__, "size": (640, 480), "char_share": 0.3}),
+    }
+    canvas_hits = sum(predictor.top_k(rasterize_strokes(s), 1)[0][0].char == c for c, s in STROKES.items())
+    print(f"canvas (the same strokes drawn on the Draw tab): top-1 {canvas_hits}/{len(STROKES)}")
+    print(f"{'style':15} {'old path top-1':>15} {'new top-1':>10} {'new top-5':>10} {'refused':>8} {'ms/picture':>11}")
+    for name, style in styles.items():
+        old = new1 = new5 = refused = 0
+        times = []
+        for seed in range(args.seeds):
+            for i, (char, strokes) in enumerate(STROKES.items()):
+                picture = character_on_paper(strokes, style, seed=1000 * seed + i)
+                try:
+                    old += predictor.top_k(_old_path(picture), 1)[0][0].char == char
+                except K49Error:
+                    pass
+                start = time.perf_counter()
+                try:
+                    framed = frame_photo(picture).image
+                except K49Error:
+                    refused += 1
+                    continue
+                times.append(time.perf_counter() - start)
+                top = [h.char for h, _ in predictor.top_k(framed, 5)]
+                new1 += top[0] == char
+                new5 += char in top
+        n = args.seeds * len(STROKES)
+        print(f"{name:15} {old / n:>15.1%} {new1 / n:>10.1%} {new5 / n:>10.1%} {refused:>8} "
+              f"{1000 * float(np.median(times)):>11.1f}")
+
+
+if __name__ == "__main__":
+    main()

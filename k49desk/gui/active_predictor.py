@@ -1,0 +1,104 @@
+"""The active model as a fast Predictor, loaded on a worker whenever the model changes; shared by every tab that
+predicts single images (Draw, Photo), so a model is loaded once however many tabs show its candidates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from k49desk.gui.state import ActiveModel, AppState
+from k49desk.gui.workers import Task, import_ml_modules
+from k49desk.paths import starter_model_path
+
+
+class ActivePredictor(QObject):
+    """Follows AppState's active model. `predictor` is None while none is loaded; `loading` while one loads."""
+
+    changed = Signal(object)  # the new Predictor, or None
+    statusChanged = Signal(str, bool)  # (text for the user, is it a problem)
+
+    def __init__(self, state: AppState, parent: QObject | None = None):
+        super().__init__(parent if parent is not None else state)
+        self.state = state
+        self.predictor = None
+        self.name: str | None = None
+        self.status, self.status_is_problem = "", False
+        self._task: Task | None = None
+        self._loading: ActiveModel | None = None
+        state.modelChanged.connect(self._on_model_changed)
+        state.mlReady.connect(lambda: self._on_model_changed(state.model))
+        self._on_model_changed(state.model)
+
+    @property
+    def loading(self) -> bool:
+        return self._task is not None
+
+    def _on_model_changed(self, model: ActiveModel | None) -> None:
+        if self._task is not None:
+            self._task.cancel()  # loading cannot stop half-way; its result is ignored when it arrives
+            self._task = None
+        if model is None:
+            self._set(None, None)
+            self._set_status(no_model_message(), True)
+            return
+        if not self.state.ml_ready:
+            # Loading imports TensorFlow; the window's own background import comes first so that the window
+            # shows at once, and mlReady brings this model back here.
+            self._set_status(f"Model: {model.name} — loads once TensorFlow is ready…")
+            return
+        path = Path(model.path)
+        task = Task(f"load model {model.name}", lambda progress, cancel: _load_predictor(path))
+        # Bound methods, not lambdas: PySide drops them with this object, should it go while a model loads.
+        task.succeeded.connect(self._on_loaded)
+        task.failed.connect(self._on_failed)
+        self._task, self._loading = task, model
+        if self.predictor is None:
+            self._set_status(f"Loading model “{model.name}”…")
+        else:
+            self._set_status(f"Model: {self.name} — loading “{model.name}”…")
+        self.changed.emit(self.predictor)
+        self.state.start(task)
+
+    def _on_loaded(self, predictor) -> None:
+        if self.sender() is not self._task:
+            return
+        self._task = None
+        self._set(predictor, self._loading.name)
+        self._set_status(f"Model: {self._loading.name}")
+
+    def _on_failed(self, message: str) -> None:
+        if self.sender() is not self._task:
+            return
+        self._task = None
+        self._set(None, None)
+        self._set_status(f"Could not load model “{self._loading.name}”: {message}", True)
+
+    def _set(self, predictor, name: str | None) -> None:
+        self.predictor, self.name = predictor, name
+        self.changed.emit(predictor)
+
+    def _set_status(self, text: str, problem: bool = False) -> None:
+        self.status, self.status_is_problem = text, problem
+        self.statusChanged.emit(text, problem)
+
+
+def shared_predictor(state: AppState) -> ActivePredictor:
+    """The one ActivePredictor of `state`, made on first use."""
+    found = state.findChild(ActivePredictor)
+    return found if found is not None else ActivePredictor(state)
+
+
+def _load_predictor(path: Path):
+    import_ml_modules()
+    from k49desk.predictor import Predictor
+
+    return Predictor(path)
+
+
+def no_model_message() -> str:
+    starter = starter_model_path()
+    if not starter.is_file():
+        return (f"No model yet: the starter model is missing ({starter}). "
+                "Train a model in the Train tab or open a run to predict.")
+    return "No model is active. Train a model in the Train tab or open a run to predict."
