@@ -4,27 +4,34 @@ A map answers "why this class" (the top candidate or any class) or "why class a 
 log p(a) - log p(b), which equals the difference of the two classes' logits). It is computed by one graph traced
 once per model and method with a fixed input signature, like the Predictor: no retracing per image.
 
-Methods (bench/saliency.py, 2 CPU cores, 40 practice-set test images; models trained on practice sets, not K49):
+Methods, measured with bench/saliency.py on 2 CPU cores shared with other work (load average ~8.5), 100
+practice-set test images (rendered from IPAexGothic), models trained on practice sets, not K49. Milliseconds per
+map: median (fastest), the fastest being nearest to what an idle machine does; the other columns do not depend on
+load.
 
-    method        seed-cnn: ms  ink share  corr. random   starter resnet-small: ms  ink share  corr. random
-    gradcam                1.3       0.63          0.20                         11       0.60          0.41
-    smoothgrad (8)         3.2       0.66          0.57                         16       0.32         -0.13
-    integrated (8)         3.4       1.00          0.98                         16       1.00          0.97
+                      seed-cnn (4 epochs)                           starter resnet-small
+    method          ms         ink share  random: signed  |map|   ms          ink share  random: signed  |map|
+    gradcam         1.9 (0.7)  0.62        0.02           0.34    3.2 (1.6)   0.60        0.03           0.33
+    smoothgrad (8)  2.6 (2.1)  0.66       -0.00           0.56    17 (7.7)    0.33        0.01          -0.09
+    integrated (8)  ~ smoothgrad 1.00      0.00           0.98    ~ smoothgrad 1.00       0.03           0.97
 
 ("ink share": the share of |map| on ink or within a pixel of it, where ink and its 1-pixel border cover 50% of
-these images; "corr. random": Spearman correlation with the map of the same model with random weights, Adebayo et
-al. 2018: near 1 means the map does not depend on what the model learnt.)
+these images; "random": median Spearman correlation with the map of the same model with random weights, of the
+signed maps and of |map| (Adebayo et al. 2018): near 1 means the map does not depend on what the model learnt.)
 
 - "gradcam" (the default): Grad-CAM (Selvaraju et al. 2017) on the last convolutional block (11x11 in seed-cnn,
   7x7 in resnet-small), upsampled to 28x28. It passes both sanity checks on both models and is the fastest, so it
-  can follow the pen in the Draw tab. Coarser than a pixel map: it points at strokes, not at single pixels.
+  can follow the pen in the Draw tab (in a worker all the same: its p95, 7-10 ms under load, is over the canvas's
+  5 ms budget).
+  Coarser than a pixel map: it points at strokes, not at single pixels. With random weights its |map| still
+  follows the ink somewhat (0.33), its signs do not (0.03).
 - "smoothgrad": the input gradient averaged over SMOOTHGRAD_SAMPLES noisy copies (sigma 15% of the pixel range,
   Smilkov et al. 2017). Pixel-sharp and strongly weight-dependent, but on resnet-small most of its mass lies off
-  the ink (0.32, below the 0.50 of a map spread evenly) and it costs 5-10x Grad-CAM.
+  the ink (0.33, below the 0.50 of a map spread evenly) and it costs ~5x Grad-CAM there.
 - "integrated": integrated gradients from a black baseline (Sundararajan et al. 2017). Its attribution is
-  (image - baseline) x mean gradient: it is the image itself nearly unchanged whatever the weights (correlation
-  0.97-0.98 with a random model's map), so it fails the randomisation check; and it is 0 on black pixels, so it
-  cannot show a missing stroke.
+  (image - baseline) x mean gradient: its |map| is the image itself nearly unchanged whatever the weights
+  (correlation 0.97-0.98 with a random model's), so it fails the randomisation check; and it is 0 on black pixels,
+  so it cannot show a missing stroke.
 
 Signs: positive where the image supports the target (the class, or a over b), negative where it speaks against it.
 """
