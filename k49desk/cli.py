@@ -287,8 +287,10 @@ def _cmd_explain(args) -> int:
     from k49desk import evaluation, explain
     from k49desk.classes import CLASSES
     from k49desk.evaluation import _write_atomic
+    from k49desk.tfstart import start_tensorflow
 
     (label, image), *rest = _load_images(args.image)
+    start_tensorflow()
     if rest:
         print(f"{args.image} holds {len(rest) + 1} images: explaining the first ({label})")
     explainer = explain.Explainer(evaluation.load_model(_model_path(args.model)), args.method)
@@ -305,7 +307,9 @@ def _cmd_explain(args) -> int:
 
 def _cmd_export(args) -> int:
     from k49desk import export
+    from k49desk.tfstart import start_tensorflow
 
+    start_tensorflow()
     print(export.export_model(_model_path(args.model), args.format, args.out).summary)
     return 0
 
