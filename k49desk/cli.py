@@ -335,6 +335,51 @@ def _cmd_finetune(args) -> int:
     return 0
 
 
+def _class_index(text: str) -> int:
+    """A class given as its hiragana (ぬ), romaji (nu) or index (0..48)."""
+    from k49desk.classes import NUM_CLASSES, by_name
+
+    if text.isdigit() and int(text) < NUM_CLASSES:
+        return int(text)
+    try:
+        return by_name(text).index
+    except KeyError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of the 49 characters (give it as ぬ, nu or 0..48)")
+
+
+def _cmd_explain(args) -> int:
+    import numpy as np
+
+    from k49desk import explain, modelio
+    from k49desk.classes import CLASSES
+    from k49desk.evaluation import _write_atomic
+    from k49desk.tfstart import start_tensorflow
+
+    (label, image), *rest = _load_images(args.image)
+    start_tensorflow()
+    if rest:
+        print(f"{args.image} holds {len(rest) + 1} images: explaining the first ({label})")
+    explainer = explain.Explainer(modelio.load_model(_model_path(args.model)), args.method)
+    saliency = explainer.explain(image, args.target, args.versus)
+    explain.write_overlay_png(image, saliency, args.out)
+    if args.npy is not None:
+        _write_atomic(args.npy, lambda f: np.save(f, saliency.map))
+    top = CLASSES[int(np.argmax(saliency.probabilities))]
+    print(f"{label}: the model reads {top.char} ({top.romaji}) {saliency.probabilities[top.index]:.1%}; "
+          f"{saliency.description} ({args.method}) written to {args.out}"
+          + (f" and {args.npy}" if args.npy is not None else ""))
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from k49desk import export
+    from k49desk.tfstart import start_tensorflow
+
+    start_tensorflow()
+    print(export.export_model(_model_path(args.model), args.format, args.out).summary)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="k49desk",
@@ -433,6 +478,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, metavar="RUN_DIR",
                    help="the run folder to create (default: a new dated folder in the runs folder)")
     p.set_defaults(func=_cmd_finetune)
+
+    from k49desk.explain import DEFAULT_METHOD, METHODS
+
+    p = sub.add_parser("explain", help="saliency overlay: which pixels drove the prediction for an image",
+                       description="Write the image with a heat overlay: red where it supports the class, blue "
+                                   "where it speaks against it (Grad-CAM by default; see the README).")
+    p.add_argument("model", type=Path, metavar="RUN_DIR_OR_MODEL")
+    p.add_argument("image", type=Path, metavar="IMAGE", help="a PNG/JPG, or an npz of 28x28 images (the first)")
+    p.add_argument("--class", dest="target", type=_class_index, default=None, metavar="CHAR",
+                   help="the class to explain, as ぬ, nu or its index (default: the model's top candidate)")
+    p.add_argument("--versus", type=_class_index, default=None, metavar="CHAR",
+                   help="explain CHAR and not this class (the difference of the two maps); needs --class")
+    p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD)
+    p.add_argument("--out", type=Path, required=True, metavar="PNG", help="the overlay picture to write")
+    p.add_argument("--npy", type=Path, default=None, metavar="FILE", help="also write the raw 28x28 map")
+    p.set_defaults(func=_cmd_explain)
+
+    from k49desk.export import FORMATS
+
+    p = sub.add_parser("export", help="the model's inference graph as SavedModel, TFLite or ONNX, checked",
+                       description="Export the inference graph (augmentation stripped), load it back with its own "
+                                   "runtime and check its top-1 against the .keras model. ONNX needs "
+                                   "pip install 'k49desk[export]'.")
+    p.add_argument("model", type=Path, metavar="RUN_DIR_OR_MODEL")
+    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("--out", type=Path, required=True, metavar="PATH",
+                   help="the file (tflite, onnx) or folder (savedmodel) to create; must not exist")
+    p.set_defaults(func=_cmd_export)
     return parser
 
 

@@ -36,3 +36,11 @@ class SeveralCharacters(K49Error):
 
 class DesktopError(K49Error):
     """The window cannot open here: no display, or system libraries Qt needs are missing."""
+
+
+class BlankImage(K49Error):
+    """An image holds no ink: no prediction to explain."""
+
+
+class ExportError(K49Error):
+    """A model could not be exported: unknown format, destination in the way, missing extra, failed check."""

@@ -242,16 +242,18 @@ def write_pairs_csv(ev: Evaluation, path, by: str = "count") -> Path:
 
 
 EVALUATION_FILES = ("report.csv", "confusion.csv", "confusion_normalized.csv", "pairs.csv", "predictions.csv",
-                    "y_pred.npy", "probs.npy", "summary.txt")
+                    "label_issues.csv", "y_pred.npy", "probs.npy", "summary.txt")
 
 
 def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
     """EVALUATION_FILES in out_dir: report, confusion counts and row-normalised, confused pairs with the indices
-    of their images, predictions, y_pred.npy, probs.npy, summary.txt.
+    of their images, predictions, suspicious labels (k49desk.label_issues), y_pred.npy, probs.npy, summary.txt.
 
     Written into a hidden folder beside out_dir and moved in: never half of them. DataError naming out_dir when
     it cannot be written.
     """
+    from k49desk import label_issues
+
     out_dir = Path(out_dir)
     writers = {
         "report.csv": lambda p: write_report_csv(ev, p),
@@ -259,6 +261,8 @@ def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
         "confusion_normalized.csv": lambda p: write_confusion_normalized_csv(ev, p),
         "pairs.csv": lambda p: write_pairs_csv(ev, p),
         "predictions.csv": lambda p: write_predictions_csv(ev, p),
+        "label_issues.csv": lambda p: label_issues.write_label_issues_csv(
+            label_issues.find_label_issues(ev.y_true, ev.probs), p),
         "y_pred.npy": lambda p: _write_npy(p, ev.y_pred.astype(np.uint8)),
         "probs.npy": lambda p: _write_npy(p, ev.probs),
         "summary.txt": lambda p: _write_atomic(p, lambda f: f.write((summary(ev) + "\n").encode("utf-8"))),
@@ -268,8 +272,8 @@ def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
 
 def _evaluation_bytes(ev: Evaluation) -> int:
     """About the size of EVALUATION_FILES: the arrays, ~32 bytes a predictions.csv row, ~6 an index in pairs.csv,
-    two 49x49 tables, a few kB of report and summary."""
-    return ev.probs.nbytes + ev.y_pred.size + len(ev.y_true) * (32 + 6) + 2 * NUM_CLASSES ** 2 * 10 + 16_000
+    ~60 a label_issues.csv row (for at most a tenth of the images), two 49x49 tables, a few kB of report and summary."""
+    return ev.probs.nbytes + ev.y_pred.size + len(ev.y_true) * (32 + 6 + 6) + 2 * NUM_CLASSES ** 2 * 10 + 16_000
 
 
 def summary(ev: Evaluation, top: int = 10) -> str:

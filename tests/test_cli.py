@@ -60,7 +60,7 @@ def test_round_trip_synth_train_evaluate_predict(capsys, tmp_path):
     assert code == 0
     assert "PRACTICE SET - not K49" in out and "balanced accuracy" in out and "Most confused pairs" in out
     for name in ("report.csv", "confusion.csv", "confusion_normalized.csv", "pairs.csv", "predictions.csv",
-                 "y_pred.npy"):
+                 "label_issues.csv", "y_pred.npy"):
         assert (run_dir / "evaluation" / name).is_file()
     assert len(np.load(run_dir / "evaluation" / "y_pred.npy")) == 49 * 4
 

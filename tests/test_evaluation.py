@@ -76,10 +76,15 @@ def test_write_evaluation_files(tmp_path):
     ev = random_evaluation(n=200)
     written = evaluation.write_evaluation(ev, tmp_path / "out")
     assert sorted(p.name for p in written) == sorted(
-        ["report.csv", "confusion.csv", "confusion_normalized.csv", "pairs.csv", "predictions.csv", "y_pred.npy",
-         "probs.npy", "summary.txt"]) == sorted(evaluation.EVALUATION_FILES)
+        ["report.csv", "confusion.csv", "confusion_normalized.csv", "pairs.csv", "predictions.csv",
+         "label_issues.csv", "y_pred.npy", "probs.npy", "summary.txt"]) == sorted(evaluation.EVALUATION_FILES)
     assert all(p.parent == tmp_path / "out" and p.is_file() for p in written)
     assert not [p for p in tmp_path.rglob(".*")], "no staging folder or temporary file is left behind"
+    with open(tmp_path / "out" / "label_issues.csv", encoding="utf-8") as f:
+        issues = list(csv.reader(f))
+    assert issues[0] == ["rank", "index", "given", "suggested", "given_char", "suggested_char", "self_confidence",
+                         "suggested_confidence"]
+    assert all(int(row[2]) == ev.y_true[int(row[1])] for row in issues[1:])
     with open(tmp_path / "out" / "report.csv", encoding="utf-8") as f:
         report = list(csv.reader(f))
     assert report[0] == ["index", "char", "romaji", "precision", "recall", "f1", "support"]

@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.open_data_action = self._action(
             file_menu, "Open &data folder…", "openDataAction", self.data_tab.choose_folder, "Ctrl+D"
         )
+        self.export_action = self._action(file_menu, "&Export model…", "exportModelAction", self.export_model, "Ctrl+E")
         file_menu.addSeparator()
         self.quit_action = self._action(file_menu, "&Quit", "quitAction", self.close, QKeySequence.StandardKey.Quit)
         self.quit_action.setShortcut("Ctrl+Q")  # also where the platform's standard Quit key differs
@@ -181,6 +182,14 @@ class MainWindow(QMainWindow):
         """Show a run's curves in the Train tab and make its model the active model."""
         if self.train_tab.open_run(path):
             self.show_tab(self.train_tab)
+
+    def export_model(self) -> None:
+        """The active model as SavedModel, TFLite or ONNX (a dialog; the export runs in a worker)."""
+        from k49desk.gui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.state, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -25,6 +26,7 @@ from k49desk.errors import EmptyDrawing
 from k49desk.gui.canvas import DrawCanvas
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
+from k49desk.gui.saliency_view import LEGEND, SaliencyRequests, overlay_pixmap
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.workers import Task, import_ml_modules
 from k49desk.paths import starter_model_path
@@ -50,6 +52,8 @@ class DrawTab(QWidget):
         self._loading_model: ActiveModel | None = None
         self._strokes: list = []
         self._pending = False  # strokes arrived during a cool-down and are not shown yet
+        self._image = None  # the 28x28 image now in the preview, or None
+        self._saliency = None  # the newest map computed for the drawing (it may lag a few updates behind)
 
         self.canvas = DrawCanvas(self)
         self.canvas.strokesChanged.connect(self._on_strokes)
@@ -76,6 +80,15 @@ class DrawTab(QWidget):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setStyleSheet("QLabel#previewImage { background: black; color: #9a9a9a; }")
         self.preview.setToolTip("The 28×28 image the model is given: white ink on black, framed like K49")
+
+        # The map is computed in a worker, one at a time, newest drawing first: while a map is being computed the
+        # strokes keep flowing and the overlay shows the last finished map until the next one arrives.
+        self.saliency = SaliencyRequests(state, parent=self)
+        self.saliency.ready.connect(self._on_saliency)
+        self.saliency.failed.connect(self._on_saliency_failed)
+        self.saliency_toggle = QCheckBox("Show what the model looks at", objectName="saliencyToggle")
+        self.saliency_toggle.setToolTip(f"Heat overlay on the preview, live while drawing ({LEGEND})")
+        self.saliency_toggle.toggled.connect(self._on_saliency_toggled)
 
         self.hint = QLabel("Draw a character", objectName="predictionHint")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -123,6 +136,7 @@ class DrawTab(QWidget):
         preview_box = QGroupBox("What the model sees")
         preview_layout = QVBoxLayout(preview_box)
         preview_layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        preview_layout.addWidget(self.saliency_toggle)
         candidates_box = QGroupBox(f"Top {TOP_K} candidates")
         candidates_layout = QVBoxLayout(candidates_box)
         candidates_layout.addWidget(self.hint)
@@ -224,22 +238,58 @@ class DrawTab(QWidget):
         try:
             image = rasterize_strokes(self._strokes)
         except EmptyDrawing as e:
+            self._image = self._saliency = None
             self.preview.clear()
             self.preview.setText("Nothing drawn")
             hint = "Draw a character" if not self._strokes else str(e).capitalize()
             self._show_candidates([], hint)
             self.timing.clear()
             return
-        self.preview.setPixmap(to_pixmap(image, PREVIEW_SIZE))
+        self._image = image
+        self._show_preview()
         if self._predictor is None:
             self._show_candidates([], "Loading model…" if self._load_task is not None else "No model to predict with")
             return
         top = self._predictor.top_k(image, k=TOP_K)
         cost_ms = (time.perf_counter() - start) * 1000
+        if self.saliency_toggle.isChecked():
+            self.saliency.set_model(self._predictor.model)
+            self.saliency.request(None, image)
         self._show_candidates(top, "")
         self.timing.setText(f"rasterise + predict: {cost_ms:.1f} ms")
         if cost_ms > UPDATE_BUDGET_MS:
             self._cooldown.start(round(cost_ms))
+
+    # Saliency overlay --------------------------------------------------------------------------------
+
+    def _on_saliency_toggled(self, on: bool) -> None:
+        self._saliency = None
+        if on and self._image is not None and self._predictor is not None:
+            self.saliency.set_model(self._predictor.model)
+            self.saliency.request(None, self._image)
+        self._show_preview()
+
+    def _on_saliency(self, key, saliency) -> None:
+        if self.saliency_toggle.isChecked() and self._image is not None:
+            self._saliency = saliency
+            self._show_preview()
+
+    def _on_saliency_failed(self, key, message: str) -> None:
+        self._saliency = None
+        self._show_preview()
+        self.timing.setText(f"overlay: {message}")
+
+    def _show_preview(self) -> None:
+        if self._image is None:
+            return
+        if self._saliency is not None and self.saliency_toggle.isChecked():
+            self.preview.setPixmap(overlay_pixmap(self._image, self._saliency, PREVIEW_SIZE))
+        else:
+            self.preview.setPixmap(to_pixmap(self._image, PREVIEW_SIZE))
+
+    def overlay_shown(self) -> bool:
+        """True while the preview shows a saliency map over the drawing."""
+        return self._saliency is not None and self.saliency_toggle.isChecked() and self._image is not None
 
     def _show_candidates(self, top: list, hint: str) -> None:
         self.hint.setText(hint)

@@ -1,0 +1,115 @@
+"""File > Export model…: the active model's inference graph as SavedModel, TFLite or ONNX, checked (k49desk.export)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from k49desk.gui.state import AppState
+from k49desk.gui.workers import TaskSlot, import_ml_modules
+
+FORMAT_LABELS = {"tflite": "TFLite (.tflite, for phones)", "onnx": "ONNX (.onnx; needs k49desk[export])",
+                 "savedmodel": "TensorFlow SavedModel (folder)"}
+SUFFIXES = {"tflite": ".tflite", "onnx": ".onnx", "savedmodel": ""}
+
+
+class ExportDialog(QDialog):
+    """Choose a format and a destination; the export and its check run in a worker, the result shows here."""
+
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export model")
+        self.model = state.model
+        self._slot = TaskSlot(state, self)
+
+        self.format_picker = QComboBox(objectName="exportFormat")
+        for fmt, label in FORMAT_LABELS.items():
+            self.format_picker.addItem(label, fmt)
+        self.path_edit = QLineEdit(objectName="exportPath")
+        browse = QPushButton("Browse…", objectName="exportBrowse")
+        browse.clicked.connect(self._browse)
+        self.status = QLabel(objectName="exportStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button.setObjectName("exportButton")
+        self.export_button.clicked.connect(self.start_export)
+        self.buttons.rejected.connect(self.reject)
+
+        where = QHBoxLayout()
+        where.addWidget(self.path_edit, 1)
+        where.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Model", QLabel(self.model.name if self.model else "none", objectName="exportModel"))
+        form.addRow("Format", self.format_picker)
+        form.addRow("Save as", where)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Only the inference graph is exported (augmentation layers are left out); the file is "
+                                "loaded back and checked against the model before it is kept."))
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.format_picker.currentIndexChanged.connect(self._suggest_path)
+        self._suggest_path()
+        if self.model is None:
+            self.status.setText("No model is active: train one or open a run first.")
+            self.export_button.setEnabled(False)
+        self.resize(560, self.sizeHint().height())
+
+    def _suggest_path(self) -> None:
+        if self.model is None:
+            return
+        fmt = self.format_picker.currentData()
+        folder = Path(self.model.path).parent if self.model.run_dir is None else self.model.run_dir
+        stem = self.model.run_dir.name if self.model.run_dir is not None else Path(self.model.path).stem
+        self.path_edit.setText(str(folder / f"{stem}-export{SUFFIXES[fmt]}"))
+
+    def _browse(self) -> None:
+        fmt = self.format_picker.currentData()
+        if fmt == "savedmodel":
+            path, _ = QFileDialog.getSaveFileName(self, "Export as a SavedModel folder", self.path_edit.text())
+        else:
+            path, _ = QFileDialog.getSaveFileName(self, "Export model", self.path_edit.text(),
+                                                  f"{fmt.upper()} files (*{SUFFIXES[fmt]})")
+        if path:
+            self.path_edit.setText(path)
+
+    def start_export(self) -> None:
+        fmt, out = self.format_picker.currentData(), Path(self.path_edit.text().strip())
+        model_path = Path(self.model.path)
+
+        def work(progress, cancel):
+            import_ml_modules()
+            from k49desk.export import export_model
+
+            return export_model(model_path, fmt, out)
+
+        self.export_button.setEnabled(False)
+        self.status.setText(f"Exporting to {out} and checking it…")
+        self._slot.run(f"export {fmt}", work, on_success=self._on_done, on_failure=self._on_failed)
+
+    def is_exporting(self) -> bool:
+        return self._slot.busy
+
+    def _on_done(self, result) -> None:
+        self.export_button.setEnabled(True)
+        self.status.setText(result.summary[:1].upper() + result.summary[1:])
+
+    def _on_failed(self, message: str) -> None:
+        self.export_button.setEnabled(True)
+        self.status.setText(f"Export failed: {message}")

@@ -1,0 +1,177 @@
+"""Suspicious labels in the training set: cross-validated probabilities as a long task (estimate, progress, Cancel).
+
+Every training image needs a probability from a model that never saw it, so the scan trains one model per fold
+(k49desk.label_issues.cross_validated_probabilities): minutes to hours. Its duration is estimated from a few
+timed batches before it starts; the result plugs into SuspiciousLabels.set_issues.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from k49desk.gui.workers import TaskSlot, import_ml_modules
+from k49desk.label_issues import DEFAULT_FOLDS
+
+
+def about(seconds: float) -> str:
+    """'about 40 s', 'about 12 min', 'about 2.5 h'."""
+    if seconds < 90:
+        return f"about {seconds:.0f} s"
+    if seconds < 5400:
+        return f"about {seconds / 60:.0f} min"
+    return f"about {seconds / 3600:.1f} h"
+
+
+class TrainingLabelScan(QWidget):
+    """Fold count, preset and epochs; Estimate, then Start (or Cancel). Emits scanFinished(evaluation, images, issues)
+    with the training images and their cross-validated evaluation, ready for SuspiciousLabels.set_issues."""
+
+    scanFinished = Signal(object, object, object)
+
+    def __init__(self, state, parent=None):
+        super().__init__(parent)
+        self.setObjectName("trainingLabelScan")
+        self.data = None
+        self._slot = TaskSlot(state, self)
+        self._slot.busyChanged.connect(self._on_busy)
+        from k49desk.models import ARCHITECTURES
+
+        self.folds = QSpinBox(objectName="scanFolds", minimum=2, maximum=10, value=DEFAULT_FOLDS)
+        self.folds.setToolTip("Each fold's images are predicted by a model trained on the other folds")
+        self.arch = QComboBox(objectName="scanArch")
+        self.arch.addItems(list(ARCHITECTURES))
+        self.epochs = QSpinBox(objectName="scanEpochs", minimum=1, maximum=50, value=3)
+        self.estimate_button = QPushButton("Estimate time", objectName="scanEstimate")
+        self.start_button = QPushButton("Start scan", objectName="scanStart")
+        self.cancel_button = QPushButton("Cancel", objectName="scanCancel")
+        self.progress = QProgressBar(objectName="scanProgress", minimum=0, maximum=1000)
+        self.status = QLabel(objectName="scanStatus")
+        self.status.setWordWrap(True)
+        self.estimate_button.clicked.connect(self.estimate)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self._slot.cancel)
+        for setting in (self.folds, self.epochs):
+            setting.valueChanged.connect(self._settings_changed)
+        self.arch.currentIndexChanged.connect(self._settings_changed)
+
+        form = QFormLayout()
+        form.addRow("Folds", self.folds)
+        form.addRow("Model preset", self.arch)
+        form.addRow("Epochs per fold", self.epochs)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.estimate_button)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        self.set_data(None)
+
+    def set_data(self, data) -> None:
+        """The data set whose training labels are scanned (K49Data), or None."""
+        self._slot.drop()
+        self.data = data
+        self._estimated = False
+        self.progress.setValue(0)
+        self.status.setText("Open a data set to scan its training labels." if data is None else
+                            f"{len(data.y_train):,} training images of the {data.name}. Estimate the time first.")
+        self._update_buttons()
+
+    def settings(self):
+        from k49desk.training import TrainSettings
+
+        return TrainSettings(arch=self.arch.currentText(), epochs=self.epochs.value())
+
+    def is_running(self) -> bool:
+        return self._slot.busy
+
+    def estimate(self) -> None:
+        data, settings, folds = self.data, self.settings(), self.folds.value()
+
+        def work(progress, cancel):
+            import_ml_modules()
+            from k49desk.label_issues import estimate_cross_validation_seconds
+
+            return estimate_cross_validation_seconds(data, settings, folds)
+
+        self.status.setText("Timing a few training batches…")
+        self._slot.run("estimate label scan", work, on_success=self._on_estimate, on_failure=self._on_failed)
+
+    def start(self) -> None:
+        data, settings, folds = self.data, self.settings(), self.folds.value()
+
+        def work(progress, cancel):
+            import_ml_modules()
+            from k49desk import evaluation
+            from k49desk.label_issues import cross_validated_probabilities, find_label_issues
+
+            probs = cross_validated_probabilities(data, settings, folds, progress=progress, cancel=cancel)
+            ev = evaluation.from_probabilities(data.y_train, probs, data_name=data.name, practice=data.practice,
+                                               model_name=f"{settings.arch}, {folds}-fold cross-validation")
+            return ev, find_label_issues(data.y_train, probs)
+
+        self.progress.setValue(0)
+        self.status.setText(f"Training fold 1 of {folds}…")
+        self._slot.run("scan training labels", work, on_progress=self._on_progress, on_success=self._on_done,
+                       on_failure=self._on_failed, on_cancelled=self._on_cancelled, user_work=True)
+
+    # Results ------------------------------------------------------------------------------------------
+
+    def _settings_changed(self) -> None:
+        if self._estimated and not self._slot.busy:
+            self._estimated = False
+            self.status.setText("Settings changed: estimate the time again.")
+            self._update_buttons()
+
+    def _on_estimate(self, seconds: float) -> None:
+        self._estimated = True
+        self.status.setText(f"The scan will take {about(seconds)} on this machine ({self.folds.value()} folds × "
+                            f"{self.epochs.value()} epochs of {self.arch.currentText()} on "
+                            f"{len(self.data.y_train):,} images). Start when ready; Cancel stops it.")
+
+    def _on_progress(self, event) -> None:
+        from k49desk.training import BatchProgress
+
+        inner = event.event
+        if isinstance(inner, BatchProgress):
+            in_fold = (inner.epoch - 1 + inner.batch / inner.batches) / inner.epochs
+            self.progress.setValue(round(1000 * (event.fold - 1 + in_fold) / event.folds))
+            self.status.setText(f"Fold {event.fold} of {event.folds}: epoch {inner.epoch}/{inner.epochs}, "
+                                f"batch {inner.batch}/{inner.batches}")
+
+    def _on_done(self, result) -> None:
+        ev, issues = result
+        self.progress.setValue(1000)
+        self.status.setText(f"{len(issues):,} suspicious training labels (candidates to check, not verdicts).")
+        self.scanFinished.emit(ev, self.data.x_train, issues)
+
+    def _on_failed(self, message: str) -> None:
+        self.status.setText(f"Scan failed: {message}")
+
+    def _on_cancelled(self) -> None:
+        self.progress.setValue(0)
+        self.status.setText("Scan cancelled; nothing was kept.")
+
+    def _on_busy(self, busy: bool) -> None:
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        busy, ready = self._slot.busy, self.data is not None
+        for setting in (self.folds, self.arch, self.epochs, self.estimate_button):
+            setting.setEnabled(ready and not busy)
+        self.start_button.setEnabled(ready and not busy and self._estimated)
+        self.cancel_button.setEnabled(busy)
