@@ -13,9 +13,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path_factory, monkeypatch) -> Path:
-    """Window geometry and last tab go to a throwaway ini file, never the user's own QSettings."""
+    """Window geometry and last tab go to a throwaway ini file, never the user's own QSettings; kept samples to a
+    throwaway folder."""
     path = tmp_path_factory.mktemp("settings") / "k49desk.ini"
     monkeypatch.setenv("K49DESK_SETTINGS", str(path))
+    # Samples kept in the Draw tab go to a throwaway folder too, never the user's own.
+    monkeypatch.setenv("K49DESK_SAMPLES", str(tmp_path_factory.mktemp("samples")))
     return path
 
 

@@ -1,55 +1,44 @@
-"""Draw tab: write a hiragana, see what the model sees and its top-5 candidates while drawing."""
+"""Draw tab: write a hiragana, see what the model sees and its top-5 candidates while drawing, and teach it your
+hand (keep corrected drawings, fine-tune on them: gui/teach_panel.py)."""
 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPainter, QPalette, QShortcut
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSlider,
-    QStyle,
-    QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
 
 from k49desk.errors import EmptyDrawing
+from k49desk.gui.active_predictor import shared_predictor
+from k49desk.gui.candidates import TOP_K, CandidateList
 from k49desk.gui.canvas import DrawCanvas
-from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
 from k49desk.gui.saliency_view import LEGEND, SaliencyRequests, overlay_pixmap
-from k49desk.gui.state import ActiveModel, AppState
-from k49desk.gui.workers import Task, import_ml_modules
-from k49desk.paths import starter_model_path
+from k49desk.gui.state import AppState
+from k49desk.gui.teach_panel import TeachPanel
 from k49desk.rasterize import rasterize_strokes
 
-TOP_K = 5
 PREVIEW_SIZE = 168  # 6 screen pixels per model pixel
-CANDIDATE = Qt.ItemDataRole.UserRole  # (Hiragana, probability) of a row
 # Rasterise + predict normally takes ~1-2 ms. When an update costs more than this, later updates during
 # the same drag are dropped for as long as the slow one took, so drawing stays fluid on a busy machine.
 UPDATE_BUDGET_MS = 8.0
-COPIED_MESSAGE_MS = 2000
 
 
 class DrawTab(QWidget):
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("drawTab")
         self.state = state
-        self._predictor = None
-        self._predictor_name: str | None = None
-        self._load_task: Task | None = None
-        self._loading_model: ActiveModel | None = None
+        self.predictor = shared_predictor(state)
         self._strokes: list = []
         self._pending = False  # strokes arrived during a cool-down and are not shown yet
         self._image = None  # the 28x28 image now in the preview, or None
@@ -90,24 +79,11 @@ class DrawTab(QWidget):
         self.saliency_toggle.setToolTip(f"Heat overlay on the preview, live while drawing ({LEGEND})")
         self.saliency_toggle.toggled.connect(self._on_saliency_toggled)
 
-        self.hint = QLabel("Draw a character", objectName="predictionHint")
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setWordWrap(True)
-        self.candidates = QListWidget(objectName="predictionList")
-        self.candidates.setItemDelegate(CandidateDelegate(self.candidates))
-        self.candidates.setUniformItemSizes(True)
-        self.candidates.setMouseTracking(True)
-        self.candidates.setToolTip("Click a candidate to copy the character to the clipboard")
-        self.candidates.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.candidates.setFixedHeight(TOP_K * CandidateDelegate.ROW_HEIGHT + 2 * self.candidates.frameWidth() + 4)
-        self.candidates.itemClicked.connect(self._copy_candidate)
-        self.candidates.itemActivated.connect(self._copy_candidate)  # Enter on a focused row
-        self.copied = QLabel(objectName="copyMessage")
+        self.candidates = CandidateList(parent=self)
+        self.candidates.classChosen.connect(self._on_candidate)
         self.timing = QLabel(objectName="predictTime")
-        for small in (self.copied, self.timing):
-            small.setStyleSheet("color: palette(mid);")
-        self._copied_timer = QTimer(self, singleShot=True, interval=COPIED_MESSAGE_MS)
-        self._copied_timer.timeout.connect(self.copied.clear)
+        self.timing.setStyleSheet("color: palette(mid);")
+        self.teach = TeachPanel(state, parent=self)
         self._cooldown = QTimer(self, singleShot=True)
         self._cooldown.timeout.connect(self._flush)
 
@@ -117,9 +93,10 @@ class DrawTab(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-        state.modelChanged.connect(self._on_model_changed)
-        state.mlReady.connect(self._on_ml_ready)
-        self._on_model_changed(state.model)
+        self.predictor.statusChanged.connect(self._show_model_status)
+        # Bound methods, not lambdas: Qt drops the connection with this tab, the shared predictor outlives it.
+        self.predictor.changed.connect(self._on_predictor)
+        self._show_model_status(self.predictor.status, self.predictor.status_is_problem)
         self._update_prediction()
 
     def _build_layout(self) -> None:
@@ -132,6 +109,9 @@ class DrawTab(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.canvas, 1)
         left.addLayout(tools)
+        teach_box = QGroupBox("Teach it your hand")
+        QVBoxLayout(teach_box).addWidget(self.teach)
+        left.addWidget(teach_box)
 
         preview_box = QGroupBox("What the model sees")
         preview_layout = QVBoxLayout(preview_box)
@@ -139,9 +119,7 @@ class DrawTab(QWidget):
         preview_layout.addWidget(self.saliency_toggle)
         candidates_box = QGroupBox(f"Top {TOP_K} candidates")
         candidates_layout = QVBoxLayout(candidates_box)
-        candidates_layout.addWidget(self.hint)
         candidates_layout.addWidget(self.candidates)
-        candidates_layout.addWidget(self.copied)
         candidates_layout.addWidget(self.timing)
         right = QVBoxLayout()
         right.addWidget(self.model_label)
@@ -155,67 +133,6 @@ class DrawTab(QWidget):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
         layout.addWidget(right_widget)
-
-    # Model --------------------------------------------------------------------------------------
-
-    def _on_model_changed(self, model: ActiveModel | None) -> None:
-        if self._load_task is not None:
-            self._load_task.cancel()  # loading cannot stop half-way; its result is ignored when it arrives
-            self._load_task = None
-        if model is None:
-            self._set_predictor(None, None)
-            self._show_model_status(_no_model_message(), error=True)
-            return
-        if not self.state.ml_ready:
-            # Loading imports TensorFlow; the window's own background import comes first so that the window
-            # shows at once, and mlReady brings this model back here.
-            self._show_model_status(f"Model: {model.name} — loads once TensorFlow is ready…")
-            return
-        path = Path(model.path)
-        task = Task(f"load model {model.name}", lambda progress, cancel: _load_predictor(path))
-        # Bound methods, not lambdas: PySide drops them with this tab, should it close while a model loads.
-        task.succeeded.connect(self._on_loaded)
-        task.failed.connect(self._on_load_failed)
-        self._load_task, self._loading_model = task, model
-        if self._predictor is None:
-            self._show_model_status(f"Loading model “{model.name}”…")
-        else:
-            self._show_model_status(f"Model: {self._predictor_name} — loading “{model.name}”…")
-        self._update_prediction()
-        self.state.start(task)
-
-    def _on_ml_ready(self) -> None:
-        self._on_model_changed(self.state.model)
-
-    def _on_loaded(self, predictor) -> None:
-        if self.sender() is not self._load_task:
-            return
-        model = self._loading_model
-        self._load_task = None
-        self._set_predictor(predictor, model.name)
-        self._show_model_status(f"Model: {model.name}")
-        self.model_label.setToolTip(str(model.path))
-
-    def _on_load_failed(self, message: str) -> None:
-        if self.sender() is not self._load_task:
-            return
-        model = self._loading_model
-        self._load_task = None
-        self._set_predictor(None, None)
-        self._show_model_status(f"Could not load model “{model.name}”: {message}", error=True)
-
-    def _set_predictor(self, predictor, name: str | None) -> None:
-        self._predictor = predictor
-        self._predictor_name = name
-        self._update_prediction()
-
-    def _show_model_status(self, text: str, error: bool = False) -> None:
-        self.model_label.setText(text)
-        self.model_label.setStyleSheet("color: #b3261e;" if error else "")
-
-    def is_loading(self) -> bool:
-        """True while a model is being loaded for this tab."""
-        return self._load_task is not None
 
     # Prediction ---------------------------------------------------------------------------------
 
@@ -242,20 +159,24 @@ class DrawTab(QWidget):
             self.preview.clear()
             self.preview.setText("Nothing drawn")
             hint = "Draw a character" if not self._strokes else str(e).capitalize()
-            self._show_candidates([], hint)
+            self.candidates.show_top([], hint)
             self.timing.clear()
+            self.teach.set_drawing(None, [], None)
             return
         self._image = image
         self._show_preview()
-        if self._predictor is None:
-            self._show_candidates([], "Loading model…" if self._load_task is not None else "No model to predict with")
+        predictor = self.predictor.predictor
+        if predictor is None:
+            self.candidates.show_top([], "Loading model…" if self.predictor.loading else "No model to predict with")
+            self.teach.set_drawing(image, self._strokes, None)
             return
-        top = self._predictor.top_k(image, k=TOP_K)
+        top = predictor.top_k(image, k=TOP_K)
         cost_ms = (time.perf_counter() - start) * 1000
         if self.saliency_toggle.isChecked():
-            self.saliency.set_model(self._predictor.model)
+            self.saliency.set_model(predictor.model)
             self.saliency.request(None, image)
-        self._show_candidates(top, "")
+        self.candidates.show_top(top, "")
+        self.teach.set_drawing(image, self._strokes, top[0][0].index)
         self.timing.setText(f"rasterise + predict: {cost_ms:.1f} ms")
         if cost_ms > UPDATE_BUDGET_MS:
             self._cooldown.start(round(cost_ms))
@@ -264,8 +185,8 @@ class DrawTab(QWidget):
 
     def _on_saliency_toggled(self, on: bool) -> None:
         self._saliency = None
-        if on and self._image is not None and self._predictor is not None:
-            self.saliency.set_model(self._predictor.model)
+        if on and self._image is not None and self.predictor.predictor is not None:
+            self.saliency.set_model(self.predictor.predictor.model)
             self.saliency.request(None, self._image)
         self._show_preview()
 
@@ -291,86 +212,20 @@ class DrawTab(QWidget):
         """True while the preview shows a saliency map over the drawing."""
         return self._saliency is not None and self.saliency_toggle.isChecked() and self._image is not None
 
-    def _show_candidates(self, top: list, hint: str) -> None:
-        self.hint.setText(hint)
-        self.hint.setVisible(bool(hint))
-        self.candidates.setVisible(bool(top))
-        # Rows are updated in place: rebuilding them at 60 updates a second makes the list flicker.
-        while self.candidates.count() > len(top):
-            self.candidates.takeItem(self.candidates.count() - 1)
-        while self.candidates.count() < len(top):
-            self.candidates.addItem(QListWidgetItem())
-        for row, (cls, prob) in enumerate(top):
-            item = self.candidates.item(row)
-            item.setData(CANDIDATE, (cls, float(prob)))
-            item.setText(f"{cls.char}  {cls.romaji}  {prob * 100:.1f} %")
-            item.setToolTip(f"{cls.label}, {cls.codepoint}: {prob * 100:.1f} %. Click to copy {cls.char}.")
+    def _on_predictor(self, _predictor) -> None:
+        self._update_prediction()
 
-    def _copy_candidate(self, item: QListWidgetItem) -> None:
-        cls, _ = item.data(CANDIDATE)
-        QGuiApplication.clipboard().setText(cls.char)
-        self.copied.setText(f"Copied {cls.char} ({cls.romaji}) to the clipboard")
-        self._copied_timer.start()
-        self.state.classSelected.emit(cls.index)
+    def _on_candidate(self, index: int) -> None:
+        """A clicked candidate: copied (CandidateList), chosen as what the drawing is, selected everywhere."""
+        self.teach.choose(index)
+        self.state.classSelected.emit(index)
 
+    def _show_model_status(self, text: str, problem: bool) -> None:
+        self.model_label.setText(text)
+        self.model_label.setStyleSheet("color: #b3261e;" if problem else "")
+        if self.state.model is not None:
+            self.model_label.setToolTip(str(self.state.model.path))
 
-def _load_predictor(path: Path):
-    import_ml_modules()
-    from k49desk.predictor import Predictor
-
-    return Predictor(path)
-
-
-def _no_model_message() -> str:
-    starter = starter_model_path()
-    if not starter.is_file():
-        return (f"No model yet: the starter model is missing ({starter}). "
-                "Train a model in the Train tab or open a run to predict.")
-    return "No model is active. Train a model in the Train tab or open a run to predict."
-
-
-class CandidateDelegate(QStyledItemDelegate):
-    """One candidate per row: the character large, its romaji, and its probability as a bar and a percentage."""
-
-    ROW_HEIGHT = 52
-
-    def sizeHint(self, option, index: QModelIndex) -> QSize:
-        return QSize(260, self.ROW_HEIGHT)
-
-    def paint(self, painter: QPainter, option, index: QModelIndex) -> None:
-        data = index.data(CANDIDATE)
-        if data is None:
-            return
-        cls, prob = data
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = option.palette
-        rect: QRect = option.rect
-        if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight).lighter(170))
-        elif option.state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
-        text_color = palette.color(QPalette.ColorRole.Text)
-
-        char_rect = QRect(rect.left() + 4, rect.top(), 48, rect.height())
-        painter.setPen(text_color)
-        painter.setFont(hiragana_font(26))
-        painter.drawText(char_rect, Qt.AlignmentFlag.AlignCenter, cls.char)
-
-        painter.setFont(option.font)
-        romaji_rect = QRect(char_rect.right() + 6, rect.top(), 44, rect.height())
-        romaji = option.fontMetrics.elidedText(cls.romaji, Qt.TextElideMode.ElideRight, romaji_rect.width())
-        painter.drawText(romaji_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, romaji)
-
-        pct_rect = QRect(rect.right() - 58, rect.top(), 54, rect.height())
-        painter.drawText(pct_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"{prob * 100:.1f} %")
-
-        bar_left = romaji_rect.right() + 4
-        bar = QRectF(bar_left, rect.center().y() - 6, max(pct_rect.left() - 8 - bar_left, 10), 12)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#e4e4e4"))
-        painter.drawRoundedRect(bar, 3, 3)
-        filled = QRectF(bar.left(), bar.top(), bar.width() * min(max(prob, 0.0), 1.0), bar.height())
-        painter.setBrush(QColor("#3b6fb6") if index.row() == 0 else QColor("#8aa8d4"))
-        painter.drawRoundedRect(filled, 3, 3)
-        painter.restore()
+    def is_loading(self) -> bool:
+        """True while a model is being loaded for this tab."""
+        return self.predictor.loading

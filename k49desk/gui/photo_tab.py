@@ -244,7 +244,8 @@ class PhotoTab(QWidget):
         paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         paste.activated.connect(self.paste)
         self.predictor.statusChanged.connect(self._show_model_status)
-        self.predictor.changed.connect(lambda _p: self._request_frame())
+        # Bound methods, not lambdas: Qt drops the connection with this tab, the shared predictor outlives it.
+        self.predictor.changed.connect(self._on_predictor)
         self._show_model_status(self.predictor.status, self.predictor.status_is_problem)
         self._show_result(None, "Open, paste or drop a picture")
         self._update_buttons()
@@ -301,6 +302,9 @@ class PhotoTab(QWidget):
         self.whole_button.setEnabled(self._grey is not None)
 
     # Framing and predicting -------------------------------------------------------------------------
+
+    def _on_predictor(self, _predictor) -> None:
+        self._request_frame()
 
     def _on_region(self, _region) -> None:
         self._request_frame()
