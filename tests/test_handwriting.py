@@ -9,6 +9,7 @@ import pytest
 
 from k49desk import classes, handwriting
 from k49desk.errors import DataError
+from strokes import STROKES
 from test_rasterize import ink_box
 
 
@@ -140,3 +141,21 @@ def test_cursive_lifts_the_pen_less():
     # A joined stroke starts where the first stroke starts and runs through the next one's points.
     (joined,) = handwriting.draw("い", 1, handwriting.Style(**{**vars(handwriting.STYLES["neat"]), "join": 1.0}), rng)
     assert len(joined) == 1
+
+
+def _unit_box(strokes) -> list[np.ndarray]:
+    allxy = np.concatenate([np.asarray(s, float) for s in strokes])
+    lo, size = allxy.min(axis=0), (allxy.max(axis=0) - allxy.min(axis=0)).max()
+    return [(np.asarray(s, float) - lo) / size for s in strokes]
+
+
+def test_hand_written_strokes_agree_with_kanjivg_on_count_order_and_direction():
+    """tests/strokes.py (written by hand) and KanjiVG (written by others) check each other: all 49 characters,
+    the same number of strokes, each starting near where KanjiVG's starts and heading the same way."""
+    assert set(STROKES) == set(classes.CHARS)
+    for char, hand in STROKES.items():
+        model = handwriting.character_strokes(char)
+        assert len(hand) == len(model), char
+        for k, (ours, theirs) in enumerate(zip(_unit_box(hand), _unit_box(model))):
+            assert np.hypot(*(ours[0] - theirs[0])) < 0.3, (char, k)
+            assert np.dot(ours[-1] - ours[0], theirs[-1] - theirs[0]) > 0, (char, k)
