@@ -1,13 +1,14 @@
 """Top-1 / top-5 of a model on generated pen-stroke drawings of all 49 characters, per drawing style.
 
 The drawings are GENERATED, not handwriting and not K49: KanjiVG's stroke centre-lines (CC BY-SA 3.0, Ulrich Apel,
-https://kanjivg.tagaini.net) varied by k49desk.handwriting in the named styles (neat, sloppy, cursive: stroke
-position, length and angle, slant, aspect, warps, tremor, pen width, hooks and tails, strokes run together) and
-rasterised exactly as the Draw tab does. The seed (default 12012) is one no practice set or rebuild script uses, so
-the drawings are held out from any model trained on `k49desk synth --strokes-per-class` sets; a style left out of
-a model's training (`--stroke-styles`) is held out whole. Also prints how fast the drawings are made (one thread).
+https://kanjivg.tagaini.net) varied by k49desk.handwriting in the named styles (neat, sloppy, cursive, scrawl:
+stroke position, length and angle, slant, aspect, warps, tremor, pen width, hooks and tails, strokes run together)
+and rasterised exactly as the Draw tab does. The seed (default 12012) is one no practice set or rebuild script
+uses, so the drawings are held out from any model trained on `k49desk synth --strokes-per-class` sets; a style
+left out of a model's training (`--stroke-styles`) is held out whole, as scrawl is from the rebuild script's.
+Also prints how fast the drawings are made (one thread).
 
-    python bench/sloppy_strokes.py [--model path/to/model.keras] [--per-class 100] [--styles sloppy cursive]
+    python bench/sloppy_strokes.py [--model path/to/model.keras] [--per-class 100] [--styles sloppy cursive] [--seed 12012]
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=None, help="a .keras model instead of the shipped starter model")
     parser.add_argument("--per-class", type=int, default=100, help="drawings per class and style (default 100)")
-    parser.add_argument("--styles", nargs="+", default=["neat", "sloppy", "cursive"])
+    parser.add_argument("--styles", nargs="+", default=["neat", "sloppy", "cursive", "scrawl"])
     parser.add_argument("--seed", type=int, default=12012, help="held-out seed (default 12012)")
     args = parser.parse_args()
 

@@ -318,8 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--test-strokes-per-class", type=_non_negative_int, default=0, metavar="N",
                    help="pen-stroke drawings per class added to the test part (default 0)")
     p.add_argument("--stroke-styles", nargs="+", default=["neat", "sloppy", "cursive"], metavar="STYLE",
-                   help="how the pen strokes are drawn, shared evenly: neat, sloppy, cursive (default all three); "
-                        "leave one out to validate on a style the model never saw")
+                   help="how the pen strokes are drawn, shared evenly: neat, sloppy, cursive, scrawl (default the "
+                        "first three); leave one out to validate on a style the model never saw")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="same seed, same bytes (default 0)")
     p.add_argument("--fonts", type=Path, nargs="+", default=None, metavar="FILE",
                    help="render from these font files only (default: every installed Japanese font that covers the "

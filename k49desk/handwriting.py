@@ -185,6 +185,9 @@ STYLES: dict[str, Style] = {
         Style("neat", 0.015, 4.0, 0.05, 0.06, 0.05, 3.0, 0.01, 0.002, 0.15, 0.0, (2.1, 2.7)),
         Style("sloppy", 0.045, 10.0, 0.14, 0.18, 0.12, 7.0, 0.03, 0.004, 0.4, 0.1, (1.8, 3.2)),
         Style("cursive", 0.03, 7.0, 0.1, 0.15, 0.1, 5.0, 0.025, 0.003, 0.3, 0.85, (1.8, 3.2)),
+        # Hastier than any of the others, half its strokes run together: kept out of the starter model's
+        # practice set, so that validation has a style no model shipped here has seen.
+        Style("scrawl", 0.055, 12.0, 0.17, 0.22, 0.15, 9.0, 0.04, 0.006, 0.5, 0.5, (1.6, 3.4)),
     )
 }
 

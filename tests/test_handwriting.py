@@ -71,8 +71,8 @@ def test_every_class_has_kanjivg_strokes_in_its_box(cls):
 
 def test_kanjivg_stroke_counts_are_the_standard_ones():
     counts = {c: len(handwriting.character_strokes(c)) for c in "あいうかきしせそたなぬゐゑゝ"}
-    assert counts == {"あ": 3, "い": 2, "う": 2, "か": 3, "き": 4, "し": 1, "せ": 3, "そ": 1, "た": 4, "な": 4,
-                      "ぬ": 2, "ゐ": 1, "ゑ": 1, "ゝ": 1}
+    assert counts == {"あ": 3, "い": 2, "う": 2, "か": 3, "き": 4, "し": 1, "せ": 3, "そ": 1, "た": 4,
+                      "な": 4, "ぬ": 2, "ゐ": 1, "ゑ": 1, "ゝ": 1}
 
 
 def test_missing_kanjivg_names_the_extra(monkeypatch):
