@@ -113,12 +113,17 @@ def _line(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def sample_cubics(segments: np.ndarray, spacing: float = _SPACING) -> np.ndarray:
     """Points evenly spaced along a chain of cubic segments ((n, 4, 2)), about `spacing` apart, both ends included."""
-    t = np.linspace(0.0, 1.0, 17)[:, None]
-    weights = np.hstack([(1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t**2 * (1 - t), t**3])
-    fine = np.concatenate([segments[0, :1], *(weights[1:] @ seg for seg in segments)])
+    weights = _cubic_weights(np.linspace(0.0, 1.0, 17)[1:])
+    fine = np.concatenate([segments[0, :1], *(weights @ seg for seg in segments)])
     along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(fine, axis=0).T))])
     at = np.linspace(0.0, along[-1], max(2, int(np.ceil(along[-1] / spacing)) + 1))
     return np.stack([np.interp(at, along, fine[:, 0]), np.interp(at, along, fine[:, 1])], -1)
+
+
+def _cubic_weights(t: np.ndarray) -> np.ndarray:
+    """(len(t), 4) Bernstein weights: a cubic's points at parameters `t` are these weights times its 4 controls."""
+    t = t[:, None]
+    return np.hstack([(1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t**2 * (1 - t), t**3])
 
 
 def kanjivg_version() -> str:
@@ -210,7 +215,7 @@ def draw(char: str, count: int, drawing_style: Style, rng: np.random.Generator) 
     lengths = [len(p) for p in base]
     n_strokes = len(base)
     # KanjiVG's box centred on 0 with unit size.
-    model = np.concatenate(base) / _BOX - 0.5
+    reference = np.concatenate(base) / _BOX - 0.5
     stroke_of = np.repeat(np.arange(n_strokes), lengths)
     first = np.cumsum([0, *lengths[:-1]])
     last = first + np.array(lengths) - 1
@@ -219,8 +224,8 @@ def draw(char: str, count: int, drawing_style: Style, rng: np.random.Generator) 
     angle = np.radians(rng.normal(0, s.stroke_angle, (count, n_strokes)))
     stretch = np.exp(rng.normal(0, s.stroke_length, (count, n_strokes)))
     shift = rng.normal(0, s.stroke_shift, (count, n_strokes, 2))
-    origin = model[first][stroke_of]
-    rel = (model - origin)[None] * stretch[:, stroke_of, None]
+    origin = reference[first][stroke_of]
+    rel = (reference - origin)[None] * stretch[:, stroke_of, None]
     cos, sin = np.cos(angle)[:, stroke_of], np.sin(angle)[:, stroke_of]
     pts = origin + np.stack([cos * rel[..., 0] - sin * rel[..., 1], sin * rel[..., 0] + cos * rel[..., 1]], -1)
     pts += shift[:, stroke_of]
@@ -260,8 +265,7 @@ def _flicks(pts, ends, befores, chance, rng) -> np.ndarray:
     """(count, strokes, _FLICK_POINTS, 2): from each stroke end a short arc turning away from the stroke's direction;
     collapsed onto the end where, by `chance`, there is none."""
     count, n = pts.shape[0], len(ends)
-    direction = pts[:, ends] - pts[:, befores]
-    direction /= np.maximum(np.linalg.norm(direction, axis=-1, keepdims=True), 1e-9)
+    direction = _unit(pts[:, ends] - pts[:, befores])
     has = rng.random((count, n)) < chance
     length = np.where(has, rng.uniform(0.02, 0.08, (count, n)), 0.0)
     # A tail carries on and bends a little; a hook turns sharply back.
@@ -278,11 +282,11 @@ def _join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     stays down, leaving along a's direction and arriving along b's."""
     p0, p3 = a[:, -1], b[:, 0]
     gap = np.linalg.norm(p3 - p0, axis=-1, keepdims=True)
-    out_dir, in_dir = _unit(a[:, -1] - a[:, -3]), _unit(b[:, 2] - b[:, 0])
-    p1, p2 = p0 + out_dir * gap * 0.4, p3 - in_dir * gap * 0.4
-    t = (np.arange(1, _JOIN_POINTS + 1) / (_JOIN_POINTS + 1))[None, :, None]
-    return ((1 - t) ** 3 * p0[:, None] + 3 * t * (1 - t) ** 2 * p1[:, None]
-            + 3 * t**2 * (1 - t) * p2[:, None] + t**3 * p3[:, None])
+    # Reaching back past the flicks: a collapsed flick gives no direction, a real one bends the curve's start.
+    reach = _FLICK_POINTS + 2
+    out_dir, in_dir = _unit(a[:, -1] - a[:, -1 - reach]), _unit(b[:, reach] - b[:, 0])
+    controls = np.stack([p0, p0 + out_dir * gap * 0.4, p3 - in_dir * gap * 0.4, p3], axis=1)
+    return np.einsum("tk,nkd->ntd", _cubic_weights(np.arange(1, _JOIN_POINTS + 1) / (_JOIN_POINTS + 1)), controls)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
