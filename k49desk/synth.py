@@ -149,8 +149,11 @@ def synthesize(
             "test_per_class": int(test_strokes_per_class),
             "note": "pen strokes drawn by k49desk.handwriting from KanjiVG's centre-lines; not handwriting",
         }
+        # Sizes and counts describe the files: font renders and drawings together.
         info["train_size"] += classes.NUM_CLASSES * int(strokes_per_class)
         info["test_size"] += classes.NUM_CLASSES * int(test_strokes_per_class)
+        info["train_counts"] = (train_counts + strokes_per_class).tolist()
+        info["test_counts"] = (test_counts + test_strokes_per_class).tolist()
         info["note"] = "Practice set rendered from fonts and from KanjiVG pen strokes; not Kuzushiji-49"
     reporter.report(total, total, "writing", force=True)
     # The marker goes in first: a folder caught half-replaced is still recognised as a practice set.

@@ -196,6 +196,7 @@ def test_pen_strokes_join_the_font_renders_and_the_marker_says_so(tmp_path):
     assert strokes["kanjivg_version"] == "20260714" and strokes["styles"] == ["sloppy", "cursive"]
     assert strokes["train_per_class"] == 3 and strokes["test_per_class"] == 2
     assert marker["train_size"] == info["train_size"] == 49 * 5 and marker["test_size"] == 49 * 3
+    assert marker["train_counts"] == [5] * 49 and marker["test_counts"] == [3] * 49
     assert "KanjiVG" in marker["note"] and "not Kuzushiji-49" in marker["note"]
     # The font renders are those of the same fonts-only set: the drawings only come on top.
     fonts_only = synth.synthesize(tmp_path / "f", train_per_class=2, test_per_class=1, seed=4, fonts=IPAEX)
