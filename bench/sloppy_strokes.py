@@ -8,7 +8,7 @@ uses, so the drawings are held out from any model trained on `k49desk synth --st
 left out of a model's training (`--stroke-styles`) is held out whole, as scrawl is from the rebuild script's.
 Also prints how fast the drawings are made (one thread).
 
-    python bench/sloppy_strokes.py [--model path/to/model.keras] [--per-class 100] [--styles sloppy cursive] [--seed 12012]
+    python bench/sloppy_strokes.py [--model MODEL.keras] [--per-class 100] [--styles sloppy cursive] [--seed 12012]
 """
 
 from __future__ import annotations
