@@ -10,7 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
-from k49desk.errors import Cancelled, K49Error
+from k49desk.errors import Cancelled, DataError, K49Error
 from k49desk.formatting import human_bytes
 from k49desk.progress import Throttle
 
@@ -22,6 +22,13 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, not {value}")
     return value
 
 
@@ -92,15 +99,28 @@ def _cmd_download(args) -> int:
 def _cmd_synth(args) -> int:
     from k49desk import synth
 
+    for part, fonts, strokes in (("training", args.train_per_class, args.strokes_per_class),
+                                 ("test", args.test_per_class, args.test_strokes_per_class)):
+        if fonts + strokes == 0:
+            raise DataError(f"the {part} part would be empty: give it font renders or pen strokes per class")
     bar = _Bar("practice set")
     try:
         info = synth.synthesize(args.out_dir, train_per_class=args.train_per_class,
                                 test_per_class=args.test_per_class, seed=args.seed, fonts=args.fonts,
+                                strokes_per_class=args.strokes_per_class,
+                                test_strokes_per_class=args.test_strokes_per_class, stroke_styles=args.stroke_styles,
                                 progress=lambda p: bar.update(p.done, p.total, p.stage))
     finally:
         bar.close()
     print(f"Practice set (not K49) written to {args.out_dir}: {info['train_size']:,} training and "
           f"{info['test_size']:,} test images, seed {info['seed']}, in {info['seconds']:.1f}s")
+    if "strokes" in info:
+        strokes = info["strokes"]
+        print(f"Pen strokes ({', '.join(strokes['styles'])}): {strokes['train_per_class']} training and "
+              f"{strokes['test_per_class']} test drawings per class, from KanjiVG {strokes['kanjivg_version']} "
+              f"({strokes['licence']}, {strokes['attribution']}, {strokes['url']})")
+    if not info["fonts"]:
+        return 0
     source = "the fonts given" if args.fonts else "the installed Japanese fonts"
     print(f"Fonts used ({len(info['fonts'])}, from {source}):")
     for name, file in zip(info["fonts"], info["font_files"]):
@@ -399,8 +419,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("synth", help="render a K49-format practice set from Japanese fonts (not K49)")
     p.add_argument("out_dir", type=Path, metavar="OUT_DIR")
-    p.add_argument("--train-per-class", type=_positive_int, default=200, metavar="N")
-    p.add_argument("--test-per-class", type=_positive_int, default=40, metavar="N")
+    p.add_argument("--train-per-class", type=_non_negative_int, default=200, metavar="N",
+                   help="font renders per class in the training part (default 200)")
+    p.add_argument("--test-per-class", type=_non_negative_int, default=40, metavar="N",
+                   help="font renders per class in the test part (default 40)")
+    p.add_argument("--strokes-per-class", type=_non_negative_int, default=0, metavar="N",
+                   help="pen-stroke drawings per class from KanjiVG added to the training part (default 0; needs "
+                        "the 'strokes' extra)")
+    p.add_argument("--test-strokes-per-class", type=_non_negative_int, default=0, metavar="N",
+                   help="pen-stroke drawings per class added to the test part (default 0)")
+    p.add_argument("--stroke-styles", nargs="+", default=["neat", "sloppy", "cursive"], metavar="STYLE",
+                   help="how the pen strokes are drawn, shared evenly: neat, sloppy, cursive, scrawl (default the "
+                        "first three); leave one out to validate on a style the model never saw")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="same seed, same bytes (default 0)")
     p.add_argument("--fonts", type=Path, nargs="+", default=None, metavar="FILE",
                    help="render from these font files only (default: every installed Japanese font that covers the "

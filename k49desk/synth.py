@@ -1,7 +1,8 @@
-"""Render a K49-format practice set from Japanese fonts, augmented toward hand-written brush strokes.
+"""Render a K49-format practice set from Japanese fonts, augmented toward hand-written brush strokes, and optionally
+from KanjiVG's pen strokes drawn the way people draw.
 
-The fonts come from k49desk.font_discovery, the augmentation from k49desk.augment; this module plans the images,
-runs the rendering on a thread pool and writes the folder."""
+The fonts come from k49desk.font_discovery, the augmentation from k49desk.augment, the pen strokes from
+k49desk.handwriting; this module plans the images, runs the rendering on a thread pool and writes the folder."""
 
 from __future__ import annotations
 
@@ -45,24 +46,35 @@ def synthesize(
     seed: int = 0,
     fonts=None,
     class_counts=None,
+    strokes_per_class: int = 0,
+    test_strokes_per_class: int = 0,
+    stroke_styles=("neat", "sloppy", "cursive"),
     progress=None,
     cancel=None,
 ) -> dict:
     """Write a K49-format practice set (the five K49 files + the practice marker) into `out_dir`; returns its info.
 
     `fonts`: font files to render from (default: every Japanese font found). `class_counts`: a (train, test) pair
-    of (49,) per-class counts replacing train_per_class/test_per_class. The same arguments give the same bytes.
+    of (49,) per-class counts of font renders replacing train_per_class/test_per_class. `strokes_per_class` and
+    `test_strokes_per_class`: pen-stroke drawings per class added to the training and test parts, shared evenly
+    among `stroke_styles` (names in k49desk.handwriting.STYLES); with them, a part may hold no font renders at all.
+    The same arguments give the same bytes, and without strokes the same bytes as a fonts-only set always had.
     """
     out_dir = Path(out_dir)
-    train_counts, test_counts = _counts(train_per_class, test_per_class, class_counts)
+    train_counts, test_counts = _counts(train_per_class, test_per_class, class_counts,
+                                        (strokes_per_class, test_strokes_per_class))
+    stroke_plan = _stroke_plan(strokes_per_class, test_strokes_per_class, stroke_styles)
     check_output_folder(out_dir, "practice-set folder")  # before the rendering, not after it
     refuse_real_k49(out_dir)
     started = time.perf_counter()
     reporter = _Reporter(progress)
-    total = int(train_counts.sum() + test_counts.sum())
+    stroke_total = classes.NUM_CLASSES * (strokes_per_class + test_strokes_per_class)
+    total = int(train_counts.sum() + test_counts.sum()) + stroke_total
     reporter.report(0, total, "fonts", force=True)
 
-    if fonts is None:
+    if not train_counts.sum() and not test_counts.sum():
+        faces, skipped = [], []
+    elif fonts is None:
         faces, skipped = installed_faces()
     else:
         fonts = [Path(f) for f in fonts]
@@ -70,18 +82,20 @@ def synthesize(
             if not f.is_file():
                 raise DataError(f"{f}: font file not found")
         faces, skipped = select_faces(((f, None, False) for f in fonts), explicit=True)
-    if not faces:
+    if not faces and (train_counts.sum() or test_counts.sum()):
         among = "no installed font" if fonts is None else f"no font among {', '.join(map(str, fonts))}"
         why = "; ".join(f"{s.name}: {s.reason}" for s in skipped)
         raise DataError(f"{among} covers all 49 K49 characters" + (f" ({why})" if why else ""))
 
     # Each split draws its labels, fonts and augmentations from its own stream, and each chunk of images from
     # a child stream: the bytes depend on the seed only, not on how threads interleave.
+    # The pen strokes take a third stream, so the fonts' two streams are those a fonts-only set always had.
+    *font_streams, stroke_stream = np.random.SeedSequence(seed).spawn(3)
     plans = []
-    for split, counts, stream in zip(("train", "test"), (train_counts, test_counts), np.random.SeedSequence(seed).spawn(2)):
+    for split, counts, stream in zip(("train", "test"), (train_counts, test_counts), font_streams):
         rng = np.random.default_rng(stream)
         labels = rng.permutation(np.repeat(np.arange(classes.NUM_CLASSES, dtype=np.uint8), counts))
-        plans.append((split, labels, rng.integers(len(faces), size=len(labels)), stream))
+        plans.append((split, labels, rng.integers(max(1, len(faces)), size=len(labels)), stream))
 
     with ThreadPoolExecutor(_worker_count()) as pool:
         needed = sorted({(int(f), int(c)) for _, labels, face_of, _ in plans for f, c in zip(face_of, labels)})
@@ -104,6 +118,12 @@ def synthesize(
             _run_jobs(pool, jobs, cancel, lambda: reporter.report(offset + sum(done), total, split))
             splits[split] = (images, labels)
 
+        for (split, per_class), stream in zip(stroke_plan, stroke_stream.spawn(2)):
+            if per_class:
+                offset = sum(len(v[1]) for v in splits.values())
+                splits[split] = _add_strokes(pool, splits[split], per_class, stream, cancel,
+                                             lambda done: reporter.report(offset + done, total, split))
+
     seconds = time.perf_counter() - started
     info = {
         "practice_set": True,
@@ -118,6 +138,23 @@ def synthesize(
         "test_counts": test_counts.tolist(),
         "note": "Practice set rendered from fonts; not Kuzushiji-49",
     }
+    if stroke_total:
+        from k49desk import handwriting
+
+        info["strokes"] = {
+            **handwriting.SOURCE,
+            "kanjivg_version": handwriting.kanjivg_version(),
+            "styles": list(stroke_styles),
+            "train_per_class": int(strokes_per_class),
+            "test_per_class": int(test_strokes_per_class),
+            "note": "pen strokes drawn by k49desk.handwriting from KanjiVG's centre-lines; not handwriting",
+        }
+        # Sizes and counts describe the files: font renders and drawings together.
+        info["train_size"] += classes.NUM_CLASSES * int(strokes_per_class)
+        info["test_size"] += classes.NUM_CLASSES * int(test_strokes_per_class)
+        info["train_counts"] = (train_counts + strokes_per_class).tolist()
+        info["test_counts"] = (test_counts + test_strokes_per_class).tolist()
+        info["note"] = "Practice set rendered from fonts and from KanjiVG pen strokes; not Kuzushiji-49"
     reporter.report(total, total, "writing", force=True)
     # The marker goes in first: a folder caught half-replaced is still recognised as a practice set.
     contents = {
@@ -133,18 +170,65 @@ def synthesize(
     return {**info, "out_dir": str(out_dir), "seconds": seconds, "images_per_s": total / seconds if seconds else None}
 
 
-def _counts(train_per_class, test_per_class, class_counts) -> tuple[np.ndarray, np.ndarray]:
-    """Per-class (train, test) counts as two (49,) int64 arrays; ValueError naming the bad argument."""
+def _counts(train_per_class, test_per_class, class_counts, stroke_counts=(0, 0)) -> tuple[np.ndarray, np.ndarray]:
+    """Per-class (train, test) counts of font renders as two (49,) int64 arrays; ValueError naming the bad argument.
+
+    A part may hold no font renders when `stroke_counts` (per class, train and test) fill it."""
     if class_counts is None:
         pairs = [np.full(classes.NUM_CLASSES, train_per_class), np.full(classes.NUM_CLASSES, test_per_class)]
     else:
         pairs = [np.asarray(c) for c in class_counts]
         if len(pairs) != 2 or any(c.shape != (classes.NUM_CLASSES,) for c in pairs):
             raise ValueError("class_counts must be a pair (train, test) of 49 per-class counts each")
-    for c in pairs:
-        if not np.issubdtype(c.dtype, np.integer) or (c < 0).any() or c.sum() == 0:
+    for c, strokes in zip(pairs, stroke_counts):
+        if not np.issubdtype(c.dtype, np.integer) or (c < 0).any() or c.sum() + strokes == 0:
             raise ValueError("per-class counts must be non-negative integers with at least one image per split")
     return pairs[0].astype(np.int64), pairs[1].astype(np.int64)
+
+
+def _stroke_plan(train_per_class, test_per_class, styles) -> list[tuple[str, dict[str, int]]]:
+    """[(split, {style name: drawings per class})]: each split's drawings shared evenly among the styles, in order.
+
+    Checks the counts and style names (and that KanjiVG is installed) before anything is rendered."""
+    from k49desk import handwriting
+
+    styles = list(styles)
+    for n in (train_per_class, test_per_class):
+        if not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError("stroke counts per class must be non-negative integers")
+    if not train_per_class and not test_per_class:
+        return []
+    if not styles or len(set(styles)) != len(styles):
+        raise DataError(f"stroke styles must name at least one style, each once, not {styles}")
+    for name in styles:
+        handwriting.style(name)
+    handwriting.kanjivg_version()
+    return [(split, {name: n // len(styles) + (i < n % len(styles)) for i, name in enumerate(styles)})
+            for split, n in (("train", train_per_class), ("test", test_per_class))]
+
+
+def _add_strokes(pool, split, per_class: dict[str, int], stream, cancel, report) -> tuple[np.ndarray, np.ndarray]:
+    """`split`'s (images, labels) with the pen-stroke drawings added and the whole shuffled (one child stream per
+    style and class, so the bytes do not depend on thread timing)."""
+    from k49desk import handwriting
+
+    jobs, parts, done = [], [], []
+    children = iter(stream.spawn(len(per_class) * classes.NUM_CLASSES + 1))
+    for name, n in per_class.items():
+        for label in range(classes.NUM_CLASSES):
+            child = next(children)
+            if not n:
+                continue
+            labels = np.full(n, label, np.uint8)
+            out = np.empty((n, SIZE, SIZE), np.uint8)
+            parts.append((out, labels))
+            done.append(0)
+            jobs.append(partial(_render_drawings, labels, handwriting.style(name), child, out, done, len(done) - 1))
+    _run_jobs(pool, jobs, cancel, lambda: report(sum(done)))
+    images = np.concatenate([split[0], *(p[0] for p in parts)])
+    labels = np.concatenate([split[1], *(p[1] for p in parts)])
+    order = np.random.default_rng(next(children)).permutation(len(labels))
+    return images[order], labels[order]
 
 
 def refuse_real_k49(out_dir: Path) -> None:
@@ -198,6 +282,16 @@ def _render_face(face: Face, face_number: int, labels: list[int], out: dict, sto
         if stop.is_set():
             raise Cancelled("practice set generation cancelled")
         out[face_number, label] = Glyph.render(font, classes.CLASSES[label].char)
+
+
+def _render_drawings(labels, drawing_style, seed, out: np.ndarray, done: list[int], slot: int, stop) -> None:
+    """Draw and rasterise pen strokes for `labels` into `out`, counting progress in done[slot]."""
+    from k49desk import handwriting
+
+    if stop.is_set():
+        raise Cancelled("practice set generation cancelled")
+    out[:] = handwriting.render(labels, drawing_style, seed)
+    done[slot] = len(labels)
 
 
 def _render_chunk(glyphs: list, seed, out: np.ndarray, done: list[int], slot: int, stop) -> None:

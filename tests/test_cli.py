@@ -258,3 +258,19 @@ def test_train_warns_once_when_labels_miss_classes(capsys, tmp_path, practice_di
     assert sum("warning" in line for line in lines) == 1
     code, _, err = run_cli(capsys, "train", "--data-dir", practice_dir, "--epochs", 1, "--out", tmp_path / "run")
     assert "warning" not in err
+
+
+def test_synth_with_pen_strokes_only(capsys, tmp_path):
+    out_dir = tmp_path / "strokes"
+    code, out, _ = run_cli(capsys, "synth", out_dir, "--train-per-class", 0, "--test-per-class", 0,
+                           "--strokes-per-class", 2, "--test-strokes-per-class", 1, "--stroke-styles", "cursive")
+    assert code == 0
+    assert "98 training and 49 test images" in out
+    assert "Pen strokes (cursive): 2 training and 1 test drawings per class, from KanjiVG 20260714 (CC BY-SA 3.0" in out
+    assert "Fonts used" not in out
+    assert dataset.load(out_dir).practice_info["strokes"]["styles"] == ["cursive"]
+    code, _, err = run_cli(capsys, "synth", tmp_path / "q", "--strokes-per-class", 1, "--stroke-styles", "wobbly")
+    one_line_error(code, err, "unknown stroke style 'wobbly'", "neat, sloppy, cursive")
+    code, _, err = run_cli(capsys, "synth", tmp_path / "q", "--test-per-class", 0)
+    one_line_error(code, err, "the test part would be empty")
+    assert not (tmp_path / "q").exists()

@@ -179,3 +179,48 @@ def test_unwritable_folder_fails_before_rendering(tmp_path):
         synth.synthesize(blocker, train_per_class=1, test_per_class=1, fonts=IPAEX, progress=events.append)
     assert events == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_pen_strokes_join_the_font_renders_and_the_marker_says_so(tmp_path):
+    info = synth.synthesize(tmp_path / "p", train_per_class=2, test_per_class=1, seed=4, fonts=IPAEX,
+                            strokes_per_class=3, test_strokes_per_class=2, stroke_styles=("sloppy", "cursive"))
+    data = dataset.load(tmp_path / "p")
+    assert data.practice
+    assert np.array_equal(np.bincount(data.y_train, minlength=49), np.full(49, 5))
+    assert np.array_equal(np.bincount(data.y_test, minlength=49), np.full(49, 3))
+    boxes = np.array([ink_box(img) for img in data.x_train])
+    assert (boxes[:, :2].max(axis=1) >= 27).mean() >= 0.95
+    marker = json.loads((tmp_path / "p" / dataset.PRACTICE_MARKER).read_text(encoding="utf-8"))
+    strokes = marker["strokes"]
+    assert strokes["licence"] == "CC BY-SA 3.0" and "Ulrich Apel" in strokes["attribution"]
+    assert strokes["kanjivg_version"] == "20260714" and strokes["styles"] == ["sloppy", "cursive"]
+    assert strokes["train_per_class"] == 3 and strokes["test_per_class"] == 2
+    assert marker["train_size"] == info["train_size"] == 49 * 5 and marker["test_size"] == 49 * 3
+    assert marker["train_counts"] == [5] * 49 and marker["test_counts"] == [3] * 49
+    assert "KanjiVG" in marker["note"] and "not Kuzushiji-49" in marker["note"]
+    # The font renders are those of the same fonts-only set: the drawings only come on top.
+    fonts_only = synth.synthesize(tmp_path / "f", train_per_class=2, test_per_class=1, seed=4, fonts=IPAEX)
+    assert "strokes" not in json.loads((tmp_path / "f" / dataset.PRACTICE_MARKER).read_text(encoding="utf-8"))
+    font_rows = {r.tobytes() for r in arr0(tmp_path / "f" / "k49-train-imgs.npz")}
+    assert font_rows <= {r.tobytes() for r in data.x_train}
+    assert fonts_only["train_size"] == 49 * 2
+
+
+def test_pen_strokes_same_seed_same_bytes(tmp_path):
+    for name in ("a", "b", "c"):
+        synth.synthesize(tmp_path / name, train_per_class=0, test_per_class=0, seed=1 if name != "c" else 2,
+                         strokes_per_class=2, test_strokes_per_class=1)
+    for name in dataset.FILE_NAMES[:4]:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert (tmp_path / "a" / "k49-train-imgs.npz").read_bytes() != (tmp_path / "c" / "k49-train-imgs.npz").read_bytes()
+    info = json.loads((tmp_path / "a" / dataset.PRACTICE_MARKER).read_text(encoding="utf-8"))
+    assert info["fonts"] == [] and info["train_size"] == 98 and info["test_size"] == 49
+
+
+def test_pen_strokes_check_their_styles_before_rendering(tmp_path):
+    with pytest.raises(DataError, match="unknown stroke style 'wobbly'"):
+        synth.synthesize(tmp_path / "p", train_per_class=1, test_per_class=1, fonts=IPAEX, strokes_per_class=1,
+                         stroke_styles=("neat", "wobbly"))
+    with pytest.raises(ValueError, match="at least one image per split"):
+        synth.synthesize(tmp_path / "p", train_per_class=0, test_per_class=0, strokes_per_class=1)
+    assert not (tmp_path / "p").exists()
