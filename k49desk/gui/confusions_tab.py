@@ -17,17 +17,21 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSplitter,
     QStyle,
     QStyledItemDelegate,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,8 +39,13 @@ from PySide6.QtWidgets import (
 from k49desk.classes import CLASSES, by_char
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap, to_qimage
+from k49desk.gui.active_predictor import shared_predictor
+from k49desk.gui.saliency_view import SaliencyView
 from k49desk.gui.state import AppState
+from k49desk.gui.suspicious_labels import SuspiciousLabels
 from k49desk.gui.tables import SORT, RowsTableModel, rows_table, show_selected_row
+from k49desk.gui.training_label_scan import TrainingLabelScan
+from k49desk.gui.workers import TaskSlot
 
 EXAMPLE_PAIR = (by_char("ふ").index, by_char("ぬ").index)  # the seed's worked example
 CORRECT_PER_CLASS = 12
@@ -278,9 +287,17 @@ class ImageDetail(QWidget):
 
     HINT = "Click an image to see it large with the model's top 5."
 
-    def __init__(self, parent=None):
+    def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.setObjectName("imageDetail")
+        self.predictor = shared_predictor(state)
+        # On demand: why the model read what it read (and not the true character), as a heat overlay.
+        self.saliency_toggle = QCheckBox("Show what the model looks at", objectName="detailSaliencyToggle")
+        self.saliency_toggle.setToolTip("A heat overlay: why the model reads its answer and not the true character")
+        self.saliency_toggle.toggled.connect(self._show_saliency)
+        self.saliency = SaliencyView(state, size=DETAIL_SIZE)
+        self.saliency.setVisible(False)
+        self._shown = None  # (image, true, predicted) of the image on show
         self.picture = QLabel(objectName="detailImage")
         self.picture.setFixedSize(DETAIL_SIZE, DETAIL_SIZE)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -308,14 +325,20 @@ class ImageDetail(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.saliency, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.title)
+        layout.addWidget(self.saliency_toggle)
         layout.addLayout(top)
         layout.addStretch(1)
         self.test_index: int | None = None
+        self.predictor.changed.connect(self._on_predictor)
         self.show_image(None, None, None)
 
     def show_image(self, ev, images, test_index: int | None) -> None:
         self.test_index = test_index
+        self._shown = None if test_index is None else (
+            images[test_index], int(ev.y_true[test_index]), int(ev.y_pred[test_index]))
+        self._show_saliency()
         if test_index is None:
             self.picture.clear()
             self.picture.setText("no image selected")
@@ -338,6 +361,21 @@ class ImageDetail(QWidget):
             bar.setValue(round(p * 1000))
             for w in (char, name, prob, bar):
                 w.setVisible(True)
+
+    def _on_predictor(self, _predictor) -> None:
+        self._show_saliency()
+
+    def _show_saliency(self, *_toggled) -> None:
+        """The overlay in place of the plain picture while the toggle is on: the prediction, and not the truth."""
+        on = self.saliency_toggle.isChecked() and self._shown is not None
+        self.saliency.setVisible(on)
+        self.picture.setVisible(not on)
+        if not on:
+            return
+        image, true, pred = self._shown
+        predictor = self.predictor.predictor
+        self.saliency.set_model(predictor.model if predictor is not None else None)
+        self.saliency.set_image(image, target=pred, versus=true if true != pred else None)
 
 
 # The tab --------------------------------------------------------------------------------------------
@@ -413,7 +451,7 @@ class ConfusionsTab(QWidget):
         centre_layout.addWidget(self.correct_label)
         centre_layout.addWidget(self.correct_grid)
 
-        self.detail = ImageDetail()
+        self.detail = ImageDetail(state)
         self.detail.setMinimumWidth(220)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, objectName="confusionsSplitter")
@@ -422,8 +460,39 @@ class ConfusionsTab(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([340, 680, 240])
+
+        # Suspicious labels: the evaluation's test images whose label the model disputes most (confident learning),
+        # or the training set's, scanned with cross-validated models on request.
+        self.suspicious = SuspiciousLabels(state)
+        self.suspicious.imageActivated.connect(self._open_suspicious)
+        self.suspicious_source = QLabel(objectName="suspiciousSource")
+        self.suspicious_source.setWordWrap(True)
+        self.training_scan = TrainingLabelScan(state)
+        self.training_scan.scanFinished.connect(self._show_training_issues)
+        self.training_scan.set_data(state.data)
+        state.dataChanged.connect(self.training_scan.set_data)
+        scan_box = QGroupBox("Scan the training set (cross-validated: where label errors matter most)")
+        QVBoxLayout(scan_box).addWidget(self.training_scan)
+        suspicious_page = QWidget()
+        suspicious_layout = QVBoxLayout(suspicious_page)
+        suspicious_layout.addWidget(self.suspicious_source)
+        suspicious_layout.addWidget(self.suspicious, 1)
+        suspicious_layout.addWidget(scan_box)
+        self._issues = TaskSlot(state, self)
+        self._issues_are_test = True
+        self.predictor = shared_predictor(state)
+        self.predictor.changed.connect(self._on_predictor)
+
+        self.pages = QTabWidget(objectName="confusionsPages")
+        self.pages.addTab(splitter, "Confused pairs")
+        # Scrolled: the page's table, pictures and scan settings need more height than a small window has.
+        suspicious_scroll = QScrollArea(objectName="suspiciousScroll")
+        suspicious_scroll.setWidgetResizable(True)
+        suspicious_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        suspicious_scroll.setWidget(suspicious_page)
+        self.pages.addTab(suspicious_scroll, "Suspicious labels")
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addWidget(self.pages)
 
         session.evaluationChanged.connect(self._show_evaluation)
         session.pairSelected.connect(self._show_pair)
@@ -457,6 +526,7 @@ class ConfusionsTab(QWidget):
     # Evaluation --------------------------------------------------------------------------------------
 
     def _show_evaluation(self, ev) -> None:
+        self._find_test_issues(ev)
         self._top2 = np.argsort(ev.probs, axis=1)[:, -2:][:, ::-1] if ev is not None else None
         self.pairs_model.set_rows(ev.pairs(top=None, by="count") if ev is not None else [])
         self.pairs_table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
@@ -572,3 +642,47 @@ class ConfusionsTab(QWidget):
 
     def _show_image(self, test_index: int) -> None:
         self.detail.show_image(self.evaluation, self.images, test_index)
+
+    # Suspicious labels -------------------------------------------------------------------------------
+
+    def _find_test_issues(self, ev) -> None:
+        """Rank the evaluation's test images by how much the model disputes their labels (on a worker)."""
+        self._issues.drop()
+        self._issues_are_test = True
+        self.suspicious.set_issues(None, None, [])
+        if ev is None:
+            self.suspicious_source.setText("Evaluate a model to see the test images whose labels it disputes.")
+            return
+        images = self.session.images
+        self.suspicious_source.setText("Looking for suspicious labels…")
+
+        def find(progress, cancel):
+            from k49desk.label_issues import find_label_issues
+
+            return find_label_issues(ev.y_true, ev.probs)
+
+        def show(issues) -> None:
+            self.suspicious.set_issues(ev, images, issues)
+            self.suspicious_source.setText(
+                f"Test images of {ev.data_name} whose given label {ev.model_name} disputes most (confident learning, "
+                f"from the evaluation's probabilities): {len(issues):,} candidates for a person to check.")
+
+        self._issues.run("find suspicious labels", find, on_success=show,
+                         on_failure=lambda message: self.suspicious_source.setText(message))
+
+    def _show_training_issues(self, ev, images, issues) -> None:
+        self._issues.drop()
+        self._issues_are_test = False
+        self.suspicious.set_issues(ev, images, issues)
+        self.suspicious_source.setText(
+            f"Training images whose label the cross-validated models dispute most: {len(issues):,} candidates "
+            f"for a person to check.")
+
+    def _open_suspicious(self, index: int) -> None:
+        """A test image's row opened: shown large, with its neighbours, in the Confused pairs page."""
+        if self._issues_are_test and self.evaluation is not None:
+            self.session.select_image(index)
+            self.pages.setCurrentIndex(0)
+
+    def _on_predictor(self, predictor) -> None:
+        self.suspicious.set_model(predictor.model if predictor is not None else None)

@@ -223,7 +223,7 @@ class SuspiciousLabels(QWidget):
         right_layout.addWidget(self.suggested_examples)
         right_layout.addStretch(1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = QSplitter(Qt.Orientation.Horizontal, objectName="suspiciousSplitter")
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
