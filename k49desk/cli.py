@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import math
 import signal
 import sys
 import threading
@@ -32,8 +34,8 @@ def _fraction(text: str) -> float:
 
 def _positive_float(text: str) -> float:
     value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be positive, not {value}")
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite positive number, not {value}")
     return value
 
 
@@ -119,45 +121,41 @@ def _cmd_archs(args) -> int:
     rows = models.describe()
     width = max(len(name) for name, _, _ in rows)
     for name, params, description in rows:
-        print(f"{name:<{width}}  {params:>9,} params  {description}")
+        spec = models.get_arch(name)
+        print(f"{name:<{width}}  {params:>10,} params  {description}")
+        print(f"{'':<{width}}  recipe: {spec.recipe.describe()}")
+        print(f"{'':<{width}}  source: {spec.source}")
+        if spec.published:
+            print(f"{'':<{width}}  published (not measured here): {spec.published}")
     return 0
 
 
-def _sigint_sets(event: threading.Event):
-    """First Ctrl+C asks the work to stop cleanly; a second one interrupts at once. Returns the old handler."""
+def _stop_signals(event: threading.Event, asked: list[int]) -> dict:
+    """Ctrl+C and SIGTERM ask the work to stop cleanly after the current batch (the signal is noted in `asked`); a
+    second one interrupts at once. Returns the old handlers."""
 
     def handler(signum, frame):
         if event.is_set():
             raise KeyboardInterrupt
+        asked.append(signum)
         event.set()
-        sys.stderr.write("\nStopping after the current batch (Ctrl+C again to abort)...\n")
+        how = "Ctrl+C" if signum == signal.SIGINT else "terminated"
+        sys.stderr.write(f"\nStopping after the current batch ({how}; again to abort)...\n")
 
-    return signal.signal(signal.SIGINT, handler)
+    return {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
 
 
-def _cmd_train(args) -> int:
-    from k49desk import dataset, paths, training
-    from k49desk.tfstart import start_tensorflow
-
-    data = dataset.load(args.data_dir)
-    if (warning := data.coverage_warning()) is not None:
-        print(f"k49desk: warning: {data.data_dir}: {warning}", file=sys.stderr)
-    start_tensorflow()
-    settings = training.TrainSettings(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size,
-                                      learning_rate=args.learning_rate, validation_split=args.validation_split,
-                                      seed=args.seed)
-    if args.out is not None:
-        runs_dir, run_name = args.out.parent, args.out.name
-    else:
-        runs_dir, run_name = args.runs_dir or paths.default_runs_dir(), None
-    trainer = training.Trainer(data, settings, runs_dir, run_name)
-    bar = _Bar()
+def _train_progress(bar: "_Bar", data_name: str):
+    from k49desk import training
 
     def progress(event):
         if isinstance(event, training.TrainingStarted):
-            print(f"Training {settings.arch} on the {data.name} ({data.data_dir}): {event.train_size:,} training / "
-                  f"{event.val_size:,} validation images (stratified split), batch {settings.batch_size}, "
-                  f"{event.batches_per_epoch} batches per epoch", flush=True)
+            s = event.settings
+            done = f", continuing after epoch {event.initial_epoch}" if event.initial_epoch else ""
+            print(f"Training {s.arch} on the {data_name}: {event.train_size:,} training / {event.val_size:,} "
+                  f"validation images (stratified split), batch {s.batch_size}, {event.batches_per_epoch} batches "
+                  f"per epoch{done}", flush=True)
+            print(f"{training.describe_devices()}; precision: {event.precision.reason}", flush=True)
         elif isinstance(event, training.BatchProgress):
             bar.label = f"Epoch {event.epoch}/{event.epochs}"
             bar.update(event.batch, event.batches, f"loss {event.loss:.4f} accuracy {event.accuracy:.4f} "
@@ -169,18 +167,47 @@ def _cmd_train(args) -> int:
                   f"accuracy: {logs['accuracy']:.4f} - val_loss: {logs['val_loss']:.4f} - "
                   f"val_accuracy: {logs['val_accuracy']:.4f}", flush=True)
 
-    cancel = threading.Event()
-    previous = _sigint_sets(cancel) if threading.current_thread() is threading.main_thread() else None
+    return progress
+
+
+def _cmd_train(args) -> int:
+    from k49desk import dataset, paths, runs, training
+    from k49desk.tfstart import start_tensorflow
+
+    if args.resume is not None:
+        info = runs.load_run(args.resume).info
+        data = dataset.load(info.data.get("data_dir", "") if args.data_dir_given is None else args.data_dir_given)
+        start = functools.partial(training.resume, args.resume, args.epochs, data=data)
+    else:
+        data = dataset.load(args.data_dir)
+        if (warning := data.coverage_warning()) is not None:
+            print(f"k49desk: warning: {data.data_dir}: {warning}", file=sys.stderr)
+        settings = training.TrainSettings.for_arch(
+            args.arch, epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate,
+            validation_split=args.validation_split, seed=args.seed, precision=args.precision)
+        if args.out is not None:
+            runs_dir, run_name = args.out.parent, args.out.name
+        else:
+            runs_dir, run_name = args.runs_dir or paths.default_runs_dir(), None
+        start = training.Trainer(data, settings, runs_dir, run_name).run
+    start_tensorflow()
+    bar = _Bar()
+    cancel, asked = threading.Event(), []
+    previous = _stop_signals(cancel, asked) if threading.current_thread() is threading.main_thread() else {}
     try:
-        info = trainer.run(progress=progress, cancel=cancel)
+        info = start(progress=_train_progress(bar, f"{data.name} ({data.data_dir})"), cancel=cancel)
     finally:
         bar.close()
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if info.status == "diverged":
+        raise training.TrainingDiverged(f"{info.notes[-1]}; the run is kept in {info.path} (status diverged)")
     how = "stopped early" if info.status == "stopped" else "completed"
     print(f"Run {how}: {info.epochs_done}/{info.epochs_planned} epochs, best val_accuracy "
           f"{info.best_val_accuracy:.4f} ({info.data_name}), saved in {info.path}")
-    return 0
+    if info.status == "stopped":
+        print(f"Continue it with: k49desk train --resume {info.path} [--epochs TOTAL]")
+    return EXIT_CANCELLED if signal.SIGTERM in asked else 0
 
 
 def _model_path(target: Path) -> Path:
@@ -269,22 +296,61 @@ def _cmd_predict(args) -> int:
     return 0
 
 
+def _samples_store(args):
+    from k49desk.paths import default_samples_dir
+    from k49desk.samples import SampleStore
+
+    return SampleStore(args.samples or default_samples_dir())
+
+
+def _cmd_samples(args) -> int:
+    print(_samples_store(args).describe())
+    return 0
+
+
+def _cmd_samples_import(args) -> int:
+    from k49desk.samples import import_pictures
+
+    store = _samples_store(args)
+    images, labels, files = import_pictures(args.pictures)
+    after = store.add(images, labels)
+    print(f"imported {len(files)} pictures from {args.pictures}; {len(after)} samples in {store.folder}")
+    return 0
+
+
+def _cmd_finetune(args) -> int:
+    from k49desk import dataset
+    from k49desk.finetune import finetune
+    from k49desk.paths import default_runs_dir
+
+    samples = _samples_store(args).read()
+    data = dataset.load(args.mix_dir) if args.mix_dir is not None else None
+    runs_dir, name = (args.out.parent, args.out.name) if args.out is not None else (default_runs_dir(), None)
+    print(f"fine-tuning {args.model} on {len(samples)} samples, mixed with "
+          f"{'the data in ' + str(args.mix_dir) if data is not None else 'a practice set rendered now'}",
+          file=sys.stderr)
+    result = finetune(_model_path(args.model), samples, data, runs_dir=runs_dir, run_name=name, epochs=args.epochs)
+    print(result.table())
+    print(f"run written to {result.run_dir}")
+    return 0
+
+
 def _class_index(text: str) -> int:
     """A class given as its hiragana (ぬ), romaji (nu) or index (0..48)."""
-    from k49desk.classes import CLASSES, NUM_CLASSES
+    from k49desk.classes import NUM_CLASSES, by_name
 
     if text.isdigit() and int(text) < NUM_CLASSES:
         return int(text)
-    for c in CLASSES:
-        if text in (c.char, c.romaji):
-            return c.index
-    raise argparse.ArgumentTypeError(f"{text!r} is not one of the 49 characters (give it as ぬ, nu or 0..48)")
+    try:
+        return by_name(text).index
+    except KeyError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of the 49 characters (give it as ぬ, nu or 0..48)")
 
 
 def _cmd_explain(args) -> int:
     import numpy as np
 
-    from k49desk import evaluation, explain
+    from k49desk import explain, modelio
     from k49desk.classes import CLASSES
     from k49desk.evaluation import _write_atomic
     from k49desk.tfstart import start_tensorflow
@@ -293,7 +359,7 @@ def _cmd_explain(args) -> int:
     start_tensorflow()
     if rest:
         print(f"{args.image} holds {len(rest) + 1} images: explaining the first ({label})")
-    explainer = explain.Explainer(evaluation.load_model(_model_path(args.model)), args.method)
+    explainer = explain.Explainer(modelio.load_model(_model_path(args.model)), args.method)
     saliency = explainer.explain(image, args.target, args.versus)
     explain.write_overlay_png(image, saliency, args.out)
     if args.npy is not None:
@@ -341,29 +407,40 @@ def build_parser() -> argparse.ArgumentParser:
                         "49 characters, one face per family and design); same seed and fonts, same bytes")
     p.set_defaults(func=_cmd_synth)
 
-    p = sub.add_parser("archs", help="list the model presets with their parameter counts")
+    p = sub.add_parser("archs", help="list the model presets: parameters, training recipe, source, published figure")
     p.set_defaults(func=_cmd_archs)
 
     from k49desk.models import ARCHITECTURES
-    from k49desk.training import DEFAULT_BATCH_SIZE
+    from k49desk.training import DEFAULT_BATCH_SIZE, PRECISIONS
 
     p = sub.add_parser("train", help="train a preset and write a run folder",
-                       description="Train a model preset. The validation part is a stratified, seeded split of the "
-                                   "training set (every class keeps its share), not Keras' tail split. "
-                                   "Ctrl+C stops after the current batch and keeps the completed epochs.")
+                       description="Train a model preset with its training recipe (see 'k49desk archs'). The "
+                                   "validation part is a stratified, seeded split of the training set (every class "
+                                   "keeps its share), not Keras' tail split. Ctrl+C or SIGTERM stops after the current "
+                                   "batch and keeps the completed epochs; --resume continues such a run. With "
+                                   "TF_CONFIG set, runs as one worker of a MultiWorkerMirroredStrategy cluster.")
     p.add_argument("--data-dir", type=Path, default=None, help=data_help)
     p.add_argument("--arch", default="seed-cnn", choices=list(ARCHITECTURES), help="model preset (default seed-cnn)")
-    p.add_argument("--epochs", type=_positive_int, default=10, metavar="N")
-    p.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="B",
-                   help=f"default {DEFAULT_BATCH_SIZE}: ~1.7x the seed's 32 in samples/s on CPU")
-    p.add_argument("--learning-rate", type=_positive_float, default=1e-3, metavar="LR", help="Adam (default 0.001)")
+    p.add_argument("--epochs", type=_positive_int, default=None, metavar="N",
+                   help="epochs in all (default: the preset's recipe); with --resume, the new total")
+    p.add_argument("--batch-size", type=_positive_int, default=None, metavar="B",
+                   help=f"per device (default: the preset's recipe; {DEFAULT_BATCH_SIZE} for the seed CNN, ~1.7x the "
+                        f"seed's 32 in samples/s on CPU)")
+    p.add_argument("--learning-rate", type=_positive_float, default=None, metavar="LR",
+                   help="initial learning rate (default: the preset's recipe)")
     p.add_argument("--validation-split", type=_fraction, default=0.3, metavar="F",
                    help="share of the training set held out, stratified by class (default 0.3)")
     p.add_argument("--seed", type=int, default=0, metavar="S")
+    p.add_argument("--precision", default="auto", choices=PRECISIONS,
+                   help="auto (default): mixed bfloat16 on CPUs with AVX-512 BF16/AMX, mixed float16 on GPUs with "
+                        "compute capability >= 7.0, float32 otherwise")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--out", type=Path, default=None, metavar="RUN_DIR", help="the run folder to create")
     where.add_argument("--runs-dir", type=Path, default=None, metavar="DIR",
                        help="create a new dated run folder here (default: $K49DESK_RUNS or the user data folder)")
+    where.add_argument("--resume", type=Path, default=None, metavar="RUN_DIR",
+                       help="continue this stopped, crashed or diverged run from its last completed epoch (optimizer "
+                            "state and schedule included) to --epochs in all; its data folder unless --data-dir")
     p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("evaluate", help="accuracy, balanced accuracy, per-class report, confusions on the test set")
@@ -377,6 +454,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model", type=Path, metavar="RUN_DIR_OR_MODEL")
     p.add_argument("images", type=Path, nargs="+", metavar="IMAGE")
     p.set_defaults(func=_cmd_predict)
+
+    samples_help = "samples folder (default: $K49DESK_SAMPLES or the user data folder's samples)"
+    p = sub.add_parser("samples", help="your own samples for fine-tuning: counts per character, or import pictures",
+                       description="Without a command: how many samples are kept per character, and where.")
+    p.add_argument("--samples", type=Path, default=None, metavar="DIR", help=samples_help)
+    p.set_defaults(func=_cmd_samples)
+    samples_sub = p.add_subparsers(dest="samples_command", metavar="COMMAND")
+    q = samples_sub.add_parser("import", help="add pictures from sub-folders named by character or romaji (ぬ/, nu/)")
+    q.add_argument("pictures", type=Path, metavar="DIR_OF_IMAGES")
+    # SUPPRESS: an unset --samples here must not hide one given before the command (samples --samples D import X).
+    q.add_argument("--samples", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=samples_help)
+    q.set_defaults(func=_cmd_samples_import)
+
+    p = sub.add_parser("finetune", help="fine-tune a model on your samples, mixed with general data; before/after table",
+                       description="Fine-tune a model on your own samples (a quarter held out to measure on), mixed "
+                                   "with data it was trained on so that it does not forget; writes a normal run.")
+    p.add_argument("model", type=Path, metavar="MODEL_OR_RUN")
+    p.add_argument("--samples", type=Path, default=None, metavar="DIR", help=samples_help)
+    p.add_argument("--data-dir", dest="mix_dir", type=Path, default=None, metavar="D",
+                   help="data to mix in (default: a small practice set rendered for the purpose)")
+    p.add_argument("--epochs", type=_positive_int, default=3, metavar="N", help="default 3")
+    p.add_argument("--out", type=Path, default=None, metavar="RUN_DIR",
+                   help="the run folder to create (default: a new dated folder in the runs folder)")
+    p.set_defaults(func=_cmd_finetune)
 
     from k49desk.explain import DEFAULT_METHOD, METHODS
 
@@ -425,6 +526,7 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help, or a usage error argparse already explained
         return int(e.code or 0)
+    args.data_dir_given = getattr(args, "data_dir", None)
     if getattr(args, "data_dir", "unset") is None:
         from k49desk.paths import default_data_dir
 

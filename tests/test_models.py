@@ -25,12 +25,52 @@ def test_every_preset_maps_28x28x1_pixels_to_49_probabilities(name):
     assert np.allclose(probs.sum(axis=1), 1, atol=1e-5)
 
 
-def test_augmentation_is_off_at_inference():
-    model = models.build_model("resnet-small")
+def test_the_shipped_starter_keeps_its_in_model_augmentation_off_at_inference():
+    """The starter was built when resnet-small augmented inside the model; such models still load and predict."""
+    from k49desk import paths
+    from k49desk.evaluation import load_model
+
+    model = load_model(paths.starter_model_path())
+    assert any(layer.__class__.__name__ == "RandomRotation" for layer in model.layers)
     image = np.zeros((1, 28, 28, 1), np.float32)
     image[0, 4:24, 10:18] = 255
     first, second = (np.asarray(model(image, training=False)) for _ in range(2))
     assert np.array_equal(first, second)
+
+
+# kuangliu/pytorch-cifar's PreActResNet18 (3 input channels, 10 classes): 11,171,146 parameters (PyTorch counts
+# weights only; BatchNorm's running statistics are buffers). Ours takes 1 channel and gives 49 classes.
+PREACT18_CIFAR = 11_171_146
+PREACT18_OURS = PREACT18_CIFAR - 3 * 3 * (3 - 1) * 64 + (512 + 1) * (49 - 10)
+
+
+def test_preact_resnet_18_has_the_source_parameter_count():
+    model = models.build_model("preact-resnet-18")
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    assert PREACT18_OURS == 11_190_001 and trainable == PREACT18_OURS
+    # Two BNs per block, over the block's input and its width: (64+64)*2, 64+128+128*2, 128+256+256*2, 256+512+512*2.
+    bn_channels = 256 + 448 + 896 + 1792
+    assert model.count_params() - trainable == 2 * bn_channels  # Keras also counts the moving mean and variance
+    assert [layer.output.shape[1] for layer in model.layers if layer.__class__.__name__ == "Add"] == \
+        [28, 28, 14, 14, 7, 7, 4, 4]
+    recipe = models.get_arch("preact-resnet-18").recipe
+    assert (recipe.optimizer, recipe.learning_rate, recipe.momentum, recipe.schedule) == ("sgd", 0.1, 0.9, "cosine")
+    assert recipe.mixup_alpha == 1.0 and models.PYTORCH_WEIGHT_DECAY_AS_L2 * 2 == 5e-4
+    assert "97.04%" in models.get_arch("preact-resnet-18").published
+
+
+def test_the_strong_preset_trains_an_epoch_on_a_practice_set(tmp_path):
+    from tiny_data import tiny_data
+
+    from k49desk import runs
+    from k49desk.training import Trainer, TrainSettings
+
+    settings = TrainSettings.for_arch("preact-resnet-18", epochs=1, batch_size=64)
+    assert settings.learning_rate == 0.1
+    info = Trainer(tiny_data(), settings, tmp_path, "strong").run()
+    assert info.status == "completed" and info.epochs_done == 1 and info.params == models.param_count("preact-resnet-18")
+    run = runs.load_run(info.path)
+    assert all(len(v) == 1 for v in run.history.values()) and 0 <= run.history["val_accuracy"][0] <= 1
 
 
 def test_describe_lists_every_preset_with_its_size():
@@ -41,5 +81,6 @@ def test_describe_lists_every_preset_with_its_size():
 
 
 def test_unknown_name_lists_the_valid_ones():
-    with pytest.raises(ModelError, match="unknown architecture 'vgg99'.*seed-cnn, seed-cnn-dropout, resnet-small"):
+    with pytest.raises(ModelError, match="unknown architecture 'vgg99'.*seed-cnn, seed-cnn-dropout, resnet-small, "
+                                         "preact-resnet-mid, preact-resnet-18"):
         models.build_model("vgg99")
