@@ -81,11 +81,14 @@ class Explainer:
 
         if method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+        from k49desk.models import float32_copy
+
         self.model = evaluation.check_model(model, getattr(model, "name", "model"))
         self.method = method
         self.softmax = not evaluation.outputs_probabilities(model) if softmax is None else softmax
         self._shape = (1, *model.input_shape[1:])
-        self._call = _saliency_function(model, method, self._shape, self.softmax)
+        # Gradients through a mixed-precision model's bfloat16 layers are coarse: explain its float32 twin.
+        self._call = _saliency_function(float32_copy(model), method, self._shape, self.softmax)
         self._call(np.zeros(self._shape, np.float32), np.zeros(NUM_CLASSES, np.float32), np.float32(1))  # trace now
 
     def explain(self, image, target: int | None = None, versus: int | None = None) -> Saliency:

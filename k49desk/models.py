@@ -234,3 +234,29 @@ def param_count(name: str) -> int:
 def describe() -> list[tuple[str, int, str]]:
     """(name, parameter count, description) for every preset, in listing order."""
     return [(spec.name, param_count(spec.name), spec.description) for spec in ARCHITECTURES.values()]
+
+
+def float32_copy(model):
+    """`model` itself when it computes in float32, else the same model (same weights) rebuilt in float32.
+
+    A model trained under mixed precision computes in bfloat16 or float16: exported, TFLite's built-in ops cannot
+    take those, and its gradients (saliency) are coarse. Its weights are float32 variables either way.
+    """
+    import keras
+
+    mixed = ("mixed_bfloat16", "mixed_float16", "bfloat16", "float16")
+
+    def in_float32(value):
+        if isinstance(value, dict):
+            if value.get("class_name") == "DTypePolicy" and value.get("config", {}).get("name") in mixed:
+                return {**value, "config": {**value["config"], "name": "float32"}}
+            return {k: in_float32(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [in_float32(v) for v in value]
+        return "float32" if isinstance(value, str) and value in mixed else value
+
+    if all(layer.compute_dtype == "float32" for layer in model.layers):
+        return model
+    copy = model.__class__.from_config(in_float32(model.get_config()))
+    copy.set_weights(model.get_weights())
+    return copy

@@ -75,3 +75,19 @@ def test_a_copy_that_disagrees_fails_and_leaves_nothing(seed_cnn, tmp_path, monk
     with pytest.raises(ExportError, match=r"disagrees with the .keras model on \d+ of 64 sample images"):
         export.export_model(seed_cnn, "savedmodel", tmp_path / "model")
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.slow
+def test_a_mixed_precision_model_exports_as_its_float32_twin(tmp_path):
+    """Trained under mixed_bfloat16 (the default on CPUs with AVX-512 BF16), the model's bfloat16 ops have no
+    TFLite built-in; it goes out in float32 with the same weights, and its copy agrees with it."""
+    import tensorflow as tf
+
+    from k49desk.training import build_for_training
+
+    path = tmp_path / "bf16.keras"
+    build_for_training("seed-cnn", "mixed_bfloat16").save(path)
+    result = export.export_model(path, "tflite", tmp_path / "bf16.tflite")
+    assert result.agreed >= result.checked - 2 and result.max_difference < 1e-2
+    ops = {op["op_name"] for op in tf.lite.Interpreter(model_path=str(result.path))._get_ops_details()}
+    assert "CONV_2D" in ops and not [op for op in ops if op.startswith("Flex")]
