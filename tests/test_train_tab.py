@@ -72,6 +72,12 @@ def load_with_data_tab(qtbot, window, data_dir: Path) -> None:
     qtbot.waitUntil(lambda: window.state.data is not None, timeout=30_000)
 
 
+def ready(qtbot, window, practice_dir: Path) -> None:
+    """TensorFlow imported and the practice set loaded through the Data tab: Start can be pressed."""
+    ml_ready(qtbot, window)
+    load_with_data_tab(qtbot, window, practice_dir)
+
+
 def train(qtbot, tab, epochs: int, batch_size: int) -> None:
     tab.epochs_spin.setValue(epochs)
     tab.batch_spin.setValue(batch_size)
@@ -121,8 +127,7 @@ def test_start_waits_for_tensorflow_and_data_and_form_shows_the_defaults(qtbot, 
 
 
 def test_one_epoch_fills_curves_progress_log_runs_table_and_active_model(qtbot, window, tab, practice_dir):
-    ml_ready(qtbot, window)
-    load_with_data_tab(qtbot, window, practice_dir)
+    ready(qtbot, window, practice_dir)
     assert tab.runs_table.rowCount() == 0
 
     train(qtbot, tab, epochs=1, batch_size=32)
@@ -149,8 +154,7 @@ def test_one_epoch_fills_curves_progress_log_runs_table_and_active_model(qtbot, 
 
 def test_stop_mid_epoch_keeps_completed_epochs_then_start_again_makes_a_second_run(qtbot, window, tab, practice_dir,
                                                                                  child):
-    ml_ready(qtbot, window)
-    load_with_data_tab(qtbot, window, practice_dir)
+    ready(qtbot, window, practice_dir)
     child.order("hold", 2, 3)
     train(qtbot, tab, epochs=5, batch_size=8)
     qtbot.waitUntil(lambda: len(tab._history["val_accuracy"]) == 1 and tab._last_batch.epoch >= 2, timeout=60_000)
@@ -189,8 +193,7 @@ def test_stop_mid_epoch_keeps_completed_epochs_then_start_again_makes_a_second_r
 
 
 def test_stop_in_the_first_epoch_writes_no_run(qtbot, window, tab, practice_dir, child):
-    ml_ready(qtbot, window)
-    load_with_data_tab(qtbot, window, practice_dir)
+    ready(qtbot, window, practice_dir)
     before = window.state.model
     child.order("hold", 1, 1)
     train(qtbot, tab, epochs=1, batch_size=8)
@@ -222,8 +225,7 @@ def no_hidden_folders(runs_dir: Path) -> bool:
 
 
 def test_the_training_process_stays_warm_and_survives_its_crashes(qtbot, window, tab, practice_dir, child):
-    ml_ready(qtbot, window)
-    load_with_data_tab(qtbot, window, practice_dir)
+    ready(qtbot, window, practice_dir)
     qtbot.waitUntil(lambda: tab.training_process.pid is not None, timeout=10_000)  # started before any Start
     warm = tab.training_process.pid
     runs_dir = window.state.runs_dir
@@ -264,8 +266,7 @@ def test_the_training_process_stays_warm_and_survives_its_crashes(qtbot, window,
 
 def test_closing_the_window_mid_run_keeps_the_completed_epochs_and_ends_the_process(qtbot, window, tab, practice_dir,
                                                                                    child):
-    ml_ready(qtbot, window)
-    load_with_data_tab(qtbot, window, practice_dir)
+    ready(qtbot, window, practice_dir)
     child.order("hold", 2, 1)
     train(qtbot, tab, epochs=3, batch_size=8)
     qtbot.waitUntil(lambda: len(tab._history["val_accuracy"]) == 1 and tab._last_batch.epoch == 2, timeout=120_000)
@@ -284,8 +285,7 @@ def test_closing_the_window_mid_run_keeps_the_completed_epochs_and_ends_the_proc
 
 def test_before_start_the_tab_shows_the_precision_automatic_picks_the_devices_and_the_time_per_epoch(
         qtbot, window, tab, practice_dir):
-    ml_ready(qtbot, window)
-    load_with_data_tab(qtbot, window, practice_dir)
+    ready(qtbot, window, practice_dir)
     assert tab.settings().precision == "auto" and tab.precision_combo.currentText() == "automatic"
     qtbot.waitUntil(lambda: tab.precision_note.text().startswith("Automatic here:"), timeout=120_000)
     auto = training.choose_precision("auto")
@@ -313,8 +313,7 @@ def test_before_start_the_tab_shows_the_precision_automatic_picks_the_devices_an
 
 
 def test_continue_a_crashed_then_a_stopped_run_in_place_with_its_curves(qtbot, window, tab, practice_dir, child):
-    ml_ready(qtbot, window)
-    load_with_data_tab(qtbot, window, practice_dir)
+    ready(qtbot, window, practice_dir)
     runs_dir = window.state.runs_dir
 
     # The training process is killed in epoch 2: epoch 1 was checkpointed, so the run is kept as crashed.
