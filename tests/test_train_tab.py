@@ -287,17 +287,17 @@ def test_before_start_the_tab_shows_the_precision_automatic_picks_the_devices_an
         qtbot, window, tab, practice_dir):
     ready(qtbot, window, practice_dir)
     assert tab.settings().precision == "auto" and tab.precision_combo.currentText() == "automatic"
-    qtbot.waitUntil(lambda: tab.precision_note.text().startswith("Automatic here:"), timeout=120_000)
+    qtbot.waitUntil(lambda: tab.precision_note.text().startswith("Automatic precision here:"), timeout=120_000)
     auto = training.choose_precision("auto")
     assert auto.reason in tab.precision_note.text()
     assert tab.device_label.text() == training.describe_devices()[:1].upper() + training.describe_devices()[1:]
     qtbot.waitUntil(lambda: "Time per epoch here" in tab.estimate_label.text(), timeout=120_000)
-    assert "batches of 256" in tab.estimate_label.text() and "for 10 epoch(s)" in tab.estimate_label.text()
+    assert "batches of 256" in tab.estimate_label.toolTip() and "for 10 epoch(s)" in tab.estimate_label.text()
 
     # Another batch size: measured again (in the training process), the label follows.
     tab.batch_spin.setValue(64)
     qtbot.waitUntil(lambda: "measuring" in tab.estimate_label.text(), timeout=5_000)
-    qtbot.waitUntil(lambda: "batches of 64" in tab.estimate_label.text(), timeout=120_000)
+    qtbot.waitUntil(lambda: "batches of 64" in tab.estimate_label.toolTip(), timeout=120_000)
     tab.epochs_spin.setValue(3)
     assert "for 3 epoch(s)" in tab.estimate_label.text(), "the total follows the epochs without a new measurement"
 

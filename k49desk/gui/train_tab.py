@@ -251,7 +251,6 @@ class TrainTab(QWidget):
         form.addRow("Validation split", self.val_spin)
         form.addRow("Seed", self.seed_spin)
         form.addRow("Precision", self.precision_combo)
-        form.addRow("", self.precision_note)
         self.settings_widgets = (self.arch_combo, self.epochs_spin, self.batch_spin, self.lr_spin, self.val_spin,
                                  self.seed_spin, self.precision_combo)
 
@@ -269,8 +268,6 @@ class TrainTab(QWidget):
         settings_box = QGroupBox("Settings", objectName="trainSettingsBox")
         settings_layout = QVBoxLayout(settings_box)
         settings_layout.addLayout(form)
-        settings_layout.addWidget(self.estimate_label)
-        settings_layout.addWidget(self.device_label)
         settings_layout.addLayout(buttons)
         settings_layout.addWidget(self.hint_label)
 
@@ -332,6 +329,11 @@ class TrainTab(QWidget):
         top_layout.addWidget(self.plot_box, 1)
         top_layout.addWidget(self.progress_bar)
         top_layout.addWidget(self.progress_label)
+        # Before Start: what to expect of the settings on this machine (beside the progress, not under the form, so
+        # that the window still fits small screens).
+        top_layout.addWidget(self.estimate_label)
+        top_layout.addWidget(self.precision_note)
+        top_layout.addWidget(self.device_label)
         right_split.addWidget(top)
         right_split.addWidget(self.log)
         right_split.setStretchFactor(0, 3)
@@ -367,14 +369,15 @@ class TrainTab(QWidget):
         """
         if (self.isVisible() and self.state.ml_ready and self.state.data is not None and self._machine is None
                 and not self.is_training() and not self._warming.busy):
-            self.precision_note.setText("Automatic: chosen for this machine once the training process has started…")
+            self.precision_note.setText("Automatic precision: chosen for this machine once the training process has "
+                                        "started…")
             self._warming.run("start the training process", partial(self.training_process.run, DescribeMachine()),
                               on_success=self._show_machine)
 
     def _show_machine(self, machine) -> None:
         self._machine = machine
         choice, devices = machine
-        self.precision_note.setText(f"Automatic here: {choice.reason}")
+        self.precision_note.setText(f"Automatic precision here: {choice.reason}")
         self.device_label.setText(devices[:1].upper() + devices[1:])
         self._measure_epoch()
 
@@ -419,9 +422,9 @@ class TrainTab(QWidget):
         (settings, train_size), seconds = self._estimate
         epochs = self.epochs_spin.value()
         self.estimate_label.setText(
-            f"Time per epoch here: about {_duration(seconds)} ({train_size:,} images in batches of "
-            f"{settings.batch_size}, timed on a few real batches; validation not included) — about "
-            f"{_duration(seconds * epochs)} for {epochs} epoch(s)")
+            f"Time per epoch here: about {_duration(seconds)}, {_duration(seconds * epochs)} for {epochs} epoch(s)")
+        self.estimate_label.setToolTip(f"{train_size:,} training images in batches of {settings.batch_size}, timed on "
+                                       "a few real batches in the training process; validation not included")
 
     def end_training_process(self) -> None:
         """End the training process (the window is closing; its tasks have ended)."""
