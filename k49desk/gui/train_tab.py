@@ -395,11 +395,12 @@ class TrainTab(QWidget):
         key = self._estimate_key()
         if key is None or self._machine is None or self.is_training() or self.state.closing:
             return
+        if self._estimate is not None and self._estimate[0] == key:
+            return  # measured already: the machine's speed does not change between runs
         if self._estimating.busy:
             self._estimate_again = True
             return
-        if self._estimate is None or self._estimate[0] != key:
-            self.estimate_label.setText("Time per epoch: measuring a few batches…")
+        self.estimate_label.setText("Time per epoch: measuring a few batches…")
         settings, train_size = key
         self._estimating.run("measure the time per epoch", partial(self.training_process.run,
                                                                    EstimateJob(settings, train_size)),
