@@ -300,6 +300,9 @@ def test_before_start_the_tab_shows_the_precision_automatic_picks_the_devices_an
     qtbot.waitUntil(lambda: "batches of 64" in tab.estimate_label.toolTip(), timeout=120_000)
     tab.epochs_spin.setValue(3)
     assert "for 3 epoch(s)" in tab.estimate_label.text(), "the total follows the epochs without a new measurement"
+    tab.batch_spin.setValue(256)  # measured before: shown again at once
+    qtbot.waitUntil(lambda: "batches of 256" in tab.estimate_label.toolTip(), timeout=2_000)
+    assert not tab._estimating.busy and "for 3 epoch(s)" in tab.estimate_label.text()
 
     # A precision chosen by hand is what the run uses and records.
     tab.precision_combo.setCurrentIndex(tab.precision_combo.findData("float32"))

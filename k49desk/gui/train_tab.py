@@ -189,7 +189,7 @@ class TrainTab(QWidget):
         self._estimating = TaskSlot(state, self)  # the time per epoch of the settings, measured in that process
         self._estimating.busyChanged.connect(self._on_estimate_busy)
         self._machine = None  # (PrecisionChoice of automatic precision, where training runs) once the process told
-        self._estimate = None  # (settings key, seconds per epoch) of the last measurement
+        self._estimates: dict[tuple, float] = {}  # seconds per epoch by what they depend on (see _estimate_key)
         self._estimate_again = False  # the settings changed while a measurement ran
         self._history: dict[str, list[float]] = {}
         self._batches = {"accuracy": SmoothedCurve(), "loss": SmoothedCurve()}
@@ -395,8 +395,9 @@ class TrainTab(QWidget):
         key = self._estimate_key()
         if key is None or self._machine is None or self.is_training() or self.state.closing:
             return
-        if self._estimate is not None and self._estimate[0] == key:
-            return  # measured already: the machine's speed does not change between runs
+        if key in self._estimates:  # measured already: the machine's speed does not change between runs
+            self._show_estimate()
+            return
         if self._estimating.busy:
             self._estimate_again = True
             return
@@ -409,7 +410,7 @@ class TrainTab(QWidget):
                                  f"Time per epoch: could not be measured ({message})"))
 
     def _measured(self, key: tuple, seconds: float) -> None:
-        self._estimate = (key, seconds)
+        self._estimates[key] = seconds
         self._show_estimate()
 
     def _on_estimate_busy(self, busy: bool) -> None:
@@ -418,9 +419,11 @@ class TrainTab(QWidget):
             self._measure_epoch()
 
     def _show_estimate(self, *_ignored) -> None:
-        if self._estimate is None or self._estimate[0] != self._estimate_key():
+        key = self._estimate_key()
+        seconds = self._estimates.get(key)
+        if seconds is None:
             return
-        (settings, train_size), seconds = self._estimate
+        settings, train_size = key
         epochs = self.epochs_spin.value()
         self.estimate_label.setText(
             f"Time per epoch here: about {_duration(seconds)}, {_duration(seconds * epochs)} for {epochs} epoch(s)")
