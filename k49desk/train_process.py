@@ -35,7 +35,7 @@ STOP_GRACE_S = 10.0  # after a stop message: time for the child to finish its ba
 POLL_S = 0.05  # how often a waiting parent checks its cancel event
 QUIT_WAIT_S = 3.0
 # TensorFlow and Keras keep ~10 MB of every run in the process that trained it (measured with bench/gui_memory.py;
-# clear_session and gc do not give it back): a child grown this much since its first job is replaced by a fresh one.
+# clear_session and gc do not give it back): a child grown this much since its first training job is replaced.
 RETIRE_GROWTH_MB = 200.0
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ class TrainJob:
     fingerprint: str  # of the data the window shows; the child refuses other data under the same folder
     settings: training.TrainSettings
     runs_dir: Path
+    trains: ClassVar[bool] = True  # the child's growth is measured against its first training job (see run)
 
     def __call__(self, *, progress=None, cancel=None) -> runs.RunInfo:
         data = _load_data(self.data_dir, self.fingerprint)
@@ -65,6 +66,7 @@ class ResumeJob:
     (training.resume checks that the data is the same)."""
 
     run_dir: Path
+    trains: ClassVar[bool] = True
 
     def __call__(self, *, progress=None, cancel=None) -> runs.RunInfo:
         data_dir = runs.read_info(self.run_dir).data.get("data_dir")
@@ -200,7 +202,7 @@ class TrainingProcess:
     def __init__(self, initializer=None):
         self.initializer = initializer
         self.retire_growth_mb = RETIRE_GROWTH_MB
-        self._first_job_mb = None  # the child's resident memory after its first job
+        self._first_job_mb = None  # the child's resident memory after its first training job (data and model in)
         self._job_lock = threading.Lock()
         self._send_lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -229,7 +231,8 @@ class TrainingProcess:
             try:
                 return self._await(job_id, progress, cancel, getattr(job, "stop_grace_s", STOP_GRACE_S))
             finally:
-                self._replace_if_grown()
+                if getattr(job, "trains", False):
+                    self._replace_if_grown()
 
     def close(self, timeout_s: float = QUIT_WAIT_S) -> None:
         """End the child: asked first (a running job stops after its batch), then terminated, then killed."""
