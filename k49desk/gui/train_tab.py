@@ -633,7 +633,8 @@ class TrainTab(QWidget):
         table.setRowCount(len(self.run_infos))
         for row, info in enumerate(self.run_infos):
             best = "" if info.best_val_accuracy is None else f"{info.best_val_accuracy:.2%}"
-            epochs = f"{info.epochs_done}/{info.epochs_planned}" + ("" if info.status == "completed" else f" {info.status}")
+            status = "" if info.status == "completed" else f" {info.status}"
+            epochs = f"{info.epochs_done}/{info.epochs_planned}{status}"
             data = "practice" if info.practice else info.data_name
             created = info.created.strftime("%Y-%m-%d %H:%M") if hasattr(info.created, "strftime") else str(info.created)
             for col, text in enumerate((info.name, created, info.arch, epochs, best, data)):
