@@ -108,8 +108,8 @@ def main(argv=None) -> int:
           f"seed-cnn, batch {args.batch_size}; {args.cycles} cycles of Start, Stop in epoch 2 ({runs_kept} runs kept)")
     print("GUI MB:   " + " ".join(f"{v:.0f}" for v in gui))
     print("child MB: " + " ".join(f"{v:.0f}" for v in child))
-    print(f"GUI: {gui[0]:,.0f} -> {gui[-1]:,.0f} MB; slope over the last {last} cycles {slope(gui[-last:]):+.2f} MB/cycle "
-          f"(goal: levels off, near 0)")
+    print(f"GUI: {gui[0]:,.0f} -> {gui[-1]:,.0f} MB; slope over the last {last} cycles "
+          f"{slope(gui[-last:]):+.2f} MB/cycle (goal: levels off, near 0)")
     print(f"training process: {child[0]:,.0f} -> {child[-1]:,.0f} MB, {len(set(pids))} process(es) in turn "
           f"(one is replaced once it grew {tab.training_process.retire_growth_mb:.0f} MB since its first run)")
     return 0

@@ -26,6 +26,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from k49desk import runs, training
 from k49desk.errors import Cancelled, DataError, K49Error
@@ -34,7 +35,7 @@ STOP_GRACE_S = 10.0  # after a stop message: time for the child to finish its ba
 POLL_S = 0.05  # how often a waiting parent checks its cancel event
 QUIT_WAIT_S = 3.0
 # TensorFlow and Keras keep ~10 MB of every run in the process that trained it (measured with bench/gui_memory.py;
-# clear_session and gc do not give it back): a child grown this much since its first job is replaced by a fresh one.
+# clear_session and gc do not give it back): a child grown this much since its first training job is replaced.
 RETIRE_GROWTH_MB = 200.0
 
 log = logging.getLogger(__name__)
@@ -52,24 +53,63 @@ class TrainJob:
     fingerprint: str  # of the data the window shows; the child refuses other data under the same folder
     settings: training.TrainSettings
     runs_dir: Path
+    trains: ClassVar[bool] = True  # the child's growth is measured against its first training job (see run)
 
     def __call__(self, *, progress=None, cancel=None) -> runs.RunInfo:
         data = _load_data(self.data_dir, self.fingerprint)
         return training.Trainer(data, self.settings, self.runs_dir).run(progress=progress, cancel=cancel)
 
 
+@dataclass(frozen=True)
+class ResumeJob:
+    """Continuing a stopped, crashed or diverged run from its last completed epoch, on the data folder it records
+    (training.resume checks that the data is the same)."""
+
+    run_dir: Path
+    trains: ClassVar[bool] = True
+
+    def __call__(self, *, progress=None, cancel=None) -> runs.RunInfo:
+        data_dir = runs.read_info(self.run_dir).data.get("data_dir")
+        data = _load_data(Path(data_dir)) if data_dir else None
+        return training.resume(self.run_dir, progress=progress, cancel=cancel, data=data)
+
+
+@dataclass(frozen=True)
+class EstimateJob:
+    """Seconds per training epoch of `train_size` images with these settings, timed on a few real batches here."""
+
+    settings: training.TrainSettings
+    train_size: int
+    # It does not look at its cancel event; it is only cancelled when the window closes, which need not wait for it.
+    stop_grace_s: ClassVar[float] = 0.5
+
+    def __call__(self, *, progress=None, cancel=None) -> float:
+        return training.estimate_epoch_seconds(self.settings, self.train_size)
+
+
+@dataclass(frozen=True)
+class DescribeMachine:
+    """(what automatic precision picks here and why, where training runs), as the child sees it."""
+
+    stop_grace_s: ClassVar[float] = 0.5  # as EstimateJob's
+
+    def __call__(self, *, progress=None, cancel=None) -> tuple[training.PrecisionChoice, str]:
+        return training.choose_precision("auto"), training.describe_devices()
+
+
 _loaded_data = None  # in the child: the last data set loaded, reused while the window shows the same data
 
 
-def _load_data(data_dir: Path, fingerprint: str):
+def _load_data(data_dir: Path, fingerprint: str | None = None):
+    """The data in data_dir, reused from the last job when it is the same folder (and fingerprint, if given)."""
     global _loaded_data
     from k49desk import dataset
 
     data = _loaded_data
-    if data is None or Path(data.data_dir) != Path(data_dir) or data.fingerprint != fingerprint:
+    if data is None or Path(data.data_dir) != Path(data_dir) or fingerprint not in (None, data.fingerprint):
         _loaded_data = data = None  # the old arrays go before the new ones arrive
         data = dataset.load(data_dir)
-        if data.fingerprint != fingerprint:
+        if fingerprint not in (None, data.fingerprint):
             raise DataError(f"{data_dir}: the data files changed since they were loaded; load the folder again")
         _loaded_data = data
     return data
@@ -162,7 +202,7 @@ class TrainingProcess:
     def __init__(self, initializer=None):
         self.initializer = initializer
         self.retire_growth_mb = RETIRE_GROWTH_MB
-        self._first_job_mb = None  # the child's resident memory after its first job
+        self._first_job_mb = None  # the child's resident memory after its first training job (data and model in)
         self._job_lock = threading.Lock()
         self._send_lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -189,9 +229,10 @@ class TrainingProcess:
             job_id = next(self._ids)
             self._send(("run", job_id, job))
             try:
-                return self._await(job_id, progress, cancel)
+                return self._await(job_id, progress, cancel, getattr(job, "stop_grace_s", STOP_GRACE_S))
             finally:
-                self._replace_if_grown()
+                if getattr(job, "trains", False):
+                    self._replace_if_grown()
 
     def close(self, timeout_s: float = QUIT_WAIT_S) -> None:
         """End the child: asked first (a running job stops after its batch), then terminated, then killed."""
@@ -240,33 +281,33 @@ class TrainingProcess:
             except (OSError, AttributeError):
                 pass  # the child is gone (or never started); waiting for its answer reports that
 
-    def _await(self, job_id: int, progress, cancel):
+    def _await(self, job_id: int, progress, cancel, grace_s: float):
         messages = self._messages
         stop_sent = None
-        started = None  # the job's TrainingStarted, if any: names the folder a killed child leaves half-written
+        started = None  # the job's TrainingStarted, if any: names the folder a killed child leaves behind
+        epochs = 0  # epochs the job completed (each one checkpointed)
         while True:
             if cancel is not None and cancel.is_set() and stop_sent is None:
                 self._send(("stop", job_id))
                 stop_sent = time.monotonic()
-            if stop_sent is not None and time.monotonic() - stop_sent > STOP_GRACE_S:
+            if stop_sent is not None and time.monotonic() - stop_sent > grace_s:
                 self._end()
-                _discard_partial(started)
-                raise TrainingProcessError(
-                    f"the training process did not stop within {STOP_GRACE_S:.0f} s and was ended; "
-                    "the run was not kept")
+                raise TrainingProcessError(f"the training process did not stop within {grace_s:g} s and was "
+                                           f"ended; {_left_behind(started, epochs)}")
             try:
                 if not messages.poll(POLL_S):
                     continue
                 kind, answer_to, payload = messages.recv()
             except (EOFError, OSError):  # the child died, or close() ended it meanwhile
                 how = self._end()
-                _discard_partial(started)
-                raise TrainingProcessError(f"the training process ended unexpectedly ({how}); the run was not kept")
+                raise TrainingProcessError(f"the training process ended unexpectedly ({how}); "
+                                           f"{_left_behind(started, epochs)}")
             if answer_to != job_id:
                 continue
             if kind == "progress":
                 if isinstance(payload, training.TrainingStarted):
                     started = payload
+                epochs += isinstance(payload, training.EpochEnd)
                 if progress is not None:
                     progress(payload)
             elif kind == "result":
@@ -311,8 +352,18 @@ def resident_mb(pid: int | str = "self") -> float | None:
         return None
 
 
-def _discard_partial(started: training.TrainingStarted | None) -> None:
-    """Remove the hidden folder a child killed mid-run was writing (the Trainer removes it itself otherwise)."""
-    if started is not None:
-        final = Path(started.run_dir)
-        shutil.rmtree(final.parent / f".{final.name}{runs.PARTIAL_SUFFIX}", ignore_errors=True)
+def _left_behind(started: training.TrainingStarted | None, epochs: int) -> str:
+    """Settle the folder of a run whose child was ended or died (its writer is dead now); what is left, in words.
+
+    A new run's hidden folder becomes a run with status "crashed" when an epoch completed (Continue resumes it), and
+    is removed otherwise; a resumed run stays where it is, with the epochs it completed.
+    """
+    if started is None:
+        return "no run was being written"
+    final = Path(started.run_dir)
+    runs.clean_stale_partials(final.parent)
+    shutil.rmtree(final.parent / f".{final.name}{runs.PARTIAL_SUFFIX}", ignore_errors=True)  # made, not yet claimed
+    done = started.initial_epoch + epochs
+    if done == 0:
+        return "no epoch had completed, so no run was kept"
+    return f"the run keeps its {done} completed epoch(s) as a crashed run, which Continue resumes"

@@ -84,16 +84,24 @@ def test_a_child_that_ignores_stop_is_ended_after_the_grace_period(monkeypatch):
         process.close()
 
 
+def as_training(job):
+    """The job, marked as one that trains: the child's growth is measured across such jobs only."""
+    job.trains = True
+    return job
+
+
 def test_a_child_that_grew_too_much_is_replaced_at_once_and_close_leaves_no_process():
     process = TrainingProcess()
     process.retire_growth_mb = -1.0  # any growth at all
     try:
-        assert process.run(partial(jobs.echo, 1)) == 1
+        assert process.run(partial(jobs.echo, 0)) == 0, "a job that does not train sets no baseline"
+        assert process.run(as_training(partial(jobs.echo, 1))) == 1
         first = process.pid
-        assert process.run(partial(jobs.echo, 2)) == 2
+        assert process.run(partial(jobs.echo, 1.5)) == 1.5 and process.pid == first
+        assert process.run(as_training(partial(jobs.echo, 2))) == 2
         second = process.pid
         assert second not in (None, first), "a fresh child is started right after the job, before the next one"
-        assert process.run(partial(jobs.echo, 3)) == 3
+        assert process.run(as_training(partial(jobs.echo, 3))) == 3
     finally:
         process.close()
     assert process.pid is None

@@ -72,6 +72,12 @@ def load_with_data_tab(qtbot, window, data_dir: Path) -> None:
     qtbot.waitUntil(lambda: window.state.data is not None, timeout=30_000)
 
 
+def ready(qtbot, window, practice_dir: Path) -> None:
+    """TensorFlow imported and the practice set loaded through the Data tab: Start can be pressed."""
+    ml_ready(qtbot, window)
+    load_with_data_tab(qtbot, window, practice_dir)
+
+
 def train(qtbot, tab, epochs: int, batch_size: int) -> None:
     tab.epochs_spin.setValue(epochs)
     tab.batch_spin.setValue(batch_size)
@@ -121,8 +127,7 @@ def test_start_waits_for_tensorflow_and_data_and_form_shows_the_defaults(qtbot, 
 
 
 def test_one_epoch_fills_curves_progress_log_runs_table_and_active_model(qtbot, window, tab, practice_dir):
-    ml_ready(qtbot, window)
-    load_with_data_tab(qtbot, window, practice_dir)
+    ready(qtbot, window, practice_dir)
     assert tab.runs_table.rowCount() == 0
 
     train(qtbot, tab, epochs=1, batch_size=32)
@@ -149,8 +154,7 @@ def test_one_epoch_fills_curves_progress_log_runs_table_and_active_model(qtbot, 
 
 def test_stop_mid_epoch_keeps_completed_epochs_then_start_again_makes_a_second_run(qtbot, window, tab, practice_dir,
                                                                                  child):
-    ml_ready(qtbot, window)
-    load_with_data_tab(qtbot, window, practice_dir)
+    ready(qtbot, window, practice_dir)
     child.order("hold", 2, 3)
     train(qtbot, tab, epochs=5, batch_size=8)
     qtbot.waitUntil(lambda: len(tab._history["val_accuracy"]) == 1 and tab._last_batch.epoch >= 2, timeout=60_000)
@@ -189,8 +193,7 @@ def test_stop_mid_epoch_keeps_completed_epochs_then_start_again_makes_a_second_r
 
 
 def test_stop_in_the_first_epoch_writes_no_run(qtbot, window, tab, practice_dir, child):
-    ml_ready(qtbot, window)
-    load_with_data_tab(qtbot, window, practice_dir)
+    ready(qtbot, window, practice_dir)
     before = window.state.model
     child.order("hold", 1, 1)
     train(qtbot, tab, epochs=1, batch_size=8)
@@ -222,8 +225,7 @@ def no_hidden_folders(runs_dir: Path) -> bool:
 
 
 def test_the_training_process_stays_warm_and_survives_its_crashes(qtbot, window, tab, practice_dir, child):
-    ml_ready(qtbot, window)
-    load_with_data_tab(qtbot, window, practice_dir)
+    ready(qtbot, window, practice_dir)
     qtbot.waitUntil(lambda: tab.training_process.pid is not None, timeout=10_000)  # started before any Start
     warm = tab.training_process.pid
     runs_dir = window.state.runs_dir
@@ -264,8 +266,7 @@ def test_the_training_process_stays_warm_and_survives_its_crashes(qtbot, window,
 
 def test_closing_the_window_mid_run_keeps_the_completed_epochs_and_ends_the_process(qtbot, window, tab, practice_dir,
                                                                                    child):
-    ml_ready(qtbot, window)
-    load_with_data_tab(qtbot, window, practice_dir)
+    ready(qtbot, window, practice_dir)
     child.order("hold", 2, 1)
     train(qtbot, tab, epochs=3, batch_size=8)
     qtbot.waitUntil(lambda: len(tab._history["val_accuracy"]) == 1 and tab._last_batch.epoch == 2, timeout=120_000)
@@ -280,6 +281,86 @@ def test_closing_the_window_mid_run_keeps_the_completed_epochs_and_ends_the_proc
     (info,) = runs.list_runs(window.state.runs_dir)
     assert info.status == "stopped" and info.epochs_done == 1
     assert no_hidden_folders(window.state.runs_dir)
+
+
+def test_before_start_the_tab_shows_the_precision_automatic_picks_the_devices_and_the_time_per_epoch(
+        qtbot, window, tab, practice_dir):
+    ready(qtbot, window, practice_dir)
+    assert tab.settings().precision == "auto" and tab.precision_combo.currentText() == "automatic"
+    qtbot.waitUntil(lambda: tab.precision_note.text().startswith("Automatic precision here:"), timeout=120_000)
+    auto = training.choose_precision("auto")
+    assert auto.reason in tab.precision_note.text()
+    assert tab.device_label.text() == training.describe_devices()[:1].upper() + training.describe_devices()[1:]
+    qtbot.waitUntil(lambda: "Time per epoch here" in tab.estimate_label.text(), timeout=120_000)
+    assert "batches of 256" in tab.estimate_label.toolTip() and "for 10 epoch(s)" in tab.estimate_label.text()
+
+    # Another batch size: measured again (in the training process), the label follows.
+    tab.batch_spin.setValue(64)
+    qtbot.waitUntil(lambda: "measuring" in tab.estimate_label.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "batches of 64" in tab.estimate_label.toolTip(), timeout=120_000)
+    tab.epochs_spin.setValue(3)
+    assert "for 3 epoch(s)" in tab.estimate_label.text(), "the total follows the epochs without a new measurement"
+    tab.batch_spin.setValue(256)  # measured before: shown again at once
+    qtbot.waitUntil(lambda: "batches of 256" in tab.estimate_label.toolTip(), timeout=2_000)
+    assert not tab._estimating.busy and "for 3 epoch(s)" in tab.estimate_label.text()
+
+    # A precision chosen by hand is what the run uses and records.
+    tab.precision_combo.setCurrentIndex(tab.precision_combo.findData("float32"))
+    assert tab.settings().precision == "float32"
+    train(qtbot, tab, epochs=1, batch_size=64)
+    wait_done(qtbot, tab)
+    (info,) = runs.list_runs(window.state.runs_dir)
+    assert info.precision == "float32" and info.devices
+    assert "precision float32 (float32, as requested)" in tab.log.toPlainText()
+    assert tab.device_label.text() == f"Training on {', '.join(info.devices)}"
+
+
+def test_continue_a_crashed_then_a_stopped_run_in_place_with_its_curves(qtbot, window, tab, practice_dir, child):
+    ready(qtbot, window, practice_dir)
+    runs_dir = window.state.runs_dir
+
+    # The training process is killed in epoch 2: epoch 1 was checkpointed, so the run is kept as crashed.
+    child.order("hold", 2, 1)
+    train(qtbot, tab, epochs=3, batch_size=16)
+    qtbot.waitUntil(lambda: len(tab._history["val_accuracy"]) == 1 and tab._last_batch.epoch == 2, timeout=120_000)
+    os.kill(tab.training_process.pid, signal.SIGKILL)
+    wait_done(qtbot, tab, timeout=20_000)
+    box = error_box(tab)
+    assert "1 completed epoch(s) as a crashed run, which Continue resumes" in box.text()
+    box.accept()
+    qtbot.waitUntil(lambda: tab.runs_table.rowCount() == 1, timeout=5_000)
+    (crashed,) = runs.list_runs(runs_dir)
+    assert crashed.status == "crashed" and crashed.epochs_done == 1 and no_hidden_folders(runs_dir)
+    assert "crashed" in tab.runs_table.item(0, 3).text()
+
+    # Continue: epoch 2 runs to its end, Stop in epoch 3.
+    child.order("hold", 3, 1)
+    tab.runs_table.selectRow(0)
+    assert tab.continue_button.isEnabled()
+    qtbot.mouseClick(tab.continue_button, LEFT)
+    assert tab.is_training() and not tab.continue_button.isEnabled()
+    assert tab.plots.points("val_accuracy") == 1, "the curves go on from the run's history"
+    qtbot.waitUntil(lambda: len(tab._history["val_accuracy"]) == 2 and tab._last_batch.epoch == 3, timeout=120_000)
+    qtbot.mouseClick(tab.stop_button, LEFT)
+    wait_done(qtbot, tab, timeout=20_000)
+    (stopped,) = runs.list_runs(runs_dir)
+    assert stopped.path == crashed.path and stopped.status == "stopped" and stopped.epochs_done == 2
+    assert len(runs.load_run(stopped.path).history["val_accuracy"]) == 2, "the history grew by one row"
+    assert "Continuing run" in tab.log.toPlainText()
+
+    # Continue again: to the planned 3 epochs.
+    child.clear()
+    tab.runs_table.selectRow(0)
+    qtbot.mouseClick(tab.continue_button, LEFT)
+    wait_done(qtbot, tab)
+    (done,) = runs.list_runs(runs_dir)
+    run = runs.load_run(done.path)
+    assert done.path == crashed.path and done.status == "completed" and done.epochs_done == 3
+    assert len(run.history["val_accuracy"]) == 3 and len(run.info.resumed) == 2
+    assert tab.plots.points("val_accuracy") == 3 and tab.runs_table.rowCount() == 1
+    assert window.state.model == active_run(done)
+    tab.runs_table.selectRow(0)
+    assert not tab.continue_button.isEnabled(), "a completed run has nothing to continue"
 
 
 def copy_run(source: Path, runs_dir: Path, name: str, epochs: int) -> Path:

@@ -7,6 +7,7 @@ TensorFlow ready; a Task thread waits for its messages and hands them to this ta
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -39,12 +40,17 @@ from k49desk.formatting import human_seconds
 from k49desk.gui.messages import show_error
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.workers import TaskSlot
-from k49desk.train_process import TrainingProcess, TrainJob
+from k49desk.train_process import EstimateJob, ResumeJob, TrainingProcess, TrainJob, DescribeMachine
 
 REDRAW_MS = 200  # batch events arrive hundreds of times a second; the plots redraw at most this often
 INITIAL_LOSS = math.log(NUM_CLASSES)  # cross-entropy of a uniform guess over the 49 classes
 SMOOTHING = 0.1  # weight of the newest batch in the exponential moving average of the per-batch curve
 TRAIN_COLOR, VAL_COLOR = "#3b6ea8", "#d0642e"
+ESTIMATE_DELAY_MS = 400
+PRECISION_CHOICES = (("automatic", "auto"), ("float32", "float32"), ("mixed bfloat16", "bfloat16"),
+                     ("mixed float16 (loss scaling)", "float16"))
+CONTINUABLE = ("stopped", "crashed", "diverged")  # statuses of runs that Continue resumes
+ENDINGS = {"stopped": "Stopped", "diverged": "Diverged"}  # how a run that returned ended; otherwise "Finished"
 
 
 class SmoothedCurve:
@@ -179,7 +185,12 @@ class TrainTab(QWidget):
         self.run_slot = TaskSlot(state, self)  # the one training run, carried out in the training process
         self.run_slot.busyChanged.connect(self._on_run_busy)
         self._param_counts = TaskSlot(state, self)
-        self._warming = TaskSlot(state, self)
+        self._warming = TaskSlot(state, self)  # starts the training process and asks it about this machine
+        self._estimating = TaskSlot(state, self)  # the time per epoch of the settings, measured in that process
+        self._estimating.busyChanged.connect(self._on_estimate_busy)
+        self._machine = None  # (PrecisionChoice of automatic precision, where training runs) once the process told
+        self._estimates: dict[tuple, float] = {}  # seconds per epoch by what they depend on (see _estimate_key)
+        self._estimate_again = False  # the settings changed while a measurement ran
         self._history: dict[str, list[float]] = {}
         self._batches = {"accuracy": SmoothedCurve(), "loss": SmoothedCurve()}
         self._epochs = 1
@@ -190,12 +201,20 @@ class TrainTab(QWidget):
 
         self._redraw_timer = QTimer(self, interval=REDRAW_MS)
         self._redraw_timer.timeout.connect(self._redraw)
+        # A new measurement once the settings have stopped changing for a moment, not for each step of a spin box.
+        self._estimate_timer = QTimer(self, interval=ESTIMATE_DELAY_MS, singleShot=True)
+        self._estimate_timer.timeout.connect(self._measure_epoch)
         self._build()
         self._set_form(training.TrainSettings().to_dict())
+        for signal in (self.arch_combo.currentIndexChanged, self.batch_spin.valueChanged,
+                       self.precision_combo.currentIndexChanged, self.val_spin.valueChanged):
+            signal.connect(self._estimate_timer.start)
+        self.epochs_spin.valueChanged.connect(self._show_estimate)
 
         state.mlReady.connect(self._on_ml_ready)
         state.dataChanged.connect(self._update_buttons)
         state.dataChanged.connect(self._warm_up)
+        state.dataChanged.connect(self._estimate_timer.start)
         state.runsChanged.connect(self.refresh_runs)
         if state.ml_ready:
             self._on_ml_ready()
@@ -216,6 +235,14 @@ class TrainTab(QWidget):
         self.val_spin = QDoubleSpinBox(objectName="validationSplitSpin", decimals=2, minimum=0.05, maximum=0.9,
                                        singleStep=0.05)
         self.seed_spin = QSpinBox(objectName="seedSpin", minimum=0, maximum=2**31 - 1)
+        self.precision_combo = QComboBox(objectName="precisionCombo")
+        for text, value in PRECISION_CHOICES:
+            self.precision_combo.addItem(text, value)
+        self.precision_note = QLabel(objectName="precisionNote", wordWrap=True)
+        self.precision_note.setEnabled(False)
+        self.device_label = QLabel(objectName="trainDevices", wordWrap=True)
+        self.device_label.setEnabled(False)
+        self.estimate_label = QLabel(objectName="epochEstimate", wordWrap=True)
         form = QFormLayout()
         form.addRow("Architecture", self.arch_combo)
         form.addRow("Epochs", self.epochs_spin)
@@ -223,8 +250,9 @@ class TrainTab(QWidget):
         form.addRow("Learning rate", self.lr_spin)
         form.addRow("Validation split", self.val_spin)
         form.addRow("Seed", self.seed_spin)
+        form.addRow("Precision", self.precision_combo)
         self.settings_widgets = (self.arch_combo, self.epochs_spin, self.batch_spin, self.lr_spin, self.val_spin,
-                                 self.seed_spin)
+                                 self.seed_spin, self.precision_combo)
 
         self.start_button = QPushButton("Start training", objectName="startTrainingButton")
         self.start_button.clicked.connect(self.start)
@@ -263,7 +291,12 @@ class TrainTab(QWidget):
         self.refresh_runs_button = QPushButton("Refresh", objectName="refreshRunsButton")
         self.refresh_runs_button.clicked.connect(self.refresh_runs)
         runs_buttons = QHBoxLayout()
+        self.continue_button = QPushButton("Continue run", objectName="continueRunButton")
+        self.continue_button.setToolTip("Continue a stopped, crashed or diverged run from its last completed epoch "
+                                        "up to its planned epochs")
+        self.continue_button.clicked.connect(self.continue_selected_run)
         runs_buttons.addWidget(self.open_run_button)
+        runs_buttons.addWidget(self.continue_button)
         runs_buttons.addWidget(self.refresh_runs_button)
         runs_buttons.addStretch(1)
         runs_box = QGroupBox("Earlier runs", objectName="runsBox")
@@ -296,6 +329,11 @@ class TrainTab(QWidget):
         top_layout.addWidget(self.plot_box, 1)
         top_layout.addWidget(self.progress_bar)
         top_layout.addWidget(self.progress_label)
+        # Before Start: what to expect of the settings on this machine (beside the progress, not under the form, so
+        # that the window still fits small screens).
+        top_layout.addWidget(self.estimate_label)
+        top_layout.addWidget(self.precision_note)
+        top_layout.addWidget(self.device_label)
         right_split.addWidget(top)
         right_split.addWidget(self.log)
         right_split.setStretchFactor(0, 3)
@@ -329,9 +367,68 @@ class TrainTab(QWidget):
 
         After the window's own TensorFlow import, so that the two imports do not compete for the CPU at start-up.
         """
-        if (self.isVisible() and self.state.ml_ready and self.state.data is not None
-                and self.training_process.pid is None and not self.is_training() and not self._warming.busy):
-            self._warming.run("start the training process", lambda progress, cancel: self.training_process.start())
+        if (self.isVisible() and self.state.ml_ready and self.state.data is not None and self._machine is None
+                and not self.is_training() and not self._warming.busy):
+            self.precision_note.setText("Automatic precision: chosen for this machine once the training process has "
+                                        "started…")
+            self._warming.run("start the training process", partial(self.training_process.run, DescribeMachine()),
+                              on_success=self._show_machine)
+
+    def _show_machine(self, machine) -> None:
+        self._machine = machine
+        choice, devices = machine
+        self.precision_note.setText(f"Automatic precision here: {choice.reason}")
+        self.device_label.setText(devices[:1].upper() + devices[1:])
+        self._measure_epoch()
+
+    # Time per epoch -----------------------------------------------------------------------------------------
+
+    def _estimate_key(self) -> tuple | None:
+        """What a measurement depends on: (settings with 1 epoch, training images); None without data."""
+        if self.state.data is None:
+            return None
+        n = len(self.state.data.y_train)
+        return replace(self.settings(), epochs=1), n - math.ceil(n * self.val_spin.value())
+
+    def _measure_epoch(self) -> None:
+        """Time a few batches of the settings in the training process, unless it is busy training."""
+        key = self._estimate_key()
+        if key is None or self._machine is None or self.is_training() or self.state.closing:
+            return
+        if key in self._estimates:  # measured already: the machine's speed does not change between runs
+            self._show_estimate()
+            return
+        if self._estimating.busy:
+            self._estimate_again = True
+            return
+        self.estimate_label.setText("Time per epoch: measuring a few batches…")
+        settings, train_size = key
+        self._estimating.run("measure the time per epoch", partial(self.training_process.run,
+                                                                   EstimateJob(settings, train_size)),
+                             on_success=lambda seconds: self._measured(key, seconds),
+                             on_failure=lambda message: self.estimate_label.setText(
+                                 f"Time per epoch: could not be measured ({message})"))
+
+    def _measured(self, key: tuple, seconds: float) -> None:
+        self._estimates[key] = seconds
+        self._show_estimate()
+
+    def _on_estimate_busy(self, busy: bool) -> None:
+        if not busy and self._estimate_again:
+            self._estimate_again = False
+            self._measure_epoch()
+
+    def _show_estimate(self, *_ignored) -> None:
+        key = self._estimate_key()
+        seconds = self._estimates.get(key)
+        if seconds is None:
+            return
+        settings, train_size = key
+        epochs = self.epochs_spin.value()
+        self.estimate_label.setText(
+            f"Time per epoch here: about {_duration(seconds)}, {_duration(seconds * epochs)} for {epochs} epoch(s)")
+        self.estimate_label.setToolTip(f"{train_size:,} training images in batches of {settings.batch_size}, timed on "
+                                       "a few real batches in the training process; validation not included")
 
     def end_training_process(self) -> None:
         """End the training process (the window is closing; its tasks have ended)."""
@@ -352,6 +449,7 @@ class TrainTab(QWidget):
         self.lr_spin.setValue(float(s["learning_rate"]))
         self.val_spin.setValue(float(s["validation_split"]))
         self.seed_spin.setValue(int(s["seed"]))
+        self.precision_combo.setCurrentIndex(max(self.precision_combo.findData(s.get("precision", "auto")), 0))
 
     def settings(self) -> training.TrainSettings:
         """The form as training.TrainSettings."""
@@ -362,6 +460,7 @@ class TrainTab(QWidget):
             learning_rate=self.lr_spin.value(),
             validation_split=self.val_spin.value(),
             seed=self.seed_spin.value(),
+            precision=self.precision_combo.currentData(),
         )
 
     def is_training(self) -> bool:
@@ -375,6 +474,9 @@ class TrainTab(QWidget):
         for w in self.settings_widgets:
             w.setEnabled(not training)
         self.open_run_button.setEnabled(not training and bool(self.runs_table.selectedItems()))
+        selected = self._selected_run()
+        self.continue_button.setEnabled(not training and self.state.ml_ready and selected is not None
+                                        and selected.status in CONTINUABLE)
         if training:
             hint = ""
         elif not self.state.ml_ready:
@@ -391,8 +493,24 @@ class TrainTab(QWidget):
         if self.is_training() or self.state.data is None:
             return
         data = self.state.data
-        job = TrainJob(data.data_dir, data.fingerprint, self.settings(), self.state.runs_dir)
-        self._reset_curves(self.epochs_spin.value())
+        self._show_curves({}, self.epochs_spin.value())
+        self._train(TrainJob(data.data_dir, data.fingerprint, self.settings(), self.state.runs_dir))
+
+    def continue_selected_run(self) -> None:
+        """Continue the selected run from its last completed epoch; its curves go on from where they ended."""
+        info = self._selected_run()
+        if self.is_training() or info is None:
+            return
+        try:
+            run = runs.load_run(info.path)
+        except RunError as e:
+            show_error(self, "Continue run", str(e))
+            return
+        self._show_curves(run.history, max(run.info.epochs_planned, run.info.epochs_done))
+        self._append_log(f"Continuing run {info.name} from epoch {run.info.epochs_done + 1}")
+        self._train(ResumeJob(Path(info.path)))
+
+    def _train(self, job) -> None:
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("starting…")
         self.progress_label.setText("Building the model…")
@@ -409,8 +527,9 @@ class TrainTab(QWidget):
             self.progress_label.setText("Stopping after this batch…")
             self._update_buttons()
 
-    def _reset_curves(self, epochs: int) -> None:
-        self._history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+    def _show_curves(self, history: dict, epochs: int) -> None:
+        """Per-epoch curves from `history` (empty for a new run) on an axis of `epochs`; no per-batch curve yet."""
+        self._history = {k: list(history.get(k, [])) for k in runs.HISTORY_KEYS}
         for curve in self._batches.values():
             curve.reset()
         self._epochs = epochs
@@ -434,8 +553,10 @@ class TrainTab(QWidget):
             s = event.settings
             self._append_log(
                 f"Run {Path(event.run_dir).name}: {s.arch}, {event.train_size:,} training / {event.val_size:,} "
-                f"validation images of the {self.state.data.name}, {event.batches_per_epoch} batches per epoch"
+                f"validation images, {event.batches_per_epoch} batches per epoch; precision "
+                f"{event.precision.precision} ({event.precision.reason}); on {', '.join(event.devices)}"
             )
+            self.device_label.setText(f"Training on {', '.join(event.devices)}")
 
     def _log_epoch(self, e) -> None:
         logs = e.logs
@@ -464,14 +585,16 @@ class TrainTab(QWidget):
 
     def _on_finished(self, info) -> None:
         self._redraw()
-        stopped = info.status == "stopped"
+        ended = ENDINGS.get(info.status, "Finished")
         self._append_log(
-            f"{'Stopped' if stopped else 'Finished'}: {info.epochs_done} of {info.epochs_planned} epochs kept in "
-            f"{info.path}" + (f"; best val accuracy {info.best_val_accuracy:.4f}" if info.best_val_accuracy else "")
+            f"{ended}: {info.epochs_done} of {info.epochs_planned} epochs kept in {info.path}"
+            + (f"; best val accuracy {info.best_val_accuracy:.4f}" if info.best_val_accuracy else "")
         )
-        self.progress_label.setText(f"{'Stopped' if stopped else 'Finished'} — run {info.name}")
-        if stopped:
-            self.progress_bar.setFormat(f"stopped after {info.epochs_done} epoch(s)")
+        for note in info.notes:
+            self._append_log(f"Note: {note}")
+        self.progress_label.setText(f"{ended} — run {info.name}")
+        if info.status != "completed":
+            self.progress_bar.setFormat(f"{ended.lower()} after {info.epochs_done} epoch(s)")
         else:
             self.progress_bar.setValue(self.progress_bar.maximum())
             self.progress_bar.setFormat("done")
@@ -489,12 +612,14 @@ class TrainTab(QWidget):
         self._append_log(f"Training failed: {message}")
         self.progress_label.setText("Training failed.")
         show_error(self, "Training failed", message)
+        self.state.runsChanged.emit()  # a crashed training process leaves its completed epochs as a crashed run
 
     def _on_run_busy(self, busy: bool) -> None:
         if not busy:
             self._redraw_timer.stop()
             self._redraw()
             self._update_buttons()
+            self._estimate_timer.start()  # settings may have changed while a measurement waited for the run
 
     # Runs ----------------------------------------------------------------------------------------------------
 
@@ -508,15 +633,21 @@ class TrainTab(QWidget):
         table.setRowCount(len(self.run_infos))
         for row, info in enumerate(self.run_infos):
             best = "" if info.best_val_accuracy is None else f"{info.best_val_accuracy:.2%}"
-            epochs = f"{info.epochs_done}/{info.epochs_planned}" + (" stopped" if info.status == "stopped" else "")
+            status = "" if info.status == "completed" else f" {info.status}"
+            epochs = f"{info.epochs_done}/{info.epochs_planned}{status}"
             data = "practice" if info.practice else info.data_name
             created = info.created.strftime("%Y-%m-%d %H:%M") if hasattr(info.created, "strftime") else str(info.created)
             for col, text in enumerate((info.name, created, info.arch, epochs, best, data)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, str(info.path))
-                item.setToolTip(f"{info.name}\n{info.path}")
+                item.setToolTip("\n".join((info.name, str(info.path), *filter(None, (info.damaged,)), *info.notes)))
                 table.setItem(row, col, item)
         self._update_buttons()
+
+    def _selected_run(self):
+        """The RunInfo of the selected row, None when no row is selected."""
+        rows = self.runs_table.selectionModel().selectedRows()
+        return self.run_infos[rows[0].row()] if rows and rows[0].row() < len(self.run_infos) else None
 
     def open_selected_run(self, *_ignored) -> None:
         rows = self.runs_table.selectionModel().selectedRows()
@@ -531,12 +662,7 @@ class TrainTab(QWidget):
         run = self._activate(path, quiet=False)
         if run is None:
             return False
-        self._history = {k: list(run.history.get(k, [])) for k in ("loss", "accuracy", "val_loss", "val_accuracy")}
-        for curve in self._batches.values():
-            curve.reset()
-        self._epochs = max(run.info.epochs_planned, len(self._history["loss"]), 1)
-        self._dirty = True
-        self._redraw()
+        self._show_curves(run.history, max(run.info.epochs_planned, len(run.history.get("loss", [])), 1))
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("")
         self.progress_label.setText(f"Run {run.info.name}: {run.info.epochs_done} epoch(s), {run.info.status}")
@@ -566,3 +692,8 @@ class TrainTab(QWidget):
             return None
         self.state.set_model(ActiveModel(run.info.name, Path(run.model_path), Path(run.info.path)))
         return run
+
+
+def _duration(seconds: float) -> str:
+    """'0.4 s', '42 s', '3 min 5 s', '1 h 2 min'."""
+    return f"{seconds:.1f} s" if seconds < 10 else human_seconds(seconds).removesuffix(" left")
