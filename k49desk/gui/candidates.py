@@ -25,6 +25,17 @@ UNSURE_BELOW = 0.5
 COPIED_MESSAGE_MS = 2000
 
 
+def prediction_panel(*parts: QWidget, width: int = 320) -> QWidget:
+    """The fixed-width column beside a drawing or a picture: the model's status, what it sees, its candidates."""
+    panel = QWidget()
+    layout = QVBoxLayout(panel)
+    for part in parts:
+        layout.addWidget(part)
+    layout.addStretch(1)
+    panel.setFixedWidth(width)
+    return panel
+
+
 def unsure_message(top: list) -> str:
     """What to tell the user about the first candidate's probability ("" when the model is sure enough)."""
     if not top or top[0][1] >= UNSURE_BELOW:

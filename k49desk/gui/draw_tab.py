@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from k49desk.errors import EmptyDrawing
 from k49desk.gui.active_predictor import shared_predictor
-from k49desk.gui.candidates import TOP_K, CandidateList
+from k49desk.gui.candidates import TOP_K, CandidateList, prediction_panel
 from k49desk.gui.canvas import DrawCanvas
 from k49desk.gui.images import to_pixmap
 from k49desk.gui.saliency_view import LEGEND, SaliencyRequests, overlay_pixmap
@@ -121,18 +121,9 @@ class DrawTab(QWidget):
         candidates_layout = QVBoxLayout(candidates_box)
         candidates_layout.addWidget(self.candidates)
         candidates_layout.addWidget(self.timing)
-        right = QVBoxLayout()
-        right.addWidget(self.model_label)
-        right.addWidget(preview_box)
-        right.addWidget(candidates_box)
-        right.addStretch(1)
-        right_widget = QWidget()
-        right_widget.setLayout(right)
-        right_widget.setFixedWidth(320)
-
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
-        layout.addWidget(right_widget)
+        layout.addWidget(prediction_panel(self.model_label, preview_box, candidates_box))
 
     # Prediction ---------------------------------------------------------------------------------
 

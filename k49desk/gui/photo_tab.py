@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from k49desk.gui.active_predictor import shared_predictor
-from k49desk.gui.candidates import TOP_K, CandidateList
+from k49desk.gui.candidates import TOP_K, CandidateList, prediction_panel
 from k49desk.gui.images import to_pixmap, to_qimage
 from k49desk.gui.state import AppState
 from k49desk.gui.workers import TaskSlot
@@ -228,17 +228,9 @@ class PhotoTab(QWidget):
         QVBoxLayout(preview_box).addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
         candidates_box = QGroupBox(f"Top {TOP_K} candidates")
         QVBoxLayout(candidates_box).addWidget(self.candidates)
-        right = QVBoxLayout()
-        right.addWidget(self.model_label)
-        right.addWidget(preview_box)
-        right.addWidget(candidates_box)
-        right.addStretch(1)
-        right_widget = QWidget()
-        right_widget.setLayout(right)
-        right_widget.setFixedWidth(320)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
-        layout.addWidget(right_widget)
+        layout.addWidget(prediction_panel(self.model_label, preview_box, candidates_box))
 
         paste = QShortcut(QKeySequence(QKeySequence.StandardKey.Paste), self)
         paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

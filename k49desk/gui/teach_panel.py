@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -126,8 +126,11 @@ class TeachPanel(QWidget):
     def show_picker(self) -> None:
         """The 49-character grid below the 'It is' button, the romaji box ready for typing."""
         self.popup.adjustSize()
-        below = self.label_button.mapToGlobal(self.label_button.rect().bottomLeft())
-        self.popup.move(below)
+        # Above the button (the panel sits at the bottom of the window), below it where the screen has no room.
+        above = self.label_button.mapToGlobal(QPoint(0, -self.popup.height()))
+        screen = self.label_button.screen().availableGeometry()
+        self.popup.move(above if above.y() >= screen.top()
+                        else self.label_button.mapToGlobal(self.label_button.rect().bottomLeft()))
         self.popup.show()
         self.picker.typing.setFocus()
 

@@ -2,8 +2,9 @@
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python resources/screenshots/take.py --data-dir PRACTICE --run RUN_DIR
 
-Writes data.png, train.png, evaluate.png (and evaluate-per-class.png, evaluate-scatter.png), confusions.png,
-draw.png and photo.png beside this file (or into --out).
+Writes data.png, train.png, evaluate.png (and evaluate-per-class.png, evaluate-scatter.png), confusions.png (and
+confusions-saliency.png, suspicious-labels.png), draw.png (and draw-saliency.png, teach.png, my-samples.png) and
+photo.png beside this file (or into --out).
 The data must be a practice set or K49 folder and RUN_DIR a run written by `k49desk train`; the Draw tab
 is shown with the starter model, a の written with mouse events as in tests/test_draw_tab.py.
 """
@@ -46,21 +47,22 @@ def main() -> int:
 
     import tempfile
 
+    import os
+
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from k49desk import paths
     from k49desk.gui import app as gui_app
     from k49desk.gui.state import ActiveModel
-    from PySide6.QtWidgets import QWidget
-
     from photos import PHONE, PhotoStyle, page_of_characters
     from strokes import STROKES
     from test_draw_tab import draw
     from test_photo_tab import drag
 
-    import os
-
     os.environ.setdefault("K49DESK_SETTINGS", str(Path(tempfile.mkdtemp()) / "k49desk.ini"))
+    # Kept samples go to a throwaway folder, never the user's own.
+    os.environ.setdefault("K49DESK_SAMPLES", str(Path(tempfile.mkdtemp()) / "samples"))
     app = QApplication(sys.argv[:1])
     # The run's own runs folder, so that the Train tab lists it beside its siblings.
     window = gui_app.create_window(args.data_dir, args.run.resolve().parent)
@@ -70,11 +72,17 @@ def main() -> int:
     wait(app, lambda: window.state.ml_ready, what="TensorFlow")
     args.out.mkdir(parents=True, exist_ok=True)
 
-    def shot(tab, name: str) -> None:
+    def shot(tab, name: str, screen: bool = False) -> None:
+        """The window (or, with `screen`, the screen around it, popups and dialogs included) as NAME.png."""
         window.show_tab(tab)
         settle(app, 1.0)
         path = args.out / f"{name}.png"
-        window.grab().save(str(path))
+        if screen:
+            frame = window.frameGeometry()
+            QGuiApplication.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(),
+                                                       frame.height()).save(str(path))
+        else:
+            window.grab().save(str(path))
         print(f"wrote {path}")
 
     data_tab = window.data_tab
@@ -103,26 +111,61 @@ def main() -> int:
     session.select_pair(top.true, top.pred)
     session.select_image(confusions.grid.test_indices()[0])  # as if the first image were clicked
     shot(confusions, "confusions")
+    confusions.detail.saliency_toggle.setChecked(True)  # why the model's answer and not the true character
+    wait(app, lambda: confusions.detail.saliency.saliency is not None, what="the saliency map")
+    shot(confusions, "confusions-saliency")
+    confusions.detail.saliency_toggle.setChecked(False)
+    confusions.pages.setCurrentIndex(1)
+    wait(app, lambda: confusions.suspicious.visible_issues(), what="the suspicious labels")
+    shot(confusions, "suspicious-labels")
+    confusions.pages.setCurrentIndex(0)
 
     window.state.set_model(ActiveModel("starter model", paths.starter_model_path()))
     draw_tab = window.draw_tab
     window.show_tab(draw_tab)
     wait(app, lambda: not draw_tab.is_loading(), what="the starter model")
     settle(app, 0.5)
-    draw(draw_tab.findChild(type(draw_tab.canvas), "drawCanvas"), STROKES[args.char])
+    canvas = draw_tab.findChild(type(draw_tab.canvas), "drawCanvas")
+    draw(canvas, STROKES[args.char])
     shot(draw_tab, "draw")
+    draw_tab.saliency_toggle.setChecked(True)
+    wait(app, draw_tab.overlay_shown, what="the live overlay")
+    shot(draw_tab, "draw-saliency")
+    draw_tab.saliency_toggle.setChecked(False)
+
+    # Teaching: a ぬ drawn, the 'It is' grid opened and ぬ typed as romaji, kept; then My samples.
+    canvas.clear()
+    draw(canvas, STROKES["ぬ"])
+    settle(app, 0.3)
+    draw_tab.teach.show_picker()
+    draw_tab.teach.picker.typing.setText("nu")
+    shot(draw_tab, "teach", screen=True)
+    draw_tab.teach.picker.typing.returnPressed.emit()
+    draw_tab.teach.keep()
+    for char in ("の", "し", "ぬ"):
+        canvas.clear()
+        draw(canvas, STROKES[char])
+        settle(app, 0.2)
+        draw_tab.teach.keep()
+    draw_tab.teach.show_samples()
+    dialog = draw_tab.teach.samples_dialog
+    settle(app, 0.5)
+    path = args.out / "my-samples.png"
+    dialog.grab().save(str(path))
+    print(f"wrote {path}")
+    dialog.close()
 
     # A generated photo of three characters (tests/photos.py: uneven light, paper grain, noise, JPEG), the
     # rectangle dragged around the middle one with mouse events as in tests/test_photo_tab.py.
-    photo_tab = window.findChild(QWidget, "photoTab")
-    window.show_tab("photoTab")
+    photo_tab = window.photo_tab
+    window.show_tab(photo_tab)
     settle(app, 0.3)
     page = page_of_characters([STROKES[c] for c in ("の", "あ", "し")],
                               PhotoStyle(**{**PHONE.__dict__, "size": (900, 360)}), seed=2)
     photo_tab.set_picture(page, "A generated photo of three characters")
     drag(photo_tab.crop, (310, 40), (590, 320))
     wait(app, lambda: not photo_tab.is_busy(), what="the photo to be framed")
-    shot("photoTab", "photo")
+    shot(photo_tab, "photo")
 
     window.state.cancel_all_and_wait(10)
     window.close()
