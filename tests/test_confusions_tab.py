@@ -191,3 +191,42 @@ def test_zoom_scales_the_grid(qtbot, tab):
     tab.zoom_slider.setValue(tab.zoom_slider.value() + 2)
     tab.grid.doItemsLayout()
     assert tab.grid.visualRect(tab.grid.model().index(0, 0)).height() == before + 56
+
+
+def test_the_large_view_explains_the_misreading_on_a_click(qtbot, tab, state):
+    """A misread image opened large, then 'Show what the model looks at' clicked: the heat overlay explains the
+    model's answer and not the true character."""
+    ev = state.evaluation_session.evaluation
+    state.set_ml_ready()  # the window's start-up import does this; the active model then loads
+    qtbot.waitUntil(lambda: tab.detail.predictor.predictor is not None, timeout=EVALUATE_TIMEOUT_MS)
+    click_row(qtbot, tab.pairs_table, 0)
+    index = tab.grid.model().index(0, 0)
+    qtbot.mouseClick(tab.grid.viewport(), Qt.MouseButton.LeftButton, pos=tab.grid.visualRect(index).center())
+    test_index = tab.detail.test_index
+    qtbot.mouseClick(tab.detail.saliency_toggle, Qt.MouseButton.LeftButton)
+    assert tab.detail.saliency.isVisible() and not tab.detail.picture.isVisible()
+    qtbot.waitUntil(lambda: tab.detail.saliency.saliency is not None, timeout=30_000)
+    true, pred = int(ev.y_true[test_index]), int(ev.y_pred[test_index])
+    assert (tab.detail.saliency.target(), tab.detail.saliency.versus()) == (pred, true)
+    assert CLASSES[pred].char in tab.detail.saliency.caption.text()
+    qtbot.mouseClick(tab.detail.saliency_toggle, Qt.MouseButton.LeftButton)
+    assert tab.detail.picture.isVisible() and not tab.detail.saliency.isVisible()
+
+
+def test_suspicious_labels_page_ranks_the_evaluations_test_images(qtbot, tab, state):
+    from k49desk.label_issues import find_label_issues
+
+    ev = state.evaluation_session.evaluation
+    qtbot.mouseClick(tab.pages.tabBar(), Qt.MouseButton.LeftButton,
+                     pos=tab.pages.tabBar().tabRect(1).center())
+    assert tab.pages.currentIndex() == 1
+    expected = find_label_issues(ev.y_true, ev.probs)
+    qtbot.waitUntil(lambda: len(tab.suspicious.visible_issues()) == len(expected), timeout=30_000)
+    assert [i.index for i in tab.suspicious.visible_issues()] == [i.index for i in expected]
+    assert "candidates for a person to check" in tab.suspicious_source.text()
+    first = expected[0].index
+    table = tab.suspicious.table
+    first_row = table.visualRect(table.model().index(0, 2)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=first_row)
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=first_row)
+    assert tab.pages.currentIndex() == 0 and tab.detail.test_index == first
