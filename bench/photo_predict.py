@@ -36,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import numpy as np
-    from photos import PHONE, SCANNER, PhotoStyle, character_on_paper
+    from photos import STYLES, character_on_paper
     from strokes import STROKES
 
     from k49desk import paths
@@ -51,17 +51,10 @@ def main() -> None:
           f"{'a practice set (fonts), not K49' if predictor.practice else 'see run.json'}")
     print(f"pictures: {len(STROKES)} characters x {args.seeds} seeds per style, GENERATED here (tests/photos.py), "
           f"not real scans")
-    styles = {
-        "clean scan": PhotoStyle(),
-        "scanner": SCANNER,
-        "phone": PHONE,
-        "light on dark": PhotoStyle(dark_on_light=False, texture=6.0, noise=5.0, jpeg=85),
-        "phone, small": PhotoStyle(**{**PHONE.__dict__, "size": (640, 480), "char_share": 0.3}),
-    }
     canvas_hits = sum(predictor.top_k(rasterize_strokes(s), 1)[0][0].char == c for c, s in STROKES.items())
     print(f"canvas (the same strokes drawn on the Draw tab): top-1 {canvas_hits}/{len(STROKES)}")
-    print(f"{'style':15} {'old path top-1':>15} {'new top-1':>10} {'new top-5':>10} {'refused':>8} {'ms/picture':>11}")
-    for name, style in styles.items():
+    print(f"{'style':20} {'old path top-1':>15} {'new top-1':>10} {'new top-5':>10} {'refused':>8} {'ms/picture':>11}")
+    for name, style in STYLES.items():
         old = new1 = new5 = refused = 0
         times = []
         for seed in range(args.seeds):
@@ -82,7 +75,7 @@ def main() -> None:
                 new1 += top[0] == char
                 new5 += char in top
         n = args.seeds * len(STROKES)
-        print(f"{name:15} {old / n:>15.1%} {new1 / n:>10.1%} {new5 / n:>10.1%} {refused:>8} "
+        print(f"{name:20} {old / n:>15.1%} {new1 / n:>10.1%} {new5 / n:>10.1%} {refused:>8} "
               f"{1000 * float(np.median(times)):>11.1f}")
 
 

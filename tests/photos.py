@@ -30,6 +30,14 @@ class PhotoStyle:
 
 PHONE = PhotoStyle(lighting=0.45, texture=10.0, noise=6.0, jpeg=70)
 SCANNER = PhotoStyle(texture=6.0, noise=4.0, jpeg=90)
+# The styles the tests and bench/photo_predict.py measure the image path on.
+STYLES = {
+    "clean": PhotoStyle(),
+    "scanner": SCANNER,
+    "phone": PHONE,
+    "light on dark": PhotoStyle(dark_on_light=False, texture=6.0, noise=5.0, jpeg=85),
+    "small in a big photo": PhotoStyle(**{**PHONE.__dict__, "size": (640, 480), "char_share": 0.3}),
+}
 
 
 def character_on_paper(strokes, style: PhotoStyle = PhotoStyle(), seed: int = 0,

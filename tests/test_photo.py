@@ -10,18 +10,11 @@ from k49desk import cli
 from k49desk.errors import DataError, EmptyDrawing, SeveralCharacters
 from k49desk.photo import frame_photo, image_file_to_k49, read_image
 from k49desk.rasterize import rasterize_strokes
-from photos import PHONE, SCANNER, PhotoStyle, character_on_paper, page_of_characters, transparent_png
+from photos import PHONE, SCANNER, STYLES, PhotoStyle, character_on_paper, page_of_characters, transparent_png
 from strokes import STROKES
 
 # A spread of shapes: two-part (い, こ, り), one long stroke (し), loops (の, あ), dots (お, な), dense (ぬ, は).
 SAMPLE = ["い", "こ", "り", "し", "の", "あ", "お", "な", "ぬ", "は", "さ", "ん"]
-STYLES = {
-    "clean": PhotoStyle(),
-    "scanner": SCANNER,
-    "phone": PHONE,
-    "light on dark": PhotoStyle(dark_on_light=False, texture=6.0, noise=5.0, jpeg=85),
-    "small in a big photo": PhotoStyle(**{**PHONE.__dict__, "size": (640, 480), "char_share": 0.3}),
-}
 # Tolerances, measured on these pictures: overlap with the canvas's framing of the same strokes 0.71-0.87
 # (the pictures' pen differs from the canvas's), ink box 28 px and centred as frame_like_k49 makes it.
 MIN_OVERLAP = 0.6
