@@ -1,9 +1,10 @@
 """Training through the Train tab vs. the core Trainer alone: samples/s ratio and the GUI event loop's longest stall.
 
 GUI side: a TrainTab in a shown 1280x800 window under a QApplication (offscreen unless DISPLAY is given), its
-Start button clicked, training on its real Task/QThread while the curves and progress bar update. Core side:
-training.Trainer(...).run() on the same data and settings, no Qt and no progress callback. Both train a fresh model
-after one warm-up run (TensorFlow's one-time start-up costs land there); --reps > 1 alternates the sides and reports
+Start button clicked, training in the tab's warm child process (k49desk.train_process) while the curves and progress
+bar update. Core side: training.Trainer(...).run() in this process on the same data and settings, no Qt and no
+progress callback. Each side trains a fresh model after one warm-up run of its own (TensorFlow's one-time start-up
+costs land there: the core's in this process, the GUI's in the child); --reps > 1 alternates the sides and reports
 medians.
 
 "fit samples/s" is the run's own measure (training samples over the fitting time of each epoch, validation excluded,
@@ -85,6 +86,9 @@ class Gui:
     def _count_draw(self, _event) -> None:
         self.draws += 1
 
+    def close(self) -> None:
+        self.tab.end_training_process()
+
     def _wait_for_tasks(self) -> None:
         while self.state.running_tasks():
             self.app.processEvents()
@@ -109,7 +113,7 @@ class Gui:
         heartbeat.start()
         start = time.perf_counter()
         QTest.mouseClick(self.tab.start_button, Qt.MouseButton.LeftButton)
-        task = self.tab._task
+        task = self.tab.run_slot.task
         failures = []
         task.succeeded.connect(infos.append)
         task.failed.connect(failures.append)
@@ -130,7 +134,7 @@ class Gui:
             raise RuntimeError(f"training in the GUI failed: {failures}")
         fit, end_to_end, _n = rates(infos[0], seconds)
         gaps = [(1000 * (b - a), b) for a, b in zip(ticks, ticks[1:])]  # (gap, when it ended)
-        # Before the first batch the worker builds the model and traces the training step (Python, under the GIL).
+        # Before the first batch the child builds the model and traces the training step.
         split = first_batch[0] if first_batch else float("inf")
         gaps_ms = [g for g, _ in gaps]
         return {
@@ -174,12 +178,14 @@ def main(argv=None) -> int:
 
         core_run(data, settings, tmp / "warm-up")
         gui = Gui(data, tmp / "gui-runs", settings)
+        gui.run(args.heartbeat_ms)  # warm-up of the child process
         core, ui = [], []
         n = 0
         for _ in range(args.reps):
             fit, end_to_end, n = core_run(data, settings, tmp / "core-runs")
             core.append((fit, end_to_end))
             ui.append(gui.run(args.heartbeat_ms))
+        gui.close()
 
     def med(values):
         return statistics.median(values)
@@ -193,7 +199,7 @@ def main(argv=None) -> int:
           f"{args.reps} run(s) of each side after a warm-up{', medians' if args.reps > 1 else ''}")
     print(f"{'':28}{'fit samples/s':>15}{'end to end samples/s':>23}")
     print(f"{'core Trainer alone':28}{core_fit:>15,.0f}{core_e2e:>23,.0f}")
-    print(f"{'GUI (TrainTab worker)':28}{gui_fit:>15,.0f}{gui_e2e:>23,.0f}")
+    print(f"{'GUI (TrainTab, child)':28}{gui_fit:>15,.0f}{gui_e2e:>23,.0f}")
     print(f"{'ratio GUI / core':28}{gui_fit / core_fit:>15.3f}{gui_e2e / core_e2e:>23.3f}   (goal >= 0.95)")
     worst = max(ui, key=lambda u: u["max_gap_ms"])
     print(f"GUI event loop, {args.heartbeat_ms} ms heartbeat: longest gap {worst['max_gap_ms']:.0f} ms "

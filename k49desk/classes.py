@@ -53,6 +53,17 @@ def by_char(char: str) -> Hiragana:
     raise KeyError(f"{char!r} is not one of the 49 K49 classes")
 
 
+def by_name(name: str) -> Hiragana:
+    """The class named by its character or its romaji ("ぬ", "nu", "NU", "iteration mark", "iteration-mark");
+    KeyError naming it otherwise."""
+    text = name.strip()
+    wanted = text.lower().replace("_", " ").replace("-", " ")
+    for c in CLASSES:
+        if text == c.char or wanted == c.romaji:
+            return c
+    raise KeyError(f"{name!r} is neither one of the 49 characters nor its romaji")
+
+
 def load_classmap(path: str | Path) -> tuple[Hiragana, ...]:
     """Read an official-format classmap (index,codepoint,char) and check it against the 49 K49 classes."""
     path = Path(path)

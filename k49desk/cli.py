@@ -296,6 +296,28 @@ def _cmd_predict(args) -> int:
     return 0
 
 
+def _samples_store(args):
+    from k49desk.paths import default_samples_dir
+    from k49desk.samples import SampleStore
+
+    return SampleStore(args.samples or default_samples_dir())
+
+
+def _cmd_samples(args) -> int:
+    print(_samples_store(args).describe())
+    return 0
+
+
+def _cmd_samples_import(args) -> int:
+    from k49desk.samples import import_pictures
+
+    store = _samples_store(args)
+    images, labels, files = import_pictures(args.pictures)
+    after = store.add(images, labels)
+    print(f"imported {len(files)} pictures from {args.pictures}; {len(after)} samples in {store.folder}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="k49desk",
@@ -370,6 +392,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model", type=Path, metavar="RUN_DIR_OR_MODEL")
     p.add_argument("images", type=Path, nargs="+", metavar="IMAGE")
     p.set_defaults(func=_cmd_predict)
+
+    samples_help = "samples folder (default: $K49DESK_SAMPLES or the user data folder's samples)"
+    p = sub.add_parser("samples", help="your own samples for fine-tuning: counts per character, or import pictures",
+                       description="Without a command: how many samples are kept per character, and where.")
+    p.add_argument("--samples", type=Path, default=None, metavar="DIR", help=samples_help)
+    p.set_defaults(func=_cmd_samples)
+    samples_sub = p.add_subparsers(dest="samples_command", metavar="COMMAND")
+    q = samples_sub.add_parser("import", help="add pictures from sub-folders named by character or romaji (ぬ/, nu/)")
+    q.add_argument("pictures", type=Path, metavar="DIR_OF_IMAGES")
+    # SUPPRESS: an unset --samples here must not hide one given before the command (samples --samples D import X).
+    q.add_argument("--samples", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=samples_help)
+    q.set_defaults(func=_cmd_samples_import)
     return parser
 
 

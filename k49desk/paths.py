@@ -26,6 +26,12 @@ def default_runs_dir() -> Path:
     return Path(env).expanduser() if env else _user_data_dir() / "runs"
 
 
+def default_samples_dir() -> Path:
+    """K49DESK_SAMPLES if set, else the platform's user data folder for k49desk, then 'samples'."""
+    env = os.environ.get("K49DESK_SAMPLES")
+    return Path(env).expanduser() if env else _user_data_dir() / "samples"
+
+
 def resources_dir() -> Path:
     """The shipped resources: installed as k49desk/resources, or the repo's resources/ in a source checkout."""
     # A plain path, not importlib.resources: k49desk.resources holds no __init__.py, and for such a namespace

@@ -81,6 +81,12 @@ def test_show_tab_switches_tabs(window):
     assert window.tabs.currentWidget().objectName() == "drawTab"
 
 
+def test_a_pair_opened_in_the_evaluate_tab_brings_the_confusions_tab_forward(window):
+    window.show_tab(window.evaluate_tab)
+    window.evaluate_tab.pairOpened.emit(1, 2)
+    assert window.tabs.currentWidget() is window.confusions_tab
+
+
 def test_status_bar_shows_data_folder_model_and_loading(qtbot, window, tmp_path):
     assert str(tmp_path / "data") in window.data_label.text()
     assert window.loading_label.isVisible()

@@ -191,7 +191,7 @@ def test_status_follows_the_folder_after_a_failed_load(qtbot, window, monkeypatc
     np.savez(broken / dataset.TEST_LABELS, np.zeros(3, np.uint8))  # fewer labels than test images
     choose(monkeypatch, broken)
     qtbot.mouseClick(tab.choose_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: tab._check_task is None, timeout=10_000)
+    qtbot.waitUntil(lambda: not tab.checksums.busy, timeout=10_000)
     qtbot.mouseClick(tab.load_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: error_box(tab) is not None, timeout=20_000)
     error_box(tab).accept()
@@ -216,7 +216,7 @@ def test_loading_labels_that_miss_classes_warns_naming_them(qtbot, window, monke
     for path, warned in ((practice_dir, False), (folder, True)):
         choose(monkeypatch, path)
         qtbot.mouseClick(tab.choose_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: tab._check_task is None and tab.load_button.isEnabled(), timeout=10_000)
+        qtbot.waitUntil(lambda: not tab.checksums.busy and tab.load_button.isEnabled(), timeout=10_000)
         qtbot.mouseClick(tab.load_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.state.data is not None and window.state.data.data_dir == path, timeout=20_000)
         assert tab.coverage_label.isVisible() == warned

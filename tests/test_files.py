@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,7 +18,8 @@ from k49desk.errors import DataError
 def test_each_os_error_gets_one_clear_message(tmp_path):
     out = tmp_path / "out"
     full = files.describe_os_error(OSError(errno.ENOSPC, "No space left on device"), out, 24_500_000)
-    assert full.startswith(f"no space left on {out} (needs about 24.5 MB, ") and "MB free" in full
+    assert full.startswith(f"no space left on {out} (needs about 24.5 MB, ")
+    assert re.search(r"\(needs about 24\.5 MB, [\d.]+ (bytes|KB|MB|GB) free\)", full), full
     assert files.describe_os_error(OSError(errno.EACCES, "Permission denied"), out) == (
         f"{out}: permission denied; choose a folder you can write to")
     assert "read-only" in files.describe_os_error(OSError(errno.EROFS, "Read-only file system"), out)

@@ -89,12 +89,11 @@ def test_a_corner_drag_resizes_the_rectangle(qtbot, photo_tab):
 
 
 def test_pasted_and_dropped_pictures_are_read(qtbot, photo_tab, tmp_path):
-    picture = character_on_paper(STROKES["の"], PhotoStyle(noise=3.0))
-    data = QMimeData()
     from k49desk.gui.images import to_qimage
 
-    data.setImageData(to_qimage(picture))
-    QGuiApplication.clipboard().setMimeData(data)
+    picture = character_on_paper(STROKES["の"], PhotoStyle(noise=3.0))
+    # setImage copies the picture; clipboard mime data made here would be owned twice (Qt and Python) at exit.
+    QGuiApplication.clipboard().setImage(to_qimage(picture))
     photo_tab.paste_button.click()
     settled(qtbot, photo_tab)
     assert "the clipboard" in photo_tab.source_label.text()
@@ -114,6 +113,7 @@ def test_pasted_and_dropped_pictures_are_read(qtbot, photo_tab, tmp_path):
                     photo_tab.source_label.text(), timeout=10_000)
     settled(qtbot, photo_tab)
     assert top_char(photo_tab) == canvas_answer(photo_tab, "し")
+    QGuiApplication.clipboard().clear()
 
 
 def test_a_weak_first_candidate_says_the_model_is_unsure(qtbot, photo_tab):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import shutil
-import time
+import signal
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from k49desk import runs, training
 from k49desk.gui import app
 from k49desk.gui.state import ActiveModel
 
+import train_child_hooks
 from gui_helpers import ml_ready
 
 LEFT = Qt.MouseButton.LeftButton
@@ -34,33 +38,29 @@ def tab(window):
     return window.train_tab
 
 
-class Hold:
-    """Holds the training worker right after it reports batch `at` = (epoch, batch) until Stop is pressed.
+class ChildControl:
+    """Tells the training child process to hold, fail or die right after it reports batch (epoch, batch).
 
-    On two shared cores the GUI thread may see a whole epoch's events at once; holding the worker makes
+    On two shared cores the GUI thread may see a whole epoch's events at once; holding the child makes
     "Stop in the middle of epoch 2" land exactly there instead of wherever the race puts it.
     """
 
-    def __init__(self, monkeypatch):
-        self.at = None
-        real_run = training.Trainer.run
+    def __init__(self, tab, folder: Path):
+        assert tab.training_process.pid is None, "the child must start after the hook is in place"
+        self.file = folder / "child-control"
+        tab.training_process.initializer = partial(train_child_hooks.obey, self.file)
 
-        def run(trainer, *, progress=None, cancel=None):
-            def report(event):
-                progress(event)
-                if isinstance(event, training.BatchProgress) and (event.epoch, event.batch) == self.at:
-                    deadline = time.monotonic() + 60
-                    while not cancel.is_set() and time.monotonic() < deadline:
-                        time.sleep(0.005)
+    def order(self, action: str, epoch: int, batch: int) -> None:
+        """action: hold (until Stop) or raise (an unexpected error); the child reads it at each Start."""
+        self.file.write_text(f"{action} {epoch} {batch}")
 
-            return real_run(trainer, progress=report, cancel=cancel)
-
-        monkeypatch.setattr(training.Trainer, "run", run)
+    def clear(self) -> None:
+        self.file.unlink(missing_ok=True)
 
 
 @pytest.fixture
-def hold(monkeypatch) -> Hold:
-    return Hold(monkeypatch)
+def child(tab, tmp_path) -> ChildControl:
+    return ChildControl(tab, tmp_path)
 
 
 def load_with_data_tab(qtbot, window, data_dir: Path) -> None:
@@ -148,10 +148,10 @@ def test_one_epoch_fills_curves_progress_log_runs_table_and_active_model(qtbot, 
 
 
 def test_stop_mid_epoch_keeps_completed_epochs_then_start_again_makes_a_second_run(qtbot, window, tab, practice_dir,
-                                                                                 hold):
+                                                                                 child):
     ml_ready(qtbot, window)
     load_with_data_tab(qtbot, window, practice_dir)
-    hold.at = (2, 3)
+    child.order("hold", 2, 3)
     train(qtbot, tab, epochs=5, batch_size=8)
     qtbot.waitUntil(lambda: len(tab._history["val_accuracy"]) == 1 and tab._last_batch.epoch >= 2, timeout=60_000)
     # The plots and the progress bar catch up on their next coalesced redraw.
@@ -176,7 +176,7 @@ def test_stop_mid_epoch_keeps_completed_epochs_then_start_again_makes_a_second_r
     assert settings_enabled(tab) and tab.start_button.isEnabled() and not tab.stop_button.isEnabled()
     assert not [p for p in window.state.runs_dir.iterdir() if p.name.startswith(".")]
 
-    hold.at = None
+    child.clear()
     train(qtbot, tab, epochs=1, batch_size=32)
     wait_done(qtbot, tab)
     listed = runs.list_runs(window.state.runs_dir)
@@ -188,11 +188,11 @@ def test_stop_mid_epoch_keeps_completed_epochs_then_start_again_makes_a_second_r
     assert window.state.model == active_run(second)
 
 
-def test_stop_in_the_first_epoch_writes_no_run(qtbot, window, tab, practice_dir, hold):
+def test_stop_in_the_first_epoch_writes_no_run(qtbot, window, tab, practice_dir, child):
     ml_ready(qtbot, window)
     load_with_data_tab(qtbot, window, practice_dir)
     before = window.state.model
-    hold.at = (1, 1)
+    child.order("hold", 1, 1)
     train(qtbot, tab, epochs=1, batch_size=8)
     clicked = []
 
@@ -202,7 +202,7 @@ def test_stop_in_the_first_epoch_writes_no_run(qtbot, window, tab, practice_dir,
             clicked.append(event)
             qtbot.mouseClick(tab.stop_button, LEFT)
 
-    tab._task.progress.connect(stop_on_the_first_batch)
+    tab.run_slot.task.progress.connect(stop_on_the_first_batch)
     qtbot.waitUntil(lambda: bool(clicked), timeout=60_000)
     wait_done(qtbot, tab, timeout=5_000)
 
@@ -215,6 +215,71 @@ def test_stop_in_the_first_epoch_writes_no_run(qtbot, window, tab, practice_dir,
     assert tab.runs_table.rowCount() == 0
     assert settings_enabled(tab) and tab.start_button.isEnabled()
     assert not tab.findChildren(QMessageBox, "errorMessage"), "a stop is not an error"
+
+
+def no_hidden_folders(runs_dir: Path) -> bool:
+    return not runs_dir.exists() or not [p for p in runs_dir.iterdir() if p.name.startswith(".")]
+
+
+def test_the_training_process_stays_warm_and_survives_its_crashes(qtbot, window, tab, practice_dir, child):
+    ml_ready(qtbot, window)
+    load_with_data_tab(qtbot, window, practice_dir)
+    qtbot.waitUntil(lambda: tab.training_process.pid is not None, timeout=10_000)  # started before any Start
+    warm = tab.training_process.pid
+    runs_dir = window.state.runs_dir
+
+    # Killed from outside mid-run, as an out-of-memory killer or a segfault would.
+    child.order("hold", 1, 2)
+    train(qtbot, tab, epochs=2, batch_size=8)
+    qtbot.waitUntil(lambda: tab._last_batch is not None and tab._last_batch.batch == 2, timeout=120_000)
+    assert tab.training_process.pid == warm, "the run went to the warm process"
+    os.kill(warm, signal.SIGKILL)
+    wait_done(qtbot, tab, timeout=20_000)
+    box = error_box(tab)
+    assert "ended unexpectedly" in box.text() and "SIGKILL" in box.text()
+    box.accept()
+    assert tab.progress_label.text() == "Training failed." and "Training failed" in tab.log.toPlainText()
+    assert window.isVisible() and tab.start_button.isEnabled() and settings_enabled(tab)
+    assert runs.list_runs(runs_dir) == [] and no_hidden_folders(runs_dir), "no half-written run is left"
+
+    # The next Start brings up a fresh process; an exception there is reported the same way.
+    child.order("raise", 1, 1)
+    train(qtbot, tab, epochs=1, batch_size=8)
+    wait_done(qtbot, tab, timeout=120_000)
+    box = error_box(tab)
+    assert "RuntimeError: test hook: failing on purpose" in box.text()
+    box.accept()
+    fresh = tab.training_process.pid
+    assert fresh not in (None, warm) and runs.list_runs(runs_dir) == [] and no_hidden_folders(runs_dir)
+
+    # That process lived through the exception: it trains the next run.
+    child.clear()
+    train(qtbot, tab, epochs=1, batch_size=32)
+    wait_done(qtbot, tab)
+    (info,) = runs.list_runs(runs_dir)
+    assert info.status == "completed" and tab.runs_table.rowCount() == 1
+    assert window.state.model == active_run(info)
+    assert tab.training_process.pid == fresh
+
+
+def test_closing_the_window_mid_run_keeps_the_completed_epochs_and_ends_the_process(qtbot, window, tab, practice_dir,
+                                                                                   child):
+    ml_ready(qtbot, window)
+    load_with_data_tab(qtbot, window, practice_dir)
+    child.order("hold", 2, 1)
+    train(qtbot, tab, epochs=3, batch_size=8)
+    qtbot.waitUntil(lambda: len(tab._history["val_accuracy"]) == 1 and tab._last_batch.epoch == 2, timeout=120_000)
+    pid = tab.training_process.pid
+    assert pid is not None
+
+    window.close()  # the "Stop and quit?" question is answered Yes by the window fixture
+    assert not window.isVisible()
+    assert multiprocessing.active_children() == []
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    (info,) = runs.list_runs(window.state.runs_dir)
+    assert info.status == "stopped" and info.epochs_done == 1
+    assert no_hidden_folders(window.state.runs_dir)
 
 
 def copy_run(source: Path, runs_dir: Path, name: str, epochs: int) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from k49desk.gui.state import ActiveModel, AppState
-from k49desk.gui.workers import Task, import_ml_modules
+from k49desk.gui.workers import TaskSlot, import_ml_modules
 from k49desk.paths import starter_model_path
 
 
@@ -24,7 +24,7 @@ class ActivePredictor(QObject):
         self.predictor = None
         self.name: str | None = None
         self.status, self.status_is_problem = "", False
-        self._task: Task | None = None
+        self._slot = TaskSlot(state, self)
         self._loading: ActiveModel | None = None
         state.modelChanged.connect(self._on_model_changed)
         state.mlReady.connect(lambda: self._on_model_changed(state.model))
@@ -32,12 +32,10 @@ class ActivePredictor(QObject):
 
     @property
     def loading(self) -> bool:
-        return self._task is not None
+        return self._slot.busy
 
     def _on_model_changed(self, model: ActiveModel | None) -> None:
-        if self._task is not None:
-            self._task.cancel()  # loading cannot stop half-way; its result is ignored when it arrives
-            self._task = None
+        self._slot.drop()  # loading cannot stop half-way; its result is ignored when it arrives
         if model is None:
             self._set(None, None)
             self._set_status(no_model_message(), True)
@@ -48,29 +46,20 @@ class ActivePredictor(QObject):
             self._set_status(f"Model: {model.name} — loads once TensorFlow is ready…")
             return
         path = Path(model.path)
-        task = Task(f"load model {model.name}", lambda progress, cancel: _load_predictor(path))
-        # Bound methods, not lambdas: PySide drops them with this object, should it go while a model loads.
-        task.succeeded.connect(self._on_loaded)
-        task.failed.connect(self._on_failed)
-        self._task, self._loading = task, model
+        self._loading = model
         if self.predictor is None:
             self._set_status(f"Loading model “{model.name}”…")
         else:
             self._set_status(f"Model: {self.name} — loading “{model.name}”…")
+        self._slot.run(f"load model {model.name}", lambda progress, cancel: _load_predictor(path),
+                       on_success=self._on_loaded, on_failure=self._on_failed)
         self.changed.emit(self.predictor)
-        self.state.start(task)
 
     def _on_loaded(self, predictor) -> None:
-        if self.sender() is not self._task:
-            return
-        self._task = None
         self._set(predictor, self._loading.name)
         self._set_status(f"Model: {self._loading.name}")
 
     def _on_failed(self, message: str) -> None:
-        if self.sender() is not self._task:
-            return
-        self._task = None
         self._set(None, None)
         self._set_status(f"Could not load model “{self._loading.name}”: {message}", True)
 

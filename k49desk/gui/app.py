@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -53,6 +54,10 @@ def import_ml(progress=None, cancel=None) -> list[str]:
     from k49desk.gui.fonts import configure_matplotlib
 
     configure_matplotlib()
+    # TensorFlow, Keras and matplotlib leave ~400,000 objects that live as long as the app: kept out of the garbage
+    # collector's full passes, which then no longer stall the window's event loop (0.7-0.9 s each on 2 busy cores).
+    if not gc.get_freeze_count():  # once: a later call would also freeze whatever garbage awaits collection
+        gc.freeze()
     return gpus
 
 
@@ -232,6 +237,7 @@ class MainWindow(QMainWindow):
             # A thread that outlives its QThread object aborts the process: wait for it rather than crash.
             for task in self.state.running_tasks():
                 task.wait()
+        self.train_tab.end_training_process()
         event.accept()
 
 

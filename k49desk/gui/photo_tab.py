@@ -27,7 +27,7 @@ from k49desk.gui.active_predictor import shared_predictor
 from k49desk.gui.candidates import TOP_K, CandidateList
 from k49desk.gui.images import to_pixmap, to_qimage
 from k49desk.gui.state import AppState
-from k49desk.gui.workers import Task
+from k49desk.gui.workers import TaskSlot
 from k49desk.photo import frame_photo, read_image, to_grey
 
 PREVIEW_SIZE = 168
@@ -182,13 +182,13 @@ class CropView(QWidget):
 class PhotoTab(QWidget):
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("photoTab")
         self.state = state
         self.setAcceptDrops(True)
         self._grey: np.ndarray | None = None
-        self._frame_task: Task | None = None
+        self._framing = TaskSlot(state, self)
         self._frame_pending = False
-        self._open_task: Task | None = None
+        self._opening = TaskSlot(state, self)
+        self._framing.busyChanged.connect(self._next_frame)
         self.predictor = shared_predictor(state)
 
         self.crop = CropView(self)
@@ -259,27 +259,10 @@ class PhotoTab(QWidget):
 
     def open_file(self, path: Path) -> None:
         """Read a picture file on a worker (large photos take a while), then show it whole."""
-        if self._open_task is not None:
-            self._open_task.cancel()
-        task = Task(f"open {Path(path).name}", lambda progress, cancel: read_image(path))
-        task.succeeded.connect(self._on_opened)
-        task.failed.connect(self._on_open_failed)
-        self._open_task = task
-        self.source_label.setText(f"Opening {Path(path).name}…")
-        self.state.start(task)
-
-    def _on_opened(self, grey) -> None:
-        if self.sender() is not self._open_task:
-            return
-        self._open_task = None
-        name = self.sender().name.removeprefix("open ")
-        self.set_picture(grey, name)
-
-    def _on_open_failed(self, message: str) -> None:
-        if self.sender() is not self._open_task:
-            return
-        self._open_task = None
-        self.source_label.setText(message)
+        name = Path(path).name
+        self.source_label.setText(f"Opening {name}…")
+        self._opening.run(f"open {name}", lambda progress, cancel: read_image(path),
+                          on_success=lambda grey: self.set_picture(grey, name), on_failure=self.source_label.setText)
 
     def paste(self) -> None:
         data = QGuiApplication.clipboard().mimeData()
@@ -326,35 +309,26 @@ class PhotoTab(QWidget):
         """Frame the current region on a worker; while one is framed, only the latest region waits its turn."""
         if self._grey is None:
             return
-        if self._frame_task is not None:
+        if self._framing.busy:
             self._frame_pending = True
             return
         grey, region, predictor = self._grey, self.crop.region(), self.predictor.predictor
-        task = Task("frame the picture", lambda progress, cancel: _frame_and_predict(grey, region, predictor))
-        task.succeeded.connect(self._on_framed)
-        task.failed.connect(self._on_frame_failed)
-        self._frame_task, self._frame_pending = task, False
-        self.state.start(task)
+        self._frame_pending = False
+        self._framing.run("frame the picture", lambda progress, cancel: _frame_and_predict(grey, region, predictor),
+                          on_success=self._on_framed, on_failure=self._on_frame_failed)
 
     def _on_framed(self, result) -> None:
-        if self.sender() is not self._frame_task:
-            return
-        self._frame_task = None
         framed, top = result
         self._show_result(framed.image, "" if top else self._no_prediction_hint(), top or [])
         polarity = "dark ink on light paper" if framed.dark_on_light else "light ink on a dark ground"
         self.preview.setToolTip(f"The 28×28 image the model is given ({polarity} in the picture)")
-        self._next_frame()
 
     def _on_frame_failed(self, message: str) -> None:
-        if self.sender() is not self._frame_task:
-            return
-        self._frame_task = None
         self._show_result(None, message[:1].upper() + message[1:])
-        self._next_frame()
 
-    def _next_frame(self) -> None:
-        if self._frame_pending:
+    def _next_frame(self, busy: bool) -> None:
+        """Once a framing has ended, frame the region that waited for it."""
+        if self._frame_pending and not busy:
             self._request_frame()
 
     def _no_prediction_hint(self) -> str:
@@ -374,7 +348,7 @@ class PhotoTab(QWidget):
 
     def is_busy(self) -> bool:
         """True while a picture is being opened or framed (tests wait on it)."""
-        return self._frame_task is not None or self._open_task is not None or self._frame_pending
+        return self._framing.busy or self._opening.busy or self._frame_pending
 
 
 def _frame_and_predict(grey: np.ndarray, region, predictor):

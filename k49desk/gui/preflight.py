@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from k49desk.errors import DesktopError
-from k49desk.stderr_capture import stderr_captured
 
 # The package that installs each shared library (by its name up to ".so"): Debian/Ubuntu, Fedora.
 LIBRARY_PACKAGES: Mapping[str, tuple[str, str]] = {
@@ -146,14 +145,11 @@ def _x_handshake_problem(display: str) -> str | None:
     xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
     xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
     xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
-    said: list[str] = []
-    with stderr_captured(said):  # libxcb writes the server's reason for a refusal to stderr
-        connection = xcb.xcb_connect(display.encode(), None)
-        error = xcb.xcb_connection_has_error(connection)
-        xcb.xcb_disconnect(connection)
+    connection = xcb.xcb_connect(display.encode(), None)
+    error = xcb.xcb_connection_has_error(connection)
+    xcb.xcb_disconnect(connection)
     if error:
-        reason = " ".join(line.strip() for line in said if line.strip()) or "not authorised"
-        return (f"the X display {display} refused the connection ({reason}; check XAUTHORITY, or "
+        return (f"the X display {display} refused the connection (not authorised: check XAUTHORITY, or "
                 "'xhost +SI:localuser:$USER' on the display)")
     return None
 

@@ -1,8 +1,13 @@
-"""Train tab: settings, Start/Stop, live accuracy and loss curves from a worker thread, and the list of earlier runs."""
+"""Train tab: settings, Start/Stop, live accuracy and loss curves from a training process, and the list of earlier runs.
+
+Runs train in a child process (k49desk.train_process), kept warm from the moment the tab is shown with data and
+TensorFlow ready; a Task thread waits for its messages and hands them to this tab as signals.
+"""
 
 from __future__ import annotations
 
 import math
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -33,7 +38,8 @@ from k49desk.errors import RunError
 from k49desk.formatting import human_seconds
 from k49desk.gui.messages import show_error
 from k49desk.gui.state import ActiveModel, AppState
-from k49desk.gui.workers import Task
+from k49desk.gui.workers import TaskSlot
+from k49desk.train_process import TrainingProcess, TrainJob
 
 REDRAW_MS = 200  # batch events arrive hundreds of times a second; the plots redraw at most this often
 INITIAL_LOSS = math.log(NUM_CLASSES)  # cross-entropy of a uniform guess over the 49 classes
@@ -170,13 +176,17 @@ class TrainTab(QWidget):
         super().__init__(parent)
         self.state = state
         self.plots: TrainingPlots | None = None
-        self._task: Task | None = None
+        self.run_slot = TaskSlot(state, self)  # the one training run, carried out in the training process
+        self.run_slot.busyChanged.connect(self._on_run_busy)
+        self._param_counts = TaskSlot(state, self)
+        self._warming = TaskSlot(state, self)
         self._history: dict[str, list[float]] = {}
         self._batches = {"accuracy": SmoothedCurve(), "loss": SmoothedCurve()}
         self._epochs = 1
         self._last_batch = None
         self._dirty = False
         self.run_infos: list = []
+        self.training_process = TrainingProcess()
 
         self._redraw_timer = QTimer(self, interval=REDRAW_MS)
         self._redraw_timer.timeout.connect(self._redraw)
@@ -185,6 +195,7 @@ class TrainTab(QWidget):
 
         state.mlReady.connect(self._on_ml_ready)
         state.dataChanged.connect(self._update_buttons)
+        state.dataChanged.connect(self._warm_up)
         state.runsChanged.connect(self.refresh_runs)
         if state.ml_ready:
             self._on_ml_ready()
@@ -304,10 +315,27 @@ class TrainTab(QWidget):
             self.plot_placeholder.setVisible(False)
             self.plot_layout.addWidget(self.plots.canvas)
         # Parameter counts build each preset once: a moment's work, so on a worker.
-        task = Task("count parameters", lambda progress, cancel: models.describe())
-        task.succeeded.connect(self._show_param_counts)
-        self.state.start(task)
+        self._param_counts.run("count parameters", lambda progress, cancel: models.describe(),
+                               on_success=self._show_param_counts)
         self._update_buttons()
+        self._warm_up()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._warm_up()
+
+    def _warm_up(self, *_ignored) -> None:
+        """Start the training process once someone is about to train: the tab on show, data and TensorFlow ready.
+
+        After the window's own TensorFlow import, so that the two imports do not compete for the CPU at start-up.
+        """
+        if (self.isVisible() and self.state.ml_ready and self.state.data is not None
+                and self.training_process.pid is None and not self.is_training() and not self._warming.busy):
+            self._warming.run("start the training process", lambda progress, cancel: self.training_process.start())
+
+    def end_training_process(self) -> None:
+        """End the training process (the window is closing; its tasks have ended)."""
+        self.training_process.close()
 
     def _show_param_counts(self, described) -> None:
         for name, params, _description in described:
@@ -337,13 +365,13 @@ class TrainTab(QWidget):
         )
 
     def is_training(self) -> bool:
-        return self._task is not None
+        return self.run_slot.busy
 
     def _update_buttons(self, *_ignored) -> None:
         training = self.is_training()
         ready = self.state.ml_ready and self.state.data is not None
         self.start_button.setEnabled(ready and not training)
-        self.stop_button.setEnabled(training and not self._task.cancel_requested)
+        self.stop_button.setEnabled(training and not self.run_slot.cancel_requested)
         for w in self.settings_widgets:
             w.setEnabled(not training)
         self.open_run_button.setEnabled(not training and bool(self.runs_table.selectedItems()))
@@ -362,25 +390,22 @@ class TrainTab(QWidget):
     def start(self) -> None:
         if self.is_training() or self.state.data is None:
             return
-        trainer = training.Trainer(self.state.data, self.settings(), self.state.runs_dir)
-        task = Task("training", trainer.run, user_work=True)
-        task.progress.connect(self._on_progress)
-        task.succeeded.connect(self._on_finished)
-        task.failed.connect(self._on_failed)
-        task.cancelled.connect(self._on_cancelled)
-        task.finished.connect(self._on_task_ended)
-        self._task = task
+        data = self.state.data
+        job = TrainJob(data.data_dir, data.fingerprint, self.settings(), self.state.runs_dir)
         self._reset_curves(self.epochs_spin.value())
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("starting…")
         self.progress_label.setText("Building the model…")
         self._redraw_timer.start()
-        self.state.start(task)
+        # Every event, unthrottled: the curves take each batch in, and redraw on their own timer.
+        self.run_slot.run("training", partial(self.training_process.run, job), on_progress=self._on_progress,
+                          on_success=self._on_finished, on_failure=self._on_failed,
+                          on_cancelled=self._on_cancelled, user_work=True, throttle_progress=False)
         self._update_buttons()
 
     def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        if self.run_slot.busy:
+            self.run_slot.cancel()
             self.progress_label.setText("Stopping after this batch…")
             self._update_buttons()
 
@@ -433,7 +458,7 @@ class TrainTab(QWidget):
             done = (b.epoch - 1) * b.batches + b.batch
             self.progress_bar.setValue(int(1000 * done / max(b.epochs * b.batches, 1)))
             self.progress_bar.setFormat(f"epoch {b.epoch}/{b.epochs} · batch {b.batch}/{b.batches}")
-            if self._task is not None and self._task.cancel_requested:
+            if self.run_slot.cancel_requested:
                 return  # "Stopping after this batch…" stays until the run is kept
             self.progress_label.setText(f"{b.samples_per_s:,.0f} samples/s · {human_seconds(b.eta_s)}")
 
@@ -465,9 +490,8 @@ class TrainTab(QWidget):
         self.progress_label.setText("Training failed.")
         show_error(self, "Training failed", message)
 
-    def _on_task_ended(self) -> None:
-        if self._task is self.sender():
-            self._task = None
+    def _on_run_busy(self, busy: bool) -> None:
+        if not busy:
             self._redraw_timer.stop()
             self._redraw()
             self._update_buttons()
