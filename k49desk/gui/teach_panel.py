@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -35,8 +35,6 @@ from k49desk.samples import SampleStore
 class TeachPanel(QWidget):
     """Keeps drawings with their true character in a SampleStore and fine-tunes the active model on them."""
 
-    kept = Signal(object)  # the Samples after a Keep
-
     def __init__(self, state: AppState, store: SampleStore | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("teachPanel")
@@ -47,6 +45,8 @@ class TeachPanel(QWidget):
         self._top: int | None = None
         self._previous_model: ActiveModel | None = None
         self.samples_dialog = None  # My samples, made when first opened
+        self._counts = None  # samples kept per class, None while the folder cannot be read
+        self._total = 0
 
         # A popup window, not a QMenu: a menu runs its own event loop until it closes, the grid only needs to float.
         self.popup = QFrame(self, Qt.WindowType.Popup)
@@ -152,7 +152,6 @@ class TeachPanel(QWidget):
         self._label = None
         self.picker.set_current(None)
         self._refresh_count(samples)
-        self.kept.emit(samples)
         if self.samples_dialog is not None and self.samples_dialog.isVisible():
             self.samples_dialog.reload()
         self._update()
@@ -161,6 +160,7 @@ class TeachPanel(QWidget):
         try:
             samples = samples if samples is not None else self.store.read()
         except K49Error as e:
+            self._counts = None
             self.count_label.setText("Samples unreadable")
             self.count_label.setToolTip(str(e))
             return
@@ -170,6 +170,8 @@ class TeachPanel(QWidget):
         self._show_count()
 
     def _show_count(self) -> None:
+        if self._counts is None:
+            return
         label = self.current_label()
         of_this = f", {CLASSES[label].char} {self._counts[label]}" if label is not None else ""
         self.count_label.setText(f"Kept: {self._total}{of_this}")
@@ -250,8 +252,7 @@ class TeachPanel(QWidget):
         self.switch_back_button.setVisible(can_switch)
         if can_switch:
             self.switch_back_button.setText(f"Switch back to “{self._previous_model.name}”")
-        if hasattr(self, "_counts"):
-            self._show_count()
+        self._show_count()
 
     def busy(self) -> bool:
         return self._finetuning.busy
