@@ -7,7 +7,12 @@ light ink on a dark ground, and the phone style with the character small in a la
 each character per style. They are synthetic, made here, not scans of real handwriting; the figures say how the image
 path copes with paper, light and noise, not how a model reads real scans.
 
-    python bench/photo_predict.py [--model path/to/model.keras] [--seeds 3]
+With --drawings N, also N GENERATED KanjiVG drawings per character and drawing style (k49desk.handwriting, styles
+neat and sloppy, a seed no practice set uses), photographed in every photo style: each is compared with the same
+drawing rasterised by the Draw tab (the character framed exactly, as if cropped by hand), so the gap between the two
+columns is what the paper, the light and the framing cost.
+
+    python bench/photo_predict.py [--model path/to/model.keras] [--seeds 3] [--drawings 10]
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=None, help="a .keras model instead of the shipped starter model")
     parser.add_argument("--seeds", type=int, default=3, help="pictures per character and style (default 3)")
+    parser.add_argument("--drawings", type=int, default=0,
+                        help="also N generated KanjiVG drawings per character and drawing style (default 0)")
     args = parser.parse_args()
 
     import numpy as np
@@ -77,6 +84,41 @@ def main() -> None:
         n = args.seeds * len(STROKES)
         print(f"{name:20} {old / n:>15.1%} {new1 / n:>10.1%} {new5 / n:>10.1%} {refused:>8} "
               f"{1000 * float(np.median(times)):>11.1f}")
+    if args.drawings:
+        _drawings(predictor, args.drawings)
+
+
+def _drawings(predictor, per_class: int) -> None:
+    """Generated drawings photographed: the image path against the same drawing framed by the canvas rasteriser."""
+    import numpy as np
+    from photos import STYLES, character_on_paper
+
+    from k49desk import classes, handwriting
+    from k49desk.errors import K49Error
+    from k49desk.photo import frame_photo
+    from k49desk.rasterize import rasterize_strokes
+
+    print(f"drawings: {per_class} GENERATED KanjiVG drawings per character and drawing style (seed 31337), "
+          f"photographed in each photo style; not handwriting, not real scans")
+    print(f"{'drawing / photo':30} {'canvas top-1':>13} {'photo top-1':>12} {'photo top-5':>12} {'refused':>8}")
+    for drawing_style in ("neat", "sloppy"):
+        rng = np.random.default_rng(31337)
+        items = [(c.char, strokes) for c in classes.CLASSES
+                 for strokes in handwriting.draw(c.char, per_class, handwriting.style(drawing_style), rng)]
+        canvas = sum(predictor.top_k(rasterize_strokes(s), 1)[0][0].char == c for c, s in items) / len(items)
+        for name, style in STYLES.items():
+            hit1 = hit5 = refused = 0
+            for i, (char, strokes) in enumerate(items):
+                try:
+                    framed = frame_photo(character_on_paper(strokes, style, seed=i)).image
+                except K49Error:
+                    refused += 1
+                    continue
+                top = [h.char for h, _ in predictor.top_k(framed, 5)]
+                hit1 += top[0] == char
+                hit5 += char in top
+            print(f"{drawing_style + ' / ' + name:30} {canvas:>13.1%} {hit1 / len(items):>12.1%} "
+                  f"{hit5 / len(items):>12.1%} {refused:>8}")
 
 
 if __name__ == "__main__":

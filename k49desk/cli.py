@@ -372,7 +372,7 @@ def _cmd_explain(args) -> int:
 
     from k49desk import explain, modelio
     from k49desk.classes import CLASSES
-    from k49desk.evaluation import _write_atomic
+    from k49desk.files import write_atomic
     from k49desk.tfstart import start_tensorflow
 
     (label, image), *rest = _load_images(args.image)
@@ -383,7 +383,7 @@ def _cmd_explain(args) -> int:
     saliency = explainer.explain(image, args.target, args.versus)
     explain.write_overlay_png(image, saliency, args.out)
     if args.npy is not None:
-        _write_atomic(args.npy, lambda f: np.save(f, saliency.map))
+        write_atomic(args.npy, lambda f: np.save(f, saliency.map))
     top = CLASSES[int(np.argmax(saliency.probabilities))]
     print(f"{label}: the model reads {top.char} ({top.romaji}) {saliency.probabilities[top.index]:.1%}; "
           f"{saliency.description} ({args.method}) written to {args.out}"

@@ -3,10 +3,7 @@ metrics."""
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +12,7 @@ import numpy as np
 
 from k49desk.classes import CLASSES, NUM_CLASSES
 from k49desk.errors import Cancelled
-from k49desk.files import write_folder
+from k49desk.files import write_atomic, write_csv, write_folder
 from k49desk.modelio import check_model, load_model, model_label, outputs_probabilities, probability_function
 
 PREDICT_BATCH = 1024  # big enough that per-call overhead vanishes, small enough to cancel within a fraction of a second
@@ -174,27 +171,6 @@ def evaluate(model_or_path, data, *, progress=None, cancel=None) -> Evaluation:
     return from_probabilities(data.y_test, probs, data_name=data.name, practice=data.practice, model_name=name)
 
 
-def _write_atomic(path: Path, write) -> Path:
-    """Write through a temporary file beside `path` and rename it: never a half-written file under the real name."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return path
-
-
-def _write_csv(path: Path, rows) -> Path:
-    text = io.StringIO(newline="")
-    csv.writer(text).writerows(rows)
-    return _write_atomic(path, lambda f: f.write(text.getvalue().encode("utf-8")))
-
-
 def write_report_csv(ev: Evaluation, path) -> Path:
     """Per-class precision, recall, F1 and support labelled with the hiragana, then macro and weighted averages."""
     rows = [["index", "char", "romaji", "precision", "recall", "f1", "support"]]
@@ -202,14 +178,14 @@ def write_report_csv(ev: Evaluation, path) -> Path:
              for c in ev.report]
     rows += [["", f"{name} avg", "", f"{avg['precision']:.6f}", f"{avg['recall']:.6f}", f"{avg['f1']:.6f}",
               avg["support"]] for name, avg in (("macro", ev.macro), ("weighted", ev.weighted))]
-    return _write_csv(path, rows)
+    return write_csv(path, rows)
 
 
 def write_confusion_csv(ev: Evaluation, path) -> Path:
     """Confusion counts: one row per true character, one column per predicted character."""
     rows = [["true \\ predicted", *(c.char for c in CLASSES)]]
     rows += [[c.char, *ev.confusion[c.index].tolist()] for c in CLASSES]
-    return _write_csv(path, rows)
+    return write_csv(path, rows)
 
 
 def write_predictions_csv(ev: Evaluation, path) -> Path:
@@ -218,11 +194,11 @@ def write_predictions_csv(ev: Evaluation, path) -> Path:
     rows = [["index", "true", "predicted", "true_char", "predicted_char", "confidence"]]
     rows += [[i, int(t), int(p), CLASSES[t].char, CLASSES[p].char, f"{c:.6f}"]
              for i, (t, p, c) in enumerate(zip(ev.y_true, ev.y_pred, confidence))]
-    return _write_csv(path, rows)
+    return write_csv(path, rows)
 
 
 def _write_npy(path: Path, array: np.ndarray) -> Path:
-    return _write_atomic(path, lambda f: np.save(f, array))
+    return write_atomic(path, lambda f: np.save(f, array))
 
 
 def write_confusion_normalized_csv(ev: Evaluation, path) -> Path:
@@ -230,7 +206,7 @@ def write_confusion_normalized_csv(ev: Evaluation, path) -> Path:
     the layout of confusion.csv, recall on the diagonal, rows of characters absent from the test set all 0."""
     rows = [["true \\ predicted", *(c.char for c in CLASSES)]]
     rows += [[c.char, *(f"{v:.6f}" for v in ev.confusion_normalized[c.index])] for c in CLASSES]
-    return _write_csv(path, rows)
+    return write_csv(path, rows)
 
 
 def write_pairs_csv(ev: Evaluation, path, by: str = "count") -> Path:
@@ -238,7 +214,7 @@ def write_pairs_csv(ev: Evaluation, path, by: str = "count") -> Path:
     rows = [["true", "predicted", "true_char", "predicted_char", "count", "rate", "indices"]]
     rows += [[p.true, p.pred, CLASSES[p.true].char, CLASSES[p.pred].char, p.count, f"{p.rate:.6f}",
               " ".join(map(str, ev.misclassified(p.true, p.pred).tolist()))] for p in ev.pairs(by=by)]
-    return _write_csv(path, rows)
+    return write_csv(path, rows)
 
 
 EVALUATION_FILES = ("report.csv", "confusion.csv", "confusion_normalized.csv", "pairs.csv", "predictions.csv",
@@ -265,7 +241,7 @@ def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
             label_issues.find_label_issues(ev.y_true, ev.probs), p),
         "y_pred.npy": lambda p: _write_npy(p, ev.y_pred.astype(np.uint8)),
         "probs.npy": lambda p: _write_npy(p, ev.probs),
-        "summary.txt": lambda p: _write_atomic(p, lambda f: f.write((summary(ev) + "\n").encode("utf-8"))),
+        "summary.txt": lambda p: write_atomic(p, lambda f: f.write((summary(ev) + "\n").encode("utf-8"))),
     }
     return write_folder(out_dir, writers, "the evaluation", "evaluation folder", needed_bytes=_evaluation_bytes(ev))
 

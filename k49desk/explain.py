@@ -243,7 +243,7 @@ def write_overlay_png(image: np.ndarray, saliency: Saliency, path, size: int = 2
     """The overlay as a PNG (written atomically)."""
     from PIL import Image
 
-    from k49desk.evaluation import _write_atomic
+    from k49desk.files import write_atomic
 
     picture = Image.fromarray(overlay_rgb(image, saliency, size))
-    _write_atomic(path, lambda f: picture.save(f, format="PNG"))
+    write_atomic(path, lambda f: picture.save(f, format="PNG"))

@@ -3,6 +3,7 @@ whose bytes depend on their array only."""
 
 from __future__ import annotations
 
+import csv
 import errno
 import io
 import os
@@ -123,3 +124,25 @@ def npz_bytes(array: np.ndarray) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(entry, payload.getvalue())
     return buffer.getvalue()
+
+
+def write_atomic(path: Path, write) -> Path:
+    """Write through a temporary file beside `path` and rename it: never a half-written file under the real name."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return path
+
+
+def write_csv(path: Path, rows) -> Path:
+    """`rows` as a UTF-8 CSV file, written atomically (write_atomic)."""
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows(rows)
+    return write_atomic(path, lambda f: f.write(text.getvalue().encode("utf-8")))

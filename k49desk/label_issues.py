@@ -65,9 +65,9 @@ def issue_rows(issues: list[LabelIssue]) -> list[list]:
 
 def write_label_issues_csv(issues: list[LabelIssue], path) -> Path:
     """label_issues.csv: rank, index, given and suggested class (index and character), confidences; atomic."""
-    from k49desk.evaluation import _write_csv
+    from k49desk.files import write_csv
 
-    return _write_csv(Path(path), issue_rows(issues))
+    return write_csv(Path(path), issue_rows(issues))
 
 
 # Cross-validation over the training set -------------------------------------------------------------------

@@ -314,3 +314,28 @@ def test_stroke_end_undo_and_clear_show_at_once_on_a_slow_machine(qtbot, tab, mo
     assert preview_image(tab) == after_first[1] and candidates(tab) == after_first[0]
     qtbot.mouseClick(child(tab, "clearButton"), Qt.MouseButton.LeftButton)
     assert candidates(tab) == [] and preview_image(tab) is None
+
+
+def test_a_model_that_is_unsure_says_so_next_to_the_candidates(qtbot, state, trained_run, tmp_path):
+    """A real model file whose answers are all equally weak (its last layer's weights are zero): the Draw tab
+    says the model is unsure beside the candidates; a confident model's answers do not."""
+    import keras
+
+    flat = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                             keras.layers.Dense(49, activation="softmax", kernel_initializer="zeros")])
+    flat.save(tmp_path / "unsure.keras")
+    tab = make_tab(qtbot, state, ActiveModel("unsure", tmp_path / "unsure.keras"))
+    canvas = child(tab, "drawCanvas")
+    draw(canvas, STROKES["の"])
+    qtbot.waitUntil(lambda: len(candidates(tab)) == 5, timeout=5000)
+    note = child(tab, "unsureMessage")
+    assert note.isVisible()
+    assert "unsure" in note.text() and "2 %" in note.text()  # 1/49 each
+
+    QTest.keyClick(tab, Qt.Key.Key_Escape)
+    tab.state.set_model(ActiveModel("starter", starter_model_path()))
+    qtbot.waitUntil(lambda: not tab.is_loading(), timeout=LOAD_TIMEOUT_MS)
+    draw(canvas, STROKES["の"])
+    qtbot.waitUntil(lambda: len(candidates(tab)) == 5, timeout=5000)
+    assert candidates(tab)[0] == "の"
+    assert not note.isVisible()
