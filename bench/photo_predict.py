@@ -55,7 +55,7 @@ def main() -> None:
     predictor = Predictor(args.model or paths.starter_model_path())
     print(machine())
     print(f"model: {predictor.name} ({predictor.model.count_params():,} params); trained on "
-          f"{'a practice set (fonts), not K49' if predictor.practice else 'see run.json'}")
+          f"{'a practice set, not K49' if predictor.practice else 'see run.json'}")
     print(f"pictures: {len(STROKES)} characters x {args.seeds} seeds per style, GENERATED here (tests/photos.py), "
           f"not real scans")
     canvas_hits = sum(predictor.top_k(rasterize_strokes(s), 1)[0][0].char == c for c, s in STROKES.items())

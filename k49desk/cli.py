@@ -302,7 +302,7 @@ def _cmd_predict(args) -> int:
     if trained is None:
         about = "training data unknown (a bare model file records none; runs record theirs in run.json)"
     elif trained["practice"]:
-        about = (f"trained on a PRACTICE SET (font renders, not K49; {trained['source']}): "
+        about = (f"trained on a PRACTICE SET (generated, not K49; {trained['source']}): "
                  f"weak on real kuzushiji")
     else:
         about = f"trained on {trained['name']} ({trained['source']})"

@@ -31,6 +31,10 @@ from k49desk.rasterize import PEN_WIDTH, SIZE, frame_like_k49
 # enlarged to MIN_WORK_SIDE first, so that stroke weight can be corrected by fractions of a 28x28 pixel.
 WORK_SIDE = 192
 MIN_WORK_SIDE = 112
+# A character whose ink box spans less than this share of WORK_SIDE on the first look is looked at again, from the
+# picture's own pixels in its box and REFINE_MARGIN (of the box's long side) around it.
+REFINE_BELOW = 0.5
+REFINE_MARGIN = 0.25
 # The ink must stand out from the paper by at least this much (0..255, after background removal): JPEG noise and
 # paper texture stay well below it, a pencil line on grey paper well above.
 MIN_CONTRAST = 24.0
@@ -115,6 +119,13 @@ def frame_photo(grey: np.ndarray, region: tuple[int, int, int, int] | None = Non
         if right - left < 2 or bottom - top < 2:
             raise EmptyDrawing("the selected region is empty")
         a, offset = a[top:bottom, left:right], (left, top)
+    framed = _frame(a, offset)
+    refined = _refined(a, offset, framed)
+    return framed if refined is None else refined
+
+
+def _frame(a: np.ndarray, offset: tuple[int, int]) -> Framed:
+    """frame_photo's work on `a` (a picture or the part of one at `offset` in source pixels)."""
     work, scale = _work_size(a)
     strength, dark_on_light = _ink_strength(work)
     mask, links = _ink_mask(strength)
@@ -129,6 +140,23 @@ def frame_photo(grey: np.ndarray, region: tuple[int, int, int, int] | None = Non
     box = tuple(int(round(v / scale)) + o for v, o in
                 zip((cols[0], rows[0], cols[-1] + 1, rows[-1] + 1), (offset[0], offset[1], offset[0], offset[1])))
     return Framed(frame_like_k49(mask.astype(np.float32)), dark_on_light, box, stroke / scale)
+
+
+def _refined(a: np.ndarray, offset: tuple[int, int], first: Framed) -> Framed | None:
+    """A character small in a large picture, framed again from the picture's own pixels around it: at WORK_SIDE its
+    strokes may be thinner than a pixel. None when the first look was already sharp enough, or when the second one
+    finds nothing better (the first answer then stands)."""
+    left, top, right, bottom = (v - o for v, o in zip(first.ink_box, (*offset, *offset)))
+    long_side = max(right - left, bottom - top)
+    if max(a.shape) <= WORK_SIDE or long_side * WORK_SIDE / max(a.shape) >= REFINE_BELOW * WORK_SIDE:
+        return None
+    margin = max(4, round(REFINE_MARGIN * long_side))
+    left, top = max(0, left - margin), max(0, top - margin)
+    right, bottom = min(a.shape[1], right + margin), min(a.shape[0], bottom + margin)
+    try:
+        return _frame(a[top:bottom, left:right], (offset[0] + left, offset[1] + top))
+    except (EmptyDrawing, SeveralCharacters):
+        return None
 
 
 def image_file_to_k49(path: str | Path) -> np.ndarray:

@@ -37,6 +37,8 @@ STYLES = {
     "phone": PHONE,
     "light on dark": PhotoStyle(dark_on_light=False, texture=6.0, noise=5.0, jpeg=85),
     "small in a big photo": PhotoStyle(**{**PHONE.__dict__, "size": (640, 480), "char_share": 0.3}),
+    # ~20 px in the image path's first, 192 px look: framed again from the picture's own pixels.
+    "far off in a big photo": PhotoStyle(**{**PHONE.__dict__, "size": (1200, 900), "char_share": 0.15}),
 }
 
 

@@ -72,7 +72,7 @@ def test_round_trip_synth_train_evaluate_predict(capsys, tmp_path):
     code, out, _ = run_cli(capsys, "predict", run_dir / "model.keras", png, npz)
     assert code == 0
     assert out.count("  1. ") == 3 and "ink-on-paper.png:" in out and "two.npz[1]:" in out
-    assert out.splitlines()[0] == ("Model first: trained on a PRACTICE SET (font renders, not K49; run first): "
+    assert out.splitlines()[0] == ("Model first: trained on a PRACTICE SET (generated, not K49; run first): "
                                    "weak on real kuzushiji")
     assert out.splitlines()[1] == "ink-on-paper.png:" and "%" in out.splitlines()[2]
 

@@ -114,7 +114,7 @@ class DataTab(QWidget):
         progress_row.addWidget(self.progress_bar, 1)
         progress_row.addWidget(self.status_label, 2)
 
-        self.banner = QLabel("PRACTICE SET — not K49: rendered from fonts; figures measured on it say nothing about K49",
+        self.banner = QLabel("PRACTICE SET — not K49: generated from fonts (and pen strokes); figures measured on it say nothing about K49",
                              objectName="practiceBanner")
         self.banner.setStyleSheet(
             "QLabel { background: #fff1c2; color: #5c4400; border: 1px solid #d9b44a; padding: 6px; font-weight: bold; }"
