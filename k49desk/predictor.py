@@ -34,7 +34,7 @@ class Predictor:
         self.applies_softmax = not modelio.outputs_probabilities(model)
         # model.predict builds a data pipeline per call (~60 ms); a graph traced once for this fixed shape
         # answers in ~1 ms. Tracing happens here, not on the first stroke.
-        self._call = modelio.probability_function(model, self._shape, self.applies_softmax)
+        self._call = modelio.probability_function(model, self._shape, self.applies_softmax, concrete=True)
         self._call(np.zeros(self._shape, np.float32))
 
     @property
