@@ -60,7 +60,7 @@ def main() -> None:
           f"not real scans")
     canvas_hits = sum(predictor.top_k(rasterize_strokes(s), 1)[0][0].char == c for c, s in STROKES.items())
     print(f"canvas (the same strokes drawn on the Draw tab): top-1 {canvas_hits}/{len(STROKES)}")
-    print(f"{'style':20} {'old path top-1':>15} {'new top-1':>10} {'new top-5':>10} {'refused':>8} {'ms/picture':>11}")
+    print(f"{'style':24} {'old path top-1':>15} {'new top-1':>10} {'new top-5':>10} {'refused':>8} {'ms/picture':>11}")
     for name, style in STYLES.items():
         old = new1 = new5 = refused = 0
         times = []
@@ -82,7 +82,7 @@ def main() -> None:
                 new1 += top[0] == char
                 new5 += char in top
         n = args.seeds * len(STROKES)
-        print(f"{name:20} {old / n:>15.1%} {new1 / n:>10.1%} {new5 / n:>10.1%} {refused:>8} "
+        print(f"{name:24} {old / n:>15.1%} {new1 / n:>10.1%} {new5 / n:>10.1%} {refused:>8} "
               f"{1000 * float(np.median(times)):>11.1f}")
     if args.drawings:
         _drawings(predictor, args.drawings)
@@ -100,7 +100,7 @@ def _drawings(predictor, per_class: int) -> None:
 
     print(f"drawings: {per_class} GENERATED KanjiVG drawings per character and drawing style (seed 31337), "
           f"photographed in each photo style; not handwriting, not real scans")
-    print(f"{'drawing / photo':30} {'canvas top-1':>13} {'photo top-1':>12} {'photo top-5':>12} {'refused':>8}")
+    print(f"{'drawing / photo':33} {'canvas top-1':>13} {'photo top-1':>12} {'photo top-5':>12} {'refused':>8}")
     for drawing_style in ("neat", "sloppy"):
         rng = np.random.default_rng(31337)
         items = [(c.char, strokes) for c in classes.CLASSES
@@ -117,7 +117,7 @@ def _drawings(predictor, per_class: int) -> None:
                 top = [h.char for h, _ in predictor.top_k(framed, 5)]
                 hit1 += top[0] == char
                 hit5 += char in top
-            print(f"{drawing_style + ' / ' + name:30} {canvas:>13.1%} {hit1 / len(items):>12.1%} "
+            print(f"{drawing_style + ' / ' + name:33} {canvas:>13.1%} {hit1 / len(items):>12.1%} "
                   f"{hit5 / len(items):>12.1%} {refused:>8}")
 
 

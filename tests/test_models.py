@@ -25,17 +25,26 @@ def test_every_preset_maps_28x28x1_pixels_to_49_probabilities(name):
     assert np.allclose(probs.sum(axis=1), 1, atol=1e-5)
 
 
-def test_the_shipped_starter_keeps_its_in_model_augmentation_off_at_inference():
-    """The starter was built when resnet-small augmented inside the model; such models still load and predict."""
-    from k49desk import paths
+def test_a_model_with_in_model_augmentation_keeps_it_off_at_inference(tmp_path):
+    """Earlier k49desk versions (and the earlier starter model) augmented inside the model with Keras' Random* layers;
+    such files still load and predict the same image the same way every time."""
+    import keras
+
     from k49desk.evaluation import load_model
 
-    model = load_model(paths.starter_model_path())
+    legacy = keras.Sequential([
+        keras.Input((28, 28, 1)), keras.layers.RandomRotation(0.1), keras.layers.RandomTranslation(0.1, 0.1),
+        keras.layers.Conv2D(4, 3, activation="relu"), keras.layers.Flatten(),
+        keras.layers.Dense(49, activation="softmax"),
+    ])
+    legacy.save(tmp_path / "legacy.keras")
+    model = load_model(tmp_path / "legacy.keras")
     assert any(layer.__class__.__name__ == "RandomRotation" for layer in model.layers)
     image = np.zeros((1, 28, 28, 1), np.float32)
     image[0, 4:24, 10:18] = 255
     first, second = (np.asarray(model(image, training=False)) for _ in range(2))
     assert np.array_equal(first, second)
+    assert not np.array_equal(first, np.asarray(model(image, training=True))), "the layers do augment in training"
 
 
 # kuangliu/pytorch-cifar's PreActResNet18 (3 input channels, 10 classes): 11,171,146 parameters (PyTorch counts
