@@ -12,7 +12,12 @@ neat and sloppy, a seed no practice set uses), photographed in every photo style
 drawing rasterised by the Draw tab (the character framed exactly, as if cropped by hand), so the gap between the two
 columns is what the paper, the light and the framing cost.
 
-    python bench/photo_predict.py [--model path/to/model.keras] [--seeds 3] [--drawings 10]
+With --k49 (needs ../shared/k49), also the first 100 real K49 test images, each printed large on generated paper
+and photographed in every photo style: real brush-written characters, K49's own framing as the reference. The
+figure to read is the agreement with the model's answer on the K49 image itself (the starter model reads kuzushiji
+poorly, so its top-1 there is low either way).
+
+    python bench/photo_predict.py [--model path/to/model.keras] [--seeds 3] [--drawings 10] [--k49]
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3, help="pictures per character and style (default 3)")
     parser.add_argument("--drawings", type=int, default=0,
                         help="also N generated KanjiVG drawings per character and drawing style (default 0)")
+    parser.add_argument("--k49", action="store_true", help="also the first 100 real K49 test images, photographed")
     args = parser.parse_args()
 
     import numpy as np
@@ -86,6 +92,38 @@ def main() -> None:
               f"{1000 * float(np.median(times)):>11.1f}")
     if args.drawings:
         _drawings(predictor, args.drawings)
+    if args.k49:
+        _k49(predictor)
+
+
+def _k49(predictor) -> None:
+    """Real K49 images photographed: the image path's answer against the answer on the K49 image itself."""
+    import numpy as np
+    from photos import STYLES, k49_image_on_paper
+
+    from k49desk import dataset
+    from k49desk.errors import K49Error
+    from k49desk.photo import frame_photo
+
+    shared = Path(__file__).resolve().parents[2] / "shared" / "k49"
+    images = dataset.load_images(shared / "k49-test-imgs-first100.npz")
+    labels = dataset.load_labels(shared / dataset.TEST_LABELS)[: len(images)]
+    direct = [predictor.top_k(image, 1)[0][0].index for image in images]
+    print(f"real K49: the first {len(images)} test images ({shared}) printed on GENERATED paper and photographed; "
+          f"on the K49 images themselves top-1 {np.mean(np.array(direct) == labels):.0%}")
+    print(f"{'photo style':24} {'same answer':>12} {'photo top-1':>12} {'refused':>8}")
+    for name, style in STYLES.items():
+        same = hit = refused = 0
+        for i, (image, label, answer) in enumerate(zip(images, labels, direct)):
+            try:
+                framed = frame_photo(k49_image_on_paper(image, style, seed=i)).image
+            except K49Error:
+                refused += 1
+                continue
+            top = predictor.top_k(framed, 1)[0][0].index
+            same += top == answer
+            hit += top == label
+        print(f"{name:24} {same / len(images):>12.0%} {hit / len(images):>12.0%} {refused:>8}")
 
 
 def _drawings(predictor, per_class: int) -> None:

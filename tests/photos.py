@@ -75,6 +75,20 @@ def transparent_png(strokes, *, dark_ink: bool = True, seed: int = 0) -> bytes:
     return out.getvalue()
 
 
+def k49_image_on_paper(image: np.ndarray, style: PhotoStyle = PhotoStyle(), seed: int = 0) -> np.ndarray:
+    """A K49 image (28x28, white ink on black) printed large on paper in `style` and photographed: a real
+    brush-written character the way a scan or a phone would deliver it (enlarged smoothly, so its edges stay soft)."""
+    rng = np.random.default_rng(seed)
+    w, h = style.size
+    side = max(8, round(style.char_share * min(w, h)))  # K49's ink box fills its 28 px
+    ink = Image.fromarray(np.asarray(image, np.float32) / 255.0, "F").resize((side, side), Image.Resampling.BICUBIC)
+    layer = np.zeros((h, w), np.float32)
+    left = int(rng.uniform(0.35, 0.65) * (w - side))
+    top = int(rng.uniform(0.35, 0.65) * (h - side))
+    layer[top : top + side, left : left + side] = np.clip(np.asarray(ink), 0.0, 1.0)
+    return _photograph(layer, style, rng)
+
+
 def _ink_layer(strokes, style: PhotoStyle, rng, position) -> np.ndarray:
     """Ink coverage 0..1 of the strokes placed and sized on the picture, drawn 3x larger and area-averaged."""
     w, h = style.size
