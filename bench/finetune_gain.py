@@ -2,8 +2,8 @@
 on general data (forgetting), for N samples per character.
 
 The "person" is one drawing style the base model never saw: GENERATED KanjiVG pen strokes (k49desk.handwriting,
-style --style, default scrawl) — not handwriting, not K49. The starter model was trained on font renders only, so
-every stroke style is new to it. For each N, N drawings per character (seed 1) are the user's samples, given to
+style --style, default scrawl) — not handwriting, not K49. The starter model never saw scrawl (its training drawings
+are neat, sloppy and cursive), so that style plays a hand it does not know. For each N, N drawings per character (seed 1) are the user's samples, given to
 k49desk.finetune exactly as the Draw tab and `k49desk finetune` do (a quarter held out by the function itself is
 ignored here); the measure is 20 other drawings per character of the same style (seed 2), never trained on. The
 general data is a practice set rendered from IPAexGothic (80 train / 20 test per class); its test images measure
