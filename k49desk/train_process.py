@@ -75,6 +75,28 @@ class ResumeJob:
 
 
 @dataclass(frozen=True)
+class FinetuneJob:
+    """Fine-tuning a model on a person's samples (k49desk.finetune), mixed with the data in data_dir (checked against
+    fingerprint) or, with no data_dir, a practice set made in the child."""
+
+    model_path: Path
+    images: object  # (N, 28, 28) uint8, the samples' pictures
+    labels: object  # (N,) uint8
+    data_dir: Path | None
+    fingerprint: str | None
+    runs_dir: Path
+    trains: ClassVar[bool] = True
+
+    def __call__(self, *, progress=None, cancel=None):
+        from k49desk import finetune
+        from k49desk.samples import Samples
+
+        data = _load_data(self.data_dir, self.fingerprint) if self.data_dir is not None else None
+        return finetune.finetune(self.model_path, Samples(self.images, self.labels), data, runs_dir=self.runs_dir,
+                                 progress=progress, cancel=cancel)
+
+
+@dataclass(frozen=True)
 class EstimateJob:
     """Seconds per training epoch of `train_size` images with these settings, timed on a few real batches here."""
 
@@ -204,6 +226,7 @@ class TrainingProcess:
         self.retire_growth_mb = RETIRE_GROWTH_MB
         self._first_job_mb = None  # the child's resident memory after its first training job (data and model in)
         self._job_lock = threading.Lock()
+        self._training = False
         self._send_lock = threading.Lock()
         self._ids = itertools.count(1)
         self._process = None
@@ -221,18 +244,31 @@ class TrainingProcess:
         with self._job_lock:
             self._ensure_started()
 
+    @property
+    def training(self) -> bool:
+        """Whether a training job (a run, a resume, a fine-tuning) is running in the child now."""
+        return self._training
+
     def run(self, job, *, progress=None, cancel=None):
         """Run job(progress=..., cancel=...) in the child; returns its result, raises what it raised (Cancelled,
-        K49Error), TrainingProcessError when the child failed unexpectedly or died."""
-        with self._job_lock:
+        K49Error), TrainingProcessError when the child failed unexpectedly or died. Jobs run one at a time: while
+        another runs, this one waits, and a cancel ends the wait (Cancelled)."""
+        while not self._job_lock.acquire(timeout=POLL_S):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("cancelled while another job ran in the training process")
+        try:
             self._ensure_started()
             job_id = next(self._ids)
+            self._training = getattr(job, "trains", False)
             self._send(("run", job_id, job))
             try:
                 return self._await(job_id, progress, cancel, getattr(job, "stop_grace_s", STOP_GRACE_S))
             finally:
+                self._training = False
                 if getattr(job, "trains", False):
                     self._replace_if_grown()
+        finally:
+            self._job_lock.release()
 
     def close(self, timeout_s: float = QUIT_WAIT_S) -> None:
         """End the child: asked first (a running job stops after its batch), then terminated, then killed."""

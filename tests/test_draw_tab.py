@@ -30,6 +30,7 @@ def state(tmp_path, qtbot):
     state = AppState(tmp_path / "data", tmp_path / "runs")
     yield state
     assert state.cancel_all_and_wait(30)
+    state.end_training_process()  # fine-tuning ran in it
 
 
 def make_tab(qtbot, state, model: ActiveModel | None) -> DrawTab:

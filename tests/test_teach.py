@@ -3,6 +3,7 @@ relabel and delete in My samples, fine-tune on a tiny practice set, and the acti
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -76,6 +77,8 @@ def test_correct_keep_count_relabel_delete_and_finetune(qtbot, state, trained_ru
     qtbot.waitUntil(lambda: not tab.teach.busy(), timeout=300_000)
     status = child(tab, "teachStatus").text()
     assert "Fine-tuned" in status and "your held-out samples" in status, status
+    process = state.training_process
+    assert process.pid not in (None, os.getpid()), "the fine-tuning ran in the training process, not the window's"
     assert state.model != model and state.model.run_dir is not None
     assert state.model.run_dir.parent == state.runs_dir
     from k49desk import runs

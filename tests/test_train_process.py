@@ -53,6 +53,31 @@ def test_stop_is_a_message_the_job_sees_as_its_cancel_event(child):
     assert child.run(partial(jobs.echo, 1)) == 1, "a stop ends the job, not the child"
 
 
+def test_a_second_job_waits_for_the_first_and_a_cancel_ends_the_wait(child):
+    """Train tab runs and fine-tuning share the child, one job at a time: a job asked for meanwhile waits, a training
+    job shows as `training`, and a cancel while waiting ends the wait without touching the running job."""
+    started, stop_first = threading.Event(), threading.Event()
+    results = []
+
+    def progress(event):
+        started.set()
+
+    first = threading.Thread(target=lambda: results.append(
+        pytest.raises(Cancelled, child.run, as_training(partial(jobs.wait_for_stop)), progress=progress, cancel=stop_first)))
+    first.start()
+    assert started.wait(60)
+    assert child.training
+    waiting = threading.Event()
+    waiting.set()
+    with pytest.raises(Cancelled, match="while another job ran"):
+        child.run(partial(jobs.echo, "never"), cancel=waiting)
+    assert child.training, "the first job still runs"
+    stop_first.set()
+    first.join(30)
+    assert results and not child.training
+    assert child.run(partial(jobs.echo, "next")) == "next"
+
+
 def test_the_child_refuses_data_that_changed_since_the_window_loaded_it(child, practice_dir, tmp_path):
     data = dataset.load(practice_dir)
     job = TrainJob(practice_dir, "0" * 16, training.TrainSettings(epochs=1), tmp_path / "runs")

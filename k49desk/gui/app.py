@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
             # A thread that outlives its QThread object aborts the process: wait for it rather than crash.
             for task in self.state.running_tasks():
                 task.wait()
-        self.train_tab.end_training_process()
+        self.state.end_training_process()
         event.accept()
 
 

@@ -40,6 +40,7 @@ class AppState(QObject):
         self.model: ActiveModel | None = None
         self.ml_ready = False
         self._tasks: set[Task] = set()
+        self._training_process = None
         self.closing = False  # set once the window is closing: no new task starts from then on
         # The current evaluation and the selection in it; follows modelChanged and dataChanged itself.
         self.evaluation_session = EvaluationSession(self, self)
@@ -60,6 +61,20 @@ class AppState(QObject):
     def set_ml_ready(self) -> None:
         self.ml_ready = True
         self.mlReady.emit()
+
+    @property
+    def training_process(self):
+        """The one child process that trains (Train tab runs and fine-tuning), created on first use."""
+        if self._training_process is None:
+            from k49desk.train_process import TrainingProcess
+
+            self._training_process = TrainingProcess()
+        return self._training_process
+
+    def end_training_process(self) -> None:
+        """End the training process, if one was made (the window is closing; its tasks have ended)."""
+        if self._training_process is not None:
+            self._training_process.close()
 
     # Tasks ------------------------------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 
 Under the Draw tab's canvas: "It is [ぬ ▾]" (the top candidate until the user picks another: a candidate, or any
 of the 49 in a compact grid where romaji + Enter works too), "Keep", a count, "My samples…" and "Fine-tune".
-Fine-tuning runs in a worker (k49desk.finetune, a normal run), reports progress, can be cancelled, and makes the
-fine-tuned model active, with a button to switch back.
+Fine-tuning (k49desk.finetune, a normal run) runs in the window's training process, as the Train tab's runs do,
+reports progress, can be cancelled, and makes the fine-tuned model active, with a button to switch back.
 """
 
 from __future__ import annotations
@@ -193,13 +193,21 @@ class TeachPanel(QWidget):
         model = self.state.model
         if model is None or self._finetuning.busy:
             return
-        from k49desk import finetune
+        from k49desk.train_process import FinetuneJob
 
-        store, data, runs_dir = self.store, self.state.data, self.state.runs_dir
+        store, data, runs_dir, process = self.store, self.state.data, self.state.runs_dir, self.state.training_process
+        if process.training:
+            self.status.setText("A training run is going on in the Train tab: fine-tune when it has finished.")
+            return
 
         def work(progress, cancel):
-            return finetune.finetune(model.path, store.read(), data, runs_dir=runs_dir, progress=progress,
-                                     cancel=cancel)
+            # The samples are read here, on the worker; the training itself runs in the training process, which
+            # loads the data from its folder (or makes a practice set) and never sends the arrays back.
+            samples = store.read()
+            job = FinetuneJob(Path(model.path), samples.images, samples.labels,
+                              None if data is None else Path(data.data_dir), None if data is None else data.fingerprint,
+                              Path(runs_dir))
+            return process.run(job, progress=progress, cancel=cancel)
 
         self._previous_model = model
         mixed = "the loaded data" if data is not None else "a practice set rendered now"

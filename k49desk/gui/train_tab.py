@@ -40,7 +40,7 @@ from k49desk.formatting import human_seconds
 from k49desk.gui.messages import show_error
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.workers import TaskSlot
-from k49desk.train_process import EstimateJob, ResumeJob, TrainingProcess, TrainJob, DescribeMachine
+from k49desk.train_process import DescribeMachine, EstimateJob, ResumeJob, TrainJob
 
 REDRAW_MS = 200  # batch events arrive hundreds of times a second; the plots redraw at most this often
 INITIAL_LOSS = math.log(NUM_CLASSES)  # cross-entropy of a uniform guess over the 49 classes
@@ -197,7 +197,6 @@ class TrainTab(QWidget):
         self._last_batch = None
         self._dirty = False
         self.run_infos: list = []
-        self.training_process = TrainingProcess()
 
         self._redraw_timer = QTimer(self, interval=REDRAW_MS)
         self._redraw_timer.timeout.connect(self._redraw)
@@ -430,9 +429,10 @@ class TrainTab(QWidget):
         self.estimate_label.setToolTip(f"{train_size:,} training images in batches of {settings.batch_size}, timed on "
                                        "a few real batches in the training process; validation not included")
 
-    def end_training_process(self) -> None:
-        """End the training process (the window is closing; its tasks have ended)."""
-        self.training_process.close()
+    @property
+    def training_process(self):
+        """The window's training process (shared with fine-tuning in the Draw tab)."""
+        return self.state.training_process
 
     def _show_param_counts(self, described) -> None:
         for name, params, _description in described:
