@@ -90,3 +90,17 @@ def test_correct_keep_count_relabel_delete_and_finetune(qtbot, state, trained_ru
     qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
     assert state.model == model
     assert SampleStore(store.folder).read().labels.size == 8
+
+
+def test_finetune_is_refused_while_a_training_run_uses_the_training_process(qtbot, state, trained_run):  # noqa: F811
+    model = ActiveModel("practice run", Path(trained_run) / "model.keras", Path(trained_run))
+    tab = make_tab(qtbot, state, model)
+    process = state.training_process
+    process._training = True  # as while the Train tab's run goes on in it
+    try:
+        qtbot.mouseClick(child(tab, "finetuneButton"), Qt.MouseButton.LeftButton)
+        assert not tab.teach.busy()
+        assert "training run is going on" in child(tab, "teachStatus").text()
+        assert state.model == model and process.pid is None, "nothing was started"
+    finally:
+        process._training = False
