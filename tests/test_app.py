@@ -198,3 +198,32 @@ def test_close_during_training_asks_then_stops_cleanly(qtbot, window, monkeypatc
     qtbot.wait(500)
     assert window.state.model.run_dir == info.path
     assert started_after_close == [] and window.state.running_tasks() == []
+
+
+def test_close_during_fine_tuning_stops_it_and_ends_the_training_process(qtbot, window, monkeypatch, practice_dir,
+                                                                         trained_run):
+    """Fine-tuning runs in the training process: closing the window mid-way stops it there, keeps no half-tuned
+    model active, and leaves no child process behind."""
+    ml_ready(qtbot, window)
+    data = dataset.load(practice_dir)
+    window.state.set_data(data)
+    model = ActiveModel("practice run", Path(trained_run) / "model.keras", Path(trained_run))
+    window.state.set_model(model)
+    teach = window.draw_tab.teach
+    teach.store.add(data.x_train[:40], data.y_train[:40])
+    window.show_tab(window.draw_tab)
+    qtbot.waitUntil(lambda: teach.finetune_button.isEnabled(), timeout=120_000)
+    qtbot.mouseClick(teach.finetune_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: teach.progress.maximum() > 0 and teach.progress.value() > 0, timeout=120_000)
+    process = window.state.training_process
+    child_pid = process.pid
+    assert child_pid is not None
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    began = time.monotonic()
+    window.close()
+    assert time.monotonic() - began < app.CLOSE_TIMEOUT_S
+    assert not window.isVisible() and window.state.running_tasks() == []
+    assert process.pid is None, "the training process ended with the window"
+    qtbot.wait(300)
+    assert window.state.model == model, "a stopped fine-tuning does not replace the active model"
