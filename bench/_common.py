@@ -26,3 +26,11 @@ def percentile(values, q: float) -> float:
     import numpy as np
 
     return float(np.percentile(np.asarray(values), q))
+
+
+def shown_path(path: Path) -> Path:
+    """`path` relative to the repository when it lies inside it, for the lines a benchmark prints."""
+    try:
+        return path.resolve().relative_to(REPO)
+    except ValueError:
+        return path

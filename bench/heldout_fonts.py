@@ -17,7 +17,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from _common import REPO
+from _common import shown_path
 
 _D = Path("/usr/share/fonts/truetype")
 HELD_OUT = [  # (Debian package, file): one face per family
@@ -50,10 +50,7 @@ def main() -> None:
         raise SystemExit("font files not found: " + ", ".join(missing) + "\n" + __doc__.split("\n\n")[1])
     path = args.model or paths.starter_model_path()
     model = load_model(path)
-    try:
-        shown = path.resolve().relative_to(REPO)
-    except ValueError:
-        shown = path
+    shown = shown_path(path)
     print(f"images: FONT RENDERS (k49desk synth augmentation, seed {args.seed}), not handwriting, not K49; "
           f"{args.per_class} per class and font; fonts held out of the starter model's training")
     print(f"model: {shown} ({model.count_params():,} params)")

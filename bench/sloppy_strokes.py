@@ -17,7 +17,7 @@ import argparse
 import time
 from pathlib import Path
 
-from _common import REPO
+from _common import shown_path
 
 
 def main() -> None:
@@ -36,10 +36,7 @@ def main() -> None:
 
     path = args.model or paths.starter_model_path()
     model = load_model(path)
-    try:
-        shown = path.resolve().relative_to(REPO)
-    except ValueError:
-        shown = path
+    shown = shown_path(path)
     labels = np.repeat(np.arange(classes.NUM_CLASSES), args.per_class)
     print(f"drawings: GENERATED pen strokes (k49desk.handwriting from KanjiVG {handwriting.kanjivg_version()}), "
           f"not handwriting, not K49; {args.per_class} per class and style, seed {args.seed}, rasterised as the "

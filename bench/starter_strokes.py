@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from _common import REPO
+from _common import shown_path
 
 
 def main() -> None:
@@ -38,14 +38,11 @@ def main() -> None:
     if not path.is_file():
         raise SystemExit(f"no model at {path}")
     predictor = Predictor(path)
-    try:
-        shown = path.resolve().relative_to(REPO)
-    except ValueError:
-        shown = path
+    shown = shown_path(path)
     print(f"strokes: {len(STROKES)} characters hand-written as point lists in tests/strokes.py (not K49 images), "
           f"rasterised with rasterize_strokes(strokes) at its default pen width, as the canvas does")
     print(f"model: {shown} ({predictor.model.count_params():,} params); the starter model was trained on a "
-          f"font-rendered practice set, not on K49")
+          f"practice set (font renders and generated pen strokes), not on K49")
     print(f"replayed: {args.density} density" + (f", tremor of {args.jitter:g} px (seed 0)" if args.jitter else ""))
     rng = np.random.default_rng(0)
     top1, topk, missed = 0, 0, []
