@@ -310,7 +310,7 @@ def _add_variants(pool, split, sources, counts, stream, cancel, report) -> tuple
     starts = range(0, len(labels), _CHUNK)
     done = [0] * len(starts)
     jobs = [partial(_render_chunk, [glyphs[int(k)] for k in picks[s : s + _CHUNK]], child, images[s : s + _CHUNK],
-                    done, n)
+                    done, n, stroke_width=variants.STROKE_WIDTH)
             for n, (s, child) in enumerate(zip(starts, stream.spawn(len(starts))))]
     _run_jobs(pool, jobs, cancel, lambda: report(sum(done)))
     all_images = np.concatenate([split[0], images])
@@ -393,14 +393,15 @@ def _render_drawings(labels, drawing_style, seed, out: np.ndarray, done: list[in
     done[slot] = len(labels)
 
 
-def _render_chunk(glyphs: list, seed, out: np.ndarray, done: list[int], slot: int, stop) -> None:
-    """Augment `glyphs` into `out` with their own random stream, counting progress in done[slot]."""
+def _render_chunk(glyphs: list, seed, out: np.ndarray, done: list[int], slot: int, stop, **style) -> None:
+    """Augment `glyphs` into `out` with their own random stream (`style`: augment's keywords), counting progress in
+    done[slot]."""
     rng = np.random.default_rng(seed)
     for start in range(0, len(glyphs), _BATCH):
         if stop.is_set():
             raise Cancelled("practice set generation cancelled")
         batch = glyphs[start : start + _BATCH]
-        out[start : start + len(batch)] = augment(batch, rng)
+        out[start : start + len(batch)] = augment(batch, rng, **style)
         done[slot] = start + len(batch)
 
 
