@@ -76,3 +76,18 @@ def test_cli_finetune_with_too_few_samples_says_so(tmp_path, capsys, trained_run
     store.add(np.zeros((2, 28, 28), np.uint8), [by_char("ぬ").index] * 2)
     assert cli.main(["finetune", str(trained_run), "--samples", str(store.folder)]) == 2
     assert "too few samples to hold some out" in capsys.readouterr().err
+
+
+def test_with_no_data_set_the_replay_comes_from_the_starters_own_sources(tmp_path):
+    """Fonts, kuzushiji variant forms and pen-stroke drawings: what the starter learned, so that fine-tuning on a
+    reader's kuzushiji keeps the modern forms and the drawings in place."""
+    from k49desk.finetune import GENERAL_PER_SOURCE, practice_data
+
+    data = practice_data(tmp_path / "general")
+    info = data.practice_info
+    train, test = GENERAL_PER_SOURCE
+    assert info["strokes"]["train_per_class"] == train and info["strokes"]["test_per_class"] == test
+    assert max(info["variants"]["train_per_class"]) == train and info["variants"]["glyphs"]["hentaigana"] > 0
+    assert len(info["fonts"]) > 1  # the installed Japanese faces, not IPAexGothic alone
+    counts = np.bincount(data.y_train, minlength=49)
+    assert counts.min() >= 2 * train and counts.max() == 3 * train  # ゝ has no variant forms
