@@ -11,8 +11,8 @@ import pytest
 from k49desk import dataset, evaluation, paths
 from k49desk.classes import NUM_CLASSES
 from k49desk.errors import Cancelled, DataError
-from k49desk.label_issues import (CSV_HEADER, estimate_cross_validation_seconds, find_label_issues,
-                                  training_label_issues, write_label_issues_csv)
+from k49desk.label_issues import CSV_HEADER, find_label_issues, write_label_issues_csv
+from k49desk.label_scan import estimate_scan_seconds, scan_training_labels
 from k49desk.training import TrainSettings
 from tiny_data import tiny_data
 
@@ -75,7 +75,7 @@ def test_cross_validation_finds_flipped_training_labels():
                            data.data_dir, data.practice, data.practice_info)
     events = []
     settings = TrainSettings(epochs=10, batch_size=32, validation_split=0.2, seed=0)
-    issues = training_label_issues(data, settings, folds=3, progress=events.append)
+    _, issues = scan_training_labels(data, settings, folds=3, progress=events.append)
     assert recall_at(issues, changed, 2 * FLIPPED) >= 0.75
     assert {e.fold for e in events} == {1, 2, 3} and all(e.folds == 3 for e in events)
 
@@ -84,17 +84,16 @@ def test_cross_validation_stops_when_cancelled():
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(Cancelled):
-        training_label_issues(tiny_data(), TrainSettings(epochs=1), folds=2, cancel=cancel)
+        scan_training_labels(tiny_data(), TrainSettings(epochs=1), folds=2, cancel=cancel)
 
 
 def test_too_few_images_per_class_for_the_folds_is_explained():
     with pytest.raises(DataError, match="5 folds need at least 5 training images of every character"):
-        training_label_issues(tiny_data(train_per_class=3), TrainSettings(epochs=1), folds=5)
+        scan_training_labels(tiny_data(train_per_class=3), TrainSettings(epochs=1), folds=5)
 
 
 def test_the_duration_is_estimated_before_starting():
-    data = tiny_data(train_per_class=12)
-    two = estimate_cross_validation_seconds(data, TrainSettings(epochs=1, batch_size=32), folds=2)
+    two = estimate_scan_seconds(TrainSettings(epochs=1, batch_size=32), 12 * NUM_CLASSES, folds=2)
     assert 0 < two < 600
     with pytest.raises(ValueError, match="at least 2 folds"):
-        estimate_cross_validation_seconds(data, TrainSettings(epochs=1), folds=1)
+        estimate_scan_seconds(TrainSettings(epochs=1), 12 * NUM_CLASSES, folds=1)

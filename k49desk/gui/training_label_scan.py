@@ -1,7 +1,7 @@
 """Suspicious labels in the training set: cross-validated probabilities as a long task (estimate, progress, Cancel).
 
 Every training image needs a probability from a model that never saw it, so the scan trains one model per fold
-(k49desk.label_issues.cross_validated_probabilities): minutes to hours. Its duration is estimated from a few
+(k49desk.label_scan.cross_validated_probabilities): minutes to hours. Its duration is estimated from a few
 timed batches before it starts; the result plugs into SuspiciousLabels.set_issues.
 """
 
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from k49desk.gui.workers import TaskSlot, import_ml_modules
-from k49desk.label_issues import DEFAULT_FOLDS
+from k49desk.label_scan import DEFAULT_FOLDS
 
 
 def about(seconds: float) -> str:
@@ -104,9 +104,9 @@ class TrainingLabelScan(QWidget):
 
         def work(progress, cancel):
             import_ml_modules()
-            from k49desk.label_issues import estimate_cross_validation_seconds
+            from k49desk.label_scan import estimate_scan_seconds
 
-            return estimate_cross_validation_seconds(data, settings, folds)
+            return estimate_scan_seconds(settings, len(data.y_train), folds)
 
         self.status.setText("Timing a few training batches…")
         self._slot.run("estimate label scan", work, on_success=self._on_estimate, on_failure=self._on_failed)
@@ -116,13 +116,9 @@ class TrainingLabelScan(QWidget):
 
         def work(progress, cancel):
             import_ml_modules()
-            from k49desk import evaluation
-            from k49desk.label_issues import cross_validated_probabilities, find_label_issues
+            from k49desk.label_scan import scan_training_labels
 
-            probs = cross_validated_probabilities(data, settings, folds, progress=progress, cancel=cancel)
-            ev = evaluation.from_probabilities(data.y_train, probs, data_name=data.name, practice=data.practice,
-                                               model_name=f"{settings.arch}, {folds}-fold cross-validation")
-            return ev, find_label_issues(data.y_train, probs)
+            return scan_training_labels(data, settings, folds, progress=progress, cancel=cancel)
 
         self.progress.setValue(0)
         self.status.setText(f"Training fold 1 of {folds}…")
