@@ -3,8 +3,9 @@
 The user's samples are split: about a quarter (per character where a character has two or more) is held out and
 never trained on. The rest is mixed into data the model was trained on (the loaded data set, or a small practice
 set rendered on the fly when none is given), repeated so that it makes up USER_SHARE of every epoch: a few dozen
-drawings then matter against thousands of general images. Training starts from the model's weights with a low
-learning rate (a normal run through the Trainer: run folder, history, "fine-tuned from" in run.json). Before and
+drawings then matter against thousands of general images. Training starts from the model's weights with the recipe
+of the preset the model was trained as (training.TrainSettings.for_arch: optimizer, schedule, batch size), at a tenth
+of its learning rate (a normal run through the Trainer: run folder, history, "fine-tuned from" in run.json). Before and
 after, the model is measured on the held-out samples and on the general test images, side by side.
 """
 
@@ -24,6 +25,7 @@ HOLDOUT = 0.25
 MIN_SAMPLES = 4  # at least one held out and three to learn from
 USER_SHARE = 0.25  # the user's samples' share of every epoch's training images
 GENERAL_CAP = 20_000  # general training images per fine-tuning (a stratified sample of a larger data set)
+LEARNING_RATE_SHARE = 0.1  # of the recipe's learning rate: small steps keep what the model knew
 RESULT_FILE = "finetune.json"
 
 
@@ -108,11 +110,12 @@ def mixed_data(general, samples: Samples, train_idx: np.ndarray, seed: int = 0):
 
 
 def finetune(model_path, samples: Samples, data=None, *, runs_dir, run_name: str | None = None, epochs: int = 3,
-             learning_rate: float = 1e-4, seed: int = 0, progress=None, cancel=None) -> FinetuneResult:
+             learning_rate: float | None = None, seed: int = 0, progress=None, cancel=None) -> FinetuneResult:
     """Fine-tune the model in `model_path` on `samples` mixed with `data` (None: a practice set made on the fly) and
-    write a run; returns the before/after figures (also written to the run as finetune.json)."""
+    write a run; returns the before/after figures (also written to the run as finetune.json). learning_rate: None
+    for LEARNING_RATE_SHARE of the model's preset's recipe."""
     from k49desk import modelio, runs
-    from k49desk.training import Trainer, TrainSettings
+    from k49desk.training import Trainer
 
     model_path = Path(model_path)
     train_idx, held = split_samples(samples.labels, seed=seed)
@@ -122,8 +125,7 @@ def finetune(model_path, samples: Samples, data=None, *, runs_dir, run_name: str
         mine_x, mine_y = samples.images[held], samples.labels[held]
         before_mine = accuracy(model, mine_x, mine_y, cancel)
         before_general = accuracy(model, general.x_test, general.y_test, cancel)
-        settings = TrainSettings(arch=_arch_of(model_path), epochs=epochs, batch_size=128,
-                                 learning_rate=learning_rate, validation_split=0.1, seed=seed, precision="float32")
+        settings = finetune_settings(_arch_of(model_path), epochs, learning_rate, seed)
         info = Trainer(mixed_data(general, samples, train_idx, seed), settings, runs_dir, run_name,
                        start_from=model_path).run(progress=progress, cancel=cancel)
     tuned_path = runs.load_run(info.path).model_path
@@ -134,6 +136,16 @@ def finetune(model_path, samples: Samples, data=None, *, runs_dir, run_name: str
     runs.write_json(info.path / RESULT_FILE, {k: (str(v) if isinstance(v, Path) else v)
                                                for k, v in asdict(result).items()})
     return result
+
+
+def finetune_settings(arch: str, epochs: int = 3, learning_rate: float | None = None, seed: int = 0):
+    """The preset's recipe (training.TrainSettings.for_arch) with fine-tuning's epochs, learning rate (default:
+    LEARNING_RATE_SHARE of the recipe's), a tenth held out for validation, float32."""
+    from k49desk.training import TrainSettings
+
+    recipe = TrainSettings.for_arch(arch)
+    return TrainSettings.for_arch(arch, epochs=epochs, validation_split=0.1, seed=seed, precision="float32",
+                                  learning_rate=learning_rate or recipe.learning_rate * LEARNING_RATE_SHARE)
 
 
 def _arch_of(model_path: Path) -> str:
