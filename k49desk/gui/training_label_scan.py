@@ -155,7 +155,9 @@ class TrainingLabelScan(QWidget):
     def _on_done(self, result) -> None:
         ev, issues = result
         self.progress.setValue(1000)
-        self.status.setText(f"{len(issues):,} suspicious training labels (candidates to check, not verdicts).")
+        self.status.setText(self.tr("{flagged} suspicious training labels flagged by confident learning, all {total} "
+                                    "images ranked (candidates to check, not verdicts).").format(
+            flagged=f"{sum(q.flagged for q in issues):,}", total=f"{len(issues):,}"))
         self.scanFinished.emit(ev, self.data.x_train, issues)
 
     def _on_failed(self, message: str) -> None:
