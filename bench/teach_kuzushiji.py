@@ -43,6 +43,7 @@ def main() -> None:
     from k49desk.samples import Samples
     from k49desk.rasterize import rasterize_strokes
     from strokes import STROKES
+    from tiny_data import tiny_data
 
     base = args.model or paths.starter_model_path()
     if (args.dev / "kuzushiji-dev-imgs.npz").is_file():
@@ -87,12 +88,14 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 start = time.perf_counter()
                 kwargs = {k: v for k, v in (("epochs", e), ("learning_rate", lr)) if v is not None}
-                result = finetune.finetune(base, mine, None, runs_dir=Path(tmp) / "runs", **kwargs)
+                # The smoke run mixes in a tiny in-memory set instead of rendering the general practice set.
+                general = tiny_data(8, 2) if args.smoke else None
+                result = finetune.finetune(base, mine, general, runs_dir=Path(tmp) / "runs", **kwargs)
                 seconds = time.perf_counter() - start
                 after = measure(modelio.load_model(result.model_path))
             cut = (after[0] - before[0]) / (1 - before[0]) if before[0] < 1 else float("nan")
             shown_e = e if e is not None else finetune.EPOCHS
-            shown_lr = lr if lr is not None else finetune.LEARNING_RATE
+            shown_lr = lr if lr is not None else finetune.finetune_settings(finetune.arch_of(base)).learning_rate
             print(f"{shown_e:>6} {shown_lr:>8.0e} {before[0]:>14.1%} {after[0]:>7.1%} {cut:>10.0%} "
                   f"{before[1]:>7.1%} -> {after[1]:>6.1%} {before[2]:>4.0%} -> {after[2]:>4.0%} {seconds:>8.0f}")
             if args.smoke:

@@ -248,8 +248,8 @@ def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
 
 def _evaluation_bytes(ev: Evaluation) -> int:
     """About the size of EVALUATION_FILES: the arrays, ~32 bytes a predictions.csv row, ~6 an index in pairs.csv,
-    ~60 a label_issues.csv row (for at most a tenth of the images), two 49x49 tables, a few kB of report and summary."""
-    return ev.probs.nbytes + ev.y_pred.size + len(ev.y_true) * (32 + 6 + 6) + 2 * NUM_CLASSES ** 2 * 10 + 16_000
+    ~60 a label_issues.csv row (one per image), two 49x49 tables, a few kB of report and summary."""
+    return ev.probs.nbytes + ev.y_pred.size + len(ev.y_true) * (32 + 6 + 60) + 2 * NUM_CLASSES ** 2 * 10 + 16_000
 
 
 def summary(ev: Evaluation, top: int = 10) -> str:

@@ -97,6 +97,40 @@ class FinetuneJob:
 
 
 @dataclass(frozen=True)
+class LabelScanJob:
+    """The training-set label scan (k49desk.label_scan): one model per fold on the data in data_dir (checked against
+    fingerprint); returns (the cross-validated evaluation of the training images, their suspicious labels)."""
+
+    data_dir: Path
+    fingerprint: str
+    settings: training.TrainSettings
+    folds: int
+    trains: ClassVar[bool] = True
+
+    def __call__(self, *, progress=None, cancel=None):
+        from k49desk.label_scan import scan_training_labels
+
+        return scan_training_labels(_load_data(self.data_dir, self.fingerprint), self.settings, self.folds,
+                                    progress=progress, cancel=cancel)
+
+
+@dataclass(frozen=True)
+class LabelScanEstimateJob:
+    """Seconds the label scan of `train_size` images takes with these settings and folds, timed on a few real
+    batches here (k49desk.label_scan.estimate_scan_seconds)."""
+
+    settings: training.TrainSettings
+    train_size: int
+    folds: int
+    stop_grace_s: ClassVar[float] = 0.5  # as EstimateJob's
+
+    def __call__(self, *, progress=None, cancel=None) -> float:
+        from k49desk.label_scan import estimate_scan_seconds
+
+        return estimate_scan_seconds(self.settings, self.train_size, self.folds)
+
+
+@dataclass(frozen=True)
 class EstimateJob:
     """Seconds per training epoch of `train_size` images with these settings, timed on a few real batches here."""
 
@@ -246,7 +280,7 @@ class TrainingProcess:
 
     @property
     def training(self) -> bool:
-        """Whether a training job (a run, a resume, a fine-tuning) is running in the child now."""
+        """Whether a training job (a run, a resume, a fine-tuning, a label scan) is running in the child now."""
         return self._training
 
     def run(self, job, *, progress=None, cancel=None):
