@@ -269,10 +269,9 @@ def _load_images(path: Path) -> list[tuple[str, object]]:
     k49desk.photo) or an npz (arr_0, already K49 images)."""
     import numpy as np
 
-    from k49desk.errors import DataError
+    from k49desk.photo import check_image_file, image_file_to_k49
 
-    if not path.is_file():
-        raise DataError(f"{path}: image file not found")
+    check_image_file(path)
     if path.suffix.lower() == ".npz":
         from k49desk.dataset import read_arr0
 
@@ -286,8 +285,6 @@ def _load_images(path: Path) -> list[tuple[str, object]]:
         if len(images) == 0:
             raise DataError(f"{path}: holds no images (arr_0 has shape {images.shape}), nothing to predict")
         return [(f"{path.name}[{i}]", image) for i, image in enumerate(images)]
-    from k49desk.photo import image_file_to_k49
-
     return [(path.name, image_file_to_k49(path))]
 
 
