@@ -516,8 +516,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--class", dest="target", type=_class_index, default=None, metavar="CHAR",
                    help="the class to explain, as ぬ, nu or its index (default: the model's top candidate)")
     p.add_argument("--versus", type=_class_index, default=None, metavar="CHAR",
-                   help="explain CHAR and not this class (the difference of the two maps); needs --class")
-    p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD)
+                   help="explain the class (--class, or the top candidate) and not this one: the difference of the "
+                        "two maps; must differ from it")
+    p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD,
+                   help=f"how the map is computed: {', '.join(METHODS)} (default {DEFAULT_METHOD}; see the README)")
     p.add_argument("--out", type=Path, required=True, metavar="PNG", help="the overlay picture to write")
     p.add_argument("--npy", type=Path, default=None, metavar="FILE", help="also write the raw 28x28 map")
     p.set_defaults(func=_cmd_explain)
