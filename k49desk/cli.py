@@ -261,6 +261,8 @@ def _cmd_evaluate(args) -> int:
     written = evaluation.write_evaluation(ev, out)
     print(evaluation.summary(ev))
     print(f"Wrote {', '.join(p.name for p in written)} to {out}")
+    if ev.label_issues_note:
+        print(f"k49desk: note: {ev.label_issues_note} (label_issues.csv holds its header only)", file=sys.stderr)
     return 0
 
 

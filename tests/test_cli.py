@@ -187,6 +187,8 @@ def test_write_failure_after_the_work_is_one_line_and_leaves_nothing(capsys, tmp
 def test_synth_with_given_fonts_lists_used_and_skipped(capsys, tmp_path):
     import shutil
 
+    from k49desk import evaluation
+
     from k49desk import paths
 
     font = paths.hiragana_font_path()
@@ -216,6 +218,8 @@ def test_predict_refuses_npz_that_are_not_k49_images(capsys, tmp_path, trained_r
 def test_predict_says_when_training_data_is_unknown(capsys, tmp_path, trained_run):
     import shutil
 
+    from k49desk import evaluation
+
     bare = shutil.copyfile(trained_run / "model.keras", tmp_path / "bare.keras")
     image = tmp_path / "one.npz"
     np.savez(image, np.zeros((28, 28), np.uint8))
@@ -239,6 +243,8 @@ def test_predict_refuses_truncated_and_empty_npz(capsys, tmp_path, trained_run):
 
 def test_train_warns_once_when_labels_miss_classes(capsys, tmp_path, practice_dir, monkeypatch):
     import shutil
+
+    from k49desk import evaluation
 
     from k49desk import training
 
@@ -274,3 +280,29 @@ def test_synth_with_pen_strokes_only(capsys, tmp_path):
     code, _, err = run_cli(capsys, "synth", tmp_path / "q", "--test-per-class", 0)
     one_line_error(code, err, "the test part would be empty")
     assert not (tmp_path / "q").exists()
+
+
+@pytest.mark.parametrize("keep", ["one image", "one class"])
+def test_evaluate_a_test_set_of_one_class_completes_and_says_why_no_labels_are_ranked(capsys, tmp_path, practice_dir,
+                                                                                      trained_run, keep):
+    import shutil
+
+    from k49desk import evaluation
+
+    data_dir = tmp_path / "small"
+    shutil.copytree(practice_dir, data_dir)
+    data = dataset.load(practice_dir)
+    chosen = data.y_test == 5
+    chosen &= np.arange(len(chosen)) == np.flatnonzero(chosen)[0] if keep == "one image" else chosen
+    np.savez_compressed(data_dir / dataset.TEST_IMAGES, data.x_test[chosen])
+    np.savez_compressed(data_dir / dataset.TEST_LABELS, data.y_test[chosen])
+    out_dir = tmp_path / "ev"
+    code, out, err = run_cli(capsys, "evaluate", trained_run, "--data-dir", data_dir, "--out", out_dir)
+    assert code == 0, err
+    assert "Traceback" not in err
+    reason = "no suspicious labels can be ranked: " + ("its one image is" if keep == "one image" else "all 8 images are")
+    assert f"Suspicious labels: {reason} of one class (か)" in out
+    assert f"k49desk: note: {reason}" in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(evaluation.EVALUATION_FILES)
+    assert (out_dir / "label_issues.csv").read_text(encoding="utf-8").count("\n") == 1  # the header
+    assert reason in (out_dir / "summary.txt").read_text(encoding="utf-8")
