@@ -331,9 +331,23 @@ def _cmd_samples_import(args) -> int:
     from k49desk.samples import import_pictures
 
     store = _samples_store(args)
-    images, labels, files = import_pictures(args.pictures)
-    after = store.add(images, labels)
-    print(f"imported {len(files)} pictures from {args.pictures}; {len(after)} samples in {store.folder}")
+    bar = _Bar("reading pictures")
+    try:
+        found = import_pictures(args.pictures, progress=lambda p: bar.update(p.done, p.total, f"{p.done:,}/{p.total:,}",
+                                                                             force=p.done == p.total))
+    finally:
+        bar.close()
+    if found.skipped:
+        print(f"skipped {len(found.skipped)} files:", file=sys.stderr)
+        for skipped in found.skipped:
+            print(f"  {skipped.path}: {skipped.reason}", file=sys.stderr)
+    if not found.files:
+        raise DataError(f"{args.pictures}: no usable pictures found (put them in sub-folders named by character, e.g. "
+                        f"ぬ/ or nu/); nothing was imported")
+    after = store.add(found.images, found.labels)
+    print(f"imported {len(found.files)} pictures from {args.pictures}"
+          + (f" ({len(found.skipped)} files skipped, listed above)" if found.skipped else "")
+          + f"; {len(after)} samples in {store.folder}")
     return 0
 
 

@@ -107,8 +107,26 @@ def open_picture(path: str | Path) -> Image.Image:
         # Pillow refuses pictures over ~180 megapixels before their size can be read; its message holds the count.
         found = re.search(r"\((\d+) pixels\)", str(e))
         raise DataError(_too_large(path, int(found.group(1)) if found else None)) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise DataError(f"{path}: not a readable image ({e.__class__.__name__})") from None
+    except UnidentifiedImageError:
+        raise DataError(f"{path}: not a readable image ({_unknown_format(path)})") from None
+    except (OSError, SyntaxError, ValueError) as e:
+        detail = e.strerror if isinstance(e, OSError) and e.strerror else str(e) or "damaged"
+        raise DataError(f"{path}: not a readable image ({detail})") from None
+
+
+def _unknown_format(path: Path) -> str:
+    """What a file Pillow cannot identify seems to be: empty, text, or a format Pillow does not know."""
+    import codecs
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+        if not head:
+            return "an empty file (0 bytes)"
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut at the end is not an error
+    except (OSError, UnicodeDecodeError):
+        return "not a picture format Pillow knows"
+    return "a text file, not a picture" if b"\0" not in head else "not a picture format Pillow knows"
 
 
 def _too_large(path: Path, pixels: int | None, size: str = "") -> str:
