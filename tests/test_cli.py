@@ -306,3 +306,60 @@ def test_evaluate_a_test_set_of_one_class_completes_and_says_why_no_labels_are_r
     assert sorted(p.name for p in out_dir.iterdir()) == sorted(evaluation.EVALUATION_FILES)
     assert (out_dir / "label_issues.csv").read_text(encoding="utf-8").count("\n") == 1  # the header
     assert reason in (out_dir / "summary.txt").read_text(encoding="utf-8")
+
+
+def _subcommands(parser, prefix=()):
+    """(command words, parser) for every command and sub-command."""
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, sub in action.choices.items():
+                yield (*prefix, name), sub, helps.get(name)
+                yield from _subcommands(sub, (*prefix, name))
+
+
+def test_every_command_and_option_has_help():
+    import argparse
+
+    commands = list(_subcommands(cli.build_parser()))
+    assert {" ".join(c) for c, _, _ in commands} >= {"download", "synth", "archs", "train", "evaluate", "predict",
+                                                      "samples", "samples import", "finetune", "explain", "export"}
+    missing = []
+    for words, parser, summary in commands:
+        if not (summary or "").strip():
+            missing.append(f"{' '.join(words)}: no summary in the command list")
+        if not (parser.description or "").strip():
+            missing.append(f"{' '.join(words)}: no description in its --help")
+        for action in parser._actions:
+            if isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
+                continue
+            if not (action.help or "").strip() or action.help == argparse.SUPPRESS:
+                missing.append(f"{' '.join(words)} {'/'.join(action.option_strings) or action.dest}")
+    assert not missing, "\n".join(missing)
+
+
+def test_starter_names_the_shipped_model_wherever_a_model_is_taken(capsys, tmp_path, practice_dir, monkeypatch):
+    from k49desk import paths
+
+    parser = cli.build_parser()
+    for argv in (["predict", "starter", "x.png"], ["evaluate", "starter"], ["finetune", "starter"],
+                 ["explain", "starter", "x.png", "--out", "h.png"], ["export", "starter", "--format", "tflite",
+                                                                    "--out", "m.tflite"]):
+        assert parser.parse_args(argv).model == paths.starter_model_path(), argv
+    assert parser.parse_args(["predict", "./starter", "x.png"]).model.name == "starter"  # a file of that name
+
+    picture = tmp_path / "shi.png"
+    from photos import PhotoStyle, character_on_paper
+    from strokes import STROKES
+
+    Image.fromarray(character_on_paper(STROKES["し"], PhotoStyle(noise=3.0))).save(picture)
+    code, out, err = run_cli(capsys, "predict", "starter", picture)
+    assert code == 0, err
+    assert out.startswith("Model starter") and "1. し (shi)" in out
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, "evaluate", "starter", "--data-dir", practice_dir)
+    assert code == 0, err
+    assert (tmp_path / "starter-evaluation" / "summary.txt").is_file()
+    assert not (paths.starter_model_path().parent / "starter-evaluation").exists()
