@@ -367,9 +367,11 @@ def _cmd_finetune(args) -> int:
     from k49desk import dataset
     from k49desk.finetune import finetune
     from k49desk.paths import default_runs_dir
+    from k49desk.tfstart import start_tensorflow
 
     samples = _samples_store(args).read()
     data = dataset.load(args.mix_dir) if args.mix_dir is not None else None
+    start_tensorflow()
     runs_dir, name = (args.out.parent, args.out.name) if args.out is not None else (default_runs_dir(), None)
     print(f"fine-tuning {args.model} on {len(samples)} samples, mixed with "
           f"{'the data in ' + str(args.mix_dir) if data is not None else 'a practice set rendered now'}",
