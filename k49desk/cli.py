@@ -72,6 +72,26 @@ class _Bar:
             self.shown = False
 
 
+# The folders used when none is given, and how a user gives another.
+DEFAULT_FOLDERS = {
+    "data": "data folder (give --data-dir DIR or set K49DESK_DATA)",
+    "runs": "runs folder (set K49DESK_RUNS, or give --out RUN_DIR)",
+    "samples": "samples folder (give --samples DIR or set K49DESK_SAMPLES)",
+}
+
+
+def _default_folder(path: Path, kind: str, writable: bool = False) -> Path:
+    """A default folder (from its environment variable or the user data folder), checked before any work: a file in
+    its place, or (`writable`) a folder that cannot be written or created, is one line saying how to choose another."""
+    from k49desk.files import check_output_folder
+
+    if writable:
+        return check_output_folder(path, DEFAULT_FOLDERS[kind])
+    if path.exists() and not path.is_dir():
+        raise DataError(f"{path}: is a file, not a folder; choose another {DEFAULT_FOLDERS[kind]}")
+    return path
+
+
 def _cmd_download(args) -> int:
     from k49desk.download import download
 
@@ -208,7 +228,7 @@ def _cmd_train(args) -> int:
         if args.out is not None:
             runs_dir, run_name = args.out.parent, args.out.name
         else:
-            runs_dir, run_name = args.runs_dir or paths.default_runs_dir(), None
+            runs_dir, run_name = args.runs_dir or _default_folder(paths.default_runs_dir(), "runs", True), None
         start = training.Trainer(data, settings, runs_dir, run_name).run
     start_tensorflow()
     bar = _Bar()
@@ -331,7 +351,7 @@ def _samples_store(args):
     from k49desk.paths import default_samples_dir
     from k49desk.samples import SampleStore
 
-    return SampleStore(args.samples or default_samples_dir())
+    return SampleStore(args.samples or _default_folder(default_samples_dir(), "samples"))
 
 
 def _cmd_samples(args) -> int:
@@ -372,7 +392,8 @@ def _cmd_finetune(args) -> int:
     samples = _samples_store(args).read()
     data = dataset.load(args.mix_dir) if args.mix_dir is not None else None
     start_tensorflow()
-    runs_dir, name = (args.out.parent, args.out.name) if args.out is not None else (default_runs_dir(), None)
+    runs_dir, name = ((args.out.parent, args.out.name) if args.out is not None else
+                      (_default_folder(default_runs_dir(), "runs", True), None))
     print(f"fine-tuning {args.model} on {len(samples)} samples, mixed with "
           f"{'the data in ' + str(args.mix_dir) if data is not None else 'a practice set rendered now'}",
           file=sys.stderr)
@@ -610,15 +631,15 @@ def main(argv=None) -> int:
     except SystemExit as e:  # --help, or a usage error argparse already explained
         return int(e.code or 0)
     args.data_dir_given = getattr(args, "data_dir", None)
-    if getattr(args, "data_dir", "unset") is None:
-        from k49desk.paths import default_data_dir
-
-        args.data_dir = default_data_dir()
     if getattr(args, "base_url", "unset") is None:
         from k49desk.download import BASE_URL
 
         args.base_url = BASE_URL
     try:
+        if getattr(args, "data_dir", "unset") is None:
+            from k49desk.paths import default_data_dir
+
+            args.data_dir = _default_folder(default_data_dir(), "data")
         return args.func(args)
     except K49Error as e:
         print(f"k49desk: error: {e}", file=sys.stderr)

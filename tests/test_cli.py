@@ -363,3 +363,33 @@ def test_starter_names_the_shipped_model_wherever_a_model_is_taken(capsys, tmp_p
     assert code == 0, err
     assert (tmp_path / "starter-evaluation" / "summary.txt").is_file()
     assert not (paths.starter_model_path().parent / "starter-evaluation").exists()
+
+
+def test_default_folders_that_cannot_be_used_say_how_to_choose_another(capsys, tmp_path, practice_dir, monkeypatch):
+    from k49desk import training
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("K49DESK_DATA", str(blocker))
+    for argv in (["train", "--epochs", 1], ["download"], ["evaluate", "starter"]):
+        code, _, err = run_cli(capsys, *argv)
+        no_traceback_error(code, err, f"{blocker}: is a file, not a folder; choose another data folder",
+                           "--data-dir DIR or set K49DESK_DATA")
+    monkeypatch.setenv("K49DESK_SAMPLES", str(blocker))
+    code, _, err = run_cli(capsys, "samples")
+    no_traceback_error(code, err, f"{blocker}: is a file, not a folder", "--samples DIR or set K49DESK_SAMPLES")
+
+    monkeypatch.setattr(training.Trainer, "run", lambda *a, **k: pytest.fail("trained into an unusable runs folder"))
+    for runs_dir, problem in ((blocker, "is a file, not a folder"), (blocker / "runs", "cannot be created")):
+        monkeypatch.setenv("K49DESK_RUNS", str(runs_dir))
+        code, _, err = run_cli(capsys, "train", "--data-dir", practice_dir, "--epochs", 1)
+        no_traceback_error(code, err, f"{runs_dir}: {problem}", "choose another runs folder (set K49DESK_RUNS, or give "
+                                                                "--out RUN_DIR)")
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_folder_given_as_an_image_is_named_as_one(capsys, tmp_path):
+    from k49desk import paths
+
+    code, _, err = run_cli(capsys, "predict", paths.starter_model_path(), tmp_path)
+    no_traceback_error(code, err, f"{tmp_path}: is a folder, not an image")
