@@ -95,10 +95,34 @@ class Evaluation:
         """Indices into the test set of the images of class `true` predicted as `pred`."""
         return np.flatnonzero((self.y_true == true) & (self.y_pred == pred))
 
+    @cached_property
+    def label_issues_note(self) -> str | None:
+        """Why no suspicious labels can be ranked on this test set, or None when they can."""
+        return label_ranking_problem(self.y_true)
+
+    def label_issues(self) -> list:
+        """The test images whose label the model disputes (k49desk.label_issues); none when label_issues_note says
+        why they cannot be ranked."""
+        from k49desk import label_issues
+
+        return [] if self.label_issues_note else label_issues.find_label_issues(self.y_true, self.probs)
+
     def top_k(self, i: int, k: int = 5) -> list[tuple[int, float]]:
         """The k most probable (class index, probability) for test image i."""
         order = np.argsort(self.probs[i])[::-1][:k]
         return [(int(c), float(self.probs[i, c])) for c in order]
+
+
+def label_ranking_problem(labels) -> str | None:
+    """Why confident learning cannot rank these labels (it compares the classes present: it needs two at least),
+    or None when it can."""
+    labels = np.asarray(labels)
+    present = np.unique(labels)
+    if len(present) != 1:
+        return None
+    what = "its one image is" if len(labels) == 1 else f"all {len(labels):,} images are"
+    return (f"no suspicious labels can be ranked: {what} of one class ({CLASSES[int(present[0])].char}), and "
+            f"confident learning needs images of at least two classes to compare")
 
 
 def _pairs(confusion: np.ndarray, top: int | None, by: str) -> list[ConfusedPair]:
@@ -237,8 +261,7 @@ def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
         "confusion_normalized.csv": lambda p: write_confusion_normalized_csv(ev, p),
         "pairs.csv": lambda p: write_pairs_csv(ev, p),
         "predictions.csv": lambda p: write_predictions_csv(ev, p),
-        "label_issues.csv": lambda p: label_issues.write_label_issues_csv(
-            label_issues.find_label_issues(ev.y_true, ev.probs), p),
+        "label_issues.csv": lambda p: label_issues.write_label_issues_csv(ev.label_issues(), p),
         "y_pred.npy": lambda p: _write_npy(p, ev.y_pred.astype(np.uint8)),
         "probs.npy": lambda p: _write_npy(p, ev.probs),
         "summary.txt": lambda p: write_atomic(p, lambda f: f.write((summary(ev) + "\n").encode("utf-8"))),
@@ -273,4 +296,6 @@ def summary(ev: Evaluation, top: int = 10) -> str:
         lines.append(title)
         lines += [f"  {CLASSES[p.true].label} -> {CLASSES[p.pred].label}: {p.count} ({p.rate:.1%})"
                   for p in ev.pairs(top=top, by=by)] or ["  none"]
+    if ev.label_issues_note:
+        lines.append(f"Suspicious labels: {ev.label_issues_note}.")
     return "\n".join(lines)

@@ -653,13 +653,15 @@ class ConfusionsTab(QWidget):
         if ev is None:
             self.suspicious_source.setText("Evaluate a model to see the test images whose labels it disputes.")
             return
+        if ev.label_issues_note:
+            self.suspicious_source.setText(self.tr("Test images of {0}: {1}.").format(ev.data_name,
+                                                                                        ev.label_issues_note))
+            return
         images = self.session.images
         self.suspicious_source.setText("Looking for suspicious labels…")
 
         def find(progress, cancel):
-            from k49desk.label_issues import find_label_issues
-
-            return find_label_issues(ev.y_true, ev.probs)
+            return ev.label_issues()
 
         def show(issues) -> None:
             self.suspicious.set_issues(ev, images, issues)

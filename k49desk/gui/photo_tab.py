@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from k49desk.gui.active_predictor import shared_predictor
 from k49desk.gui.candidates import TOP_K, CandidateList, prediction_panel
 from k49desk.gui.images import to_pixmap, to_qimage
+from k49desk.gui.messages import show_error
 from k49desk.gui.state import AppState
 from k49desk.gui.workers import TaskSlot
 from k49desk.photo import frame_photo, read_image, to_grey
@@ -255,7 +256,14 @@ class PhotoTab(QWidget):
         name = Path(path).name
         self.source_label.setText(f"Opening {name}…")
         self._opening.run(f"open {name}", lambda progress, cancel: read_image(path),
-                          on_success=lambda grey: self.set_picture(grey, name), on_failure=self.source_label.setText)
+                          on_success=lambda grey: self.set_picture(grey, name),
+                          on_failure=lambda message: self._open_failed(name, message))
+
+    def _open_failed(self, name: str, message: str) -> None:
+        """The picture could not be read: said in the project's message box; the picture shown before stays."""
+        self.source_label.setText(self.tr("Could not open {0}").format(name) if self._grey is None else
+                                  self.tr("Could not open {0}; still showing the picture before").format(name))
+        show_error(self, self.tr("Could not open the picture"), message[:1].upper() + message[1:])
 
     def paste(self) -> None:
         data = QGuiApplication.clipboard().mimeData()
