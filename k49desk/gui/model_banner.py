@@ -230,15 +230,18 @@ class ModelBanner(QFrame):
         self.status = QLabel(objectName=named("k49Status"))
         self.status.setWordWrap(True)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.get_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addStretch(1)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        top = QHBoxLayout()  # title and action on one row: the side column must still fit a small screen
+        top.addWidget(self.title, 1)
+        top.addWidget(self.get_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        for widget in (self.title, self.details, self.progress, self.status):
+        layout.addLayout(top)
+        for widget in (self.details, self.progress, self.status):
             layout.addWidget(widget)
-        layout.addLayout(buttons)
 
         state.modelChanged.connect(self.refresh)
         state.runsChanged.connect(self.refresh)
