@@ -86,6 +86,7 @@ def test_one_click_downloads_trains_evaluates_and_activates(qtbot, window, mirro
 
     run_dir = window.state.model.run_dir
     assert sorted(p.name for p in window.state.data_dir.iterdir()) == sorted(dataset.FILE_NAMES)
+    assert all(s.present for s in window.data_tab.statuses), "the Data tab shows the downloaded files"
     info = runs.read_info(run_dir)
     assert info.status == "completed" and info.arch == "resnet-small" and info.data_name == "K49"
     figures = json.loads((run_dir / "evaluation" / "summary.json").read_text())

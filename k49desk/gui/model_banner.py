@@ -91,8 +91,9 @@ class QuickModelFlow(QObject):
         self._stage = ""  # "Step 2 of 3", before the stage's own progress
         self.fraction: float | None = None  # the current stage's progress, None while it cannot be told
         self.dialog: QMessageBox | None = None
+        self._running: quickstart.Plan | None = None  # the plan being carried out
         self._slot = TaskSlot(state, self)
-        self._slot.busyChanged.connect(lambda _busy: self.changed.emit())
+        self._slot.busyChanged.connect(self._on_busy)
 
     @property
     def busy(self) -> bool:
@@ -101,6 +102,10 @@ class QuickModelFlow(QObject):
     def start(self, parent: QWidget) -> None:
         """Measure what it takes (in the training process), then ask `parent`'s window to confirm."""
         if self.busy:
+            return
+        if self.state.training_process.training:
+            self._set(self.tr("A training run is going on in the Train tab: get a K49 model when it has finished."),
+                      None)
             return
         data_dir, runs_dir = quickstart.data_dir_for(self.state.data_dir), self.state.runs_dir
         work = partial(quickstart.plan, data_dir, runs_dir, self.source, runner=self.state.training_process.run,
@@ -146,9 +151,16 @@ class QuickModelFlow(QObject):
         if answer != QMessageBox.StandardButton.Ok or self.state.closing:
             return
         work = partial(quickstart.run, plan, runner=self.state.training_process.run)
+        self._running = plan
         self._set(self.tr("Starting…"), None)
         self._slot.run("get a K49 model", work, on_progress=self._on_progress, on_success=self._done,
                        on_failure=partial(self._failed, parent), on_cancelled=self._cancelled, user_work=True)
+
+    def _on_busy(self, busy: bool) -> None:
+        plan, self._running = (None, self._running) if busy else (self._running, None)
+        if plan is not None and plan.data_dir == self.state.data_dir and not self.state.closing:
+            self.state.set_data_dir(plan.data_dir)  # the Data tab checks the folder's files again
+        self.changed.emit()
 
     def _on_progress(self, event) -> None:
         if self._slot.cancel_requested:
