@@ -50,7 +50,9 @@ class TrainJob:
     """One training run as the child carries it out: the data comes from data_dir, checked against fingerprint."""
 
     data_dir: Path
-    fingerprint: str  # of the data the window shows; the child refuses other data under the same folder
+    # Of the data the window shows; the child refuses other data under the same folder. None: whatever the folder
+    # holds (the quick start, whose files were just checked against their md5 and never loaded in the window).
+    fingerprint: str | None
     settings: training.TrainSettings
     runs_dir: Path
     trains: ClassVar[bool] = True  # the child's growth is measured against its first training job (see run)
@@ -130,6 +132,24 @@ class LabelScanEstimateJob:
         return estimate_scan_seconds(self.settings, self.train_size, self.folds)
 
 
+class EvaluateJob:
+    """Evaluate a run's best model on the test set of data_dir (loaded here, usually still there from its training)
+    and write the evaluation files into out_dir, all or none; returns evaluation.figures()."""
+
+    run_dir: Path
+    data_dir: Path
+    out_dir: Path
+
+    def __call__(self, *, progress=None, cancel=None) -> dict:
+        from k49desk import evaluation
+
+        run = runs.load_run(self.run_dir)
+        ev = evaluation.evaluate(run.model_path, _load_data(self.data_dir), progress=progress, cancel=cancel)
+        ev.model_name = run.info.name
+        evaluation.write_evaluation(ev, self.out_dir)
+        return evaluation.figures(ev)
+
+
 @dataclass(frozen=True)
 class EstimateJob:
     """Seconds per training epoch of `train_size` images with these settings, timed on a few real batches here."""
@@ -153,21 +173,39 @@ class DescribeMachine:
         return training.choose_precision("auto"), training.describe_devices()
 
 
-_loaded_data = None  # in the child: the last data set loaded, reused while the window shows the same data
+# In the child: the last data set loaded and its files' (name, size, modification time), reused while the window
+# shows the same data and the files are unchanged (a download may have replaced them since).
+_loaded_data = None
+_loaded_stamp = None
+
+
+def _files_stamp(data_dir: Path) -> tuple:
+    from k49desk import dataset
+
+    stamp = []
+    for name in dataset.FILE_NAMES:
+        try:
+            info = (Path(data_dir) / name).stat()
+        except OSError:
+            continue
+        stamp.append((name, info.st_size, info.st_mtime_ns))
+    return tuple(stamp)
 
 
 def _load_data(data_dir: Path, fingerprint: str | None = None):
-    """The data in data_dir, reused from the last job when it is the same folder (and fingerprint, if given)."""
-    global _loaded_data
+    """The data in data_dir, reused from the last job when it is the same folder with the same files (and
+    fingerprint, if given)."""
+    global _loaded_data, _loaded_stamp
     from k49desk import dataset
 
-    data = _loaded_data
-    if data is None or Path(data.data_dir) != Path(data_dir) or fingerprint not in (None, data.fingerprint):
+    data, stamp = _loaded_data, _files_stamp(data_dir)
+    if (data is None or Path(data.data_dir) != Path(data_dir) or stamp != _loaded_stamp
+            or fingerprint not in (None, data.fingerprint)):
         _loaded_data = data = None  # the old arrays go before the new ones arrive
         data = dataset.load(data_dir)
         if fingerprint not in (None, data.fingerprint):
             raise DataError(f"{data_dir}: the data files changed since they were loaded; load the folder again")
-        _loaded_data = data
+        _loaded_data, _loaded_stamp = data, stamp
     return data
 
 

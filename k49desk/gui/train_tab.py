@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from k49desk import models, runs, training
 from k49desk.classes import NUM_CLASSES
 from k49desk.errors import RunError
-from k49desk.formatting import human_seconds
+from k49desk.formatting import human_duration, human_seconds
 from k49desk.gui.messages import show_error
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.workers import TaskSlot
@@ -444,7 +444,8 @@ class TrainTab(QWidget):
         settings, train_size = key
         epochs = self.epochs_spin.value()
         self.estimate_label.setText(
-            f"Time per epoch here: about {_duration(seconds)}, {_duration(seconds * epochs)} for {epochs} epoch(s)")
+            f"Time per epoch here: about {human_duration(seconds)}, {human_duration(seconds * epochs)} for "
+            f"{epochs} epoch(s)")
         self.estimate_label.setToolTip(f"{train_size:,} training images in batches of {settings.batch_size}, timed on "
                                        "a few real batches in the training process; validation not included")
 
