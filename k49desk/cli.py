@@ -119,16 +119,19 @@ def _cmd_download(args) -> int:
 def _cmd_synth(args) -> int:
     from k49desk import synth
 
-    for part, fonts, strokes in (("training", args.train_per_class, args.strokes_per_class),
-                                 ("test", args.test_per_class, args.test_strokes_per_class)):
-        if fonts + strokes == 0:
-            raise DataError(f"the {part} part would be empty: give it font renders or pen strokes per class")
+    for part, counts in (("training", (args.train_per_class, args.strokes_per_class, args.variants_per_class)),
+                         ("test", (args.test_per_class, args.test_strokes_per_class, args.test_variants_per_class))):
+        if sum(counts) == 0:
+            raise DataError(f"the {part} part would be empty: give it font renders, pen strokes or variant forms "
+                            "per class")
     bar = _Bar("practice set")
     try:
         info = synth.synthesize(args.out_dir, train_per_class=args.train_per_class,
                                 test_per_class=args.test_per_class, seed=args.seed, fonts=args.fonts,
                                 strokes_per_class=args.strokes_per_class,
                                 test_strokes_per_class=args.test_strokes_per_class, stroke_styles=args.stroke_styles,
+                                variants_per_class=args.variants_per_class,
+                                test_variants_per_class=args.test_variants_per_class, variant_fonts=args.variant_fonts,
                                 progress=lambda p: bar.update(p.done, p.total, p.stage))
     finally:
         bar.close()
@@ -139,6 +142,14 @@ def _cmd_synth(args) -> int:
         print(f"Pen strokes ({', '.join(strokes['styles'])}): {strokes['train_per_class']} training and "
               f"{strokes['test_per_class']} test drawings per class, from KanjiVG {strokes['kanjivg_version']} "
               f"({strokes['licence']}, {strokes['attribution']}, {strokes['url']})")
+    if "variants" in info:
+        from k49desk import classes
+
+        v = info["variants"]
+        print(f"Kuzushiji variant forms: {max(v['train_per_class'])} training and {max(v['test_per_class'])} test "
+              f"images per class ({v['glyphs']['hentaigana']} hentaigana and {v['glyphs']['cursive kanji']} cursive "
+              f"kanji glyphs; none for {' '.join(c.char for c, n in zip(classes.CLASSES, v['train_per_class']) if not n)}"
+              f"), from: {', '.join(v['fonts'])}")
     if not info["fonts"]:
         return 0
     source = "the fonts given" if args.fonts else "the installed Japanese fonts"
@@ -486,6 +497,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stroke-styles", nargs="+", default=["neat", "sloppy", "cursive"], metavar="STYLE",
                    help="how the pen strokes are drawn, shared evenly: neat, sloppy, cursive, scrawl (default the "
                         "first three); leave one out to validate on a style the model never saw")
+    p.add_argument("--variants-per-class", type=_non_negative_int, default=0, metavar="N",
+                   help="kuzushiji variant forms per class added to the training part: Unicode hentaigana and the "
+                        "grass-script forms of each kana's source kanji, rendered from fonts and augmented (default 0; "
+                        "needs a face with the Hentaigana block, e.g. Debian fonts-ipamj-mincho)")
+    p.add_argument("--test-variants-per-class", type=_non_negative_int, default=0, metavar="N",
+                   help="kuzushiji variant forms per class added to the test part (default 0)")
+    p.add_argument("--variant-fonts", type=Path, nargs="+", default=None, metavar="FILE",
+                   help="render the variant forms from these font files only (default: the installed faces with the "
+                        "Hentaigana block and the grass/running-script brush faces)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="same seed, same bytes (default 0)")
     p.add_argument("--fonts", type=Path, nargs="+", default=None, metavar="FILE",
                    help="render from these font files only (default: every installed Japanese font that covers the "

@@ -3,6 +3,7 @@ metrics."""
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -242,12 +243,13 @@ def write_pairs_csv(ev: Evaluation, path, by: str = "count") -> Path:
 
 
 EVALUATION_FILES = ("report.csv", "confusion.csv", "confusion_normalized.csv", "pairs.csv", "predictions.csv",
-                    "label_issues.csv", "y_pred.npy", "probs.npy", "summary.txt")
+                    "label_issues.csv", "y_pred.npy", "probs.npy", "summary.txt", "summary.json")
 
 
 def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
     """EVALUATION_FILES in out_dir: report, confusion counts and row-normalised, confused pairs with the indices
-    of their images, predictions, suspicious labels (k49desk.label_issues), y_pred.npy, probs.npy, summary.txt.
+    of their images, predictions, suspicious labels (k49desk.label_issues), y_pred.npy, probs.npy, summary.txt, and
+    summary.json (figures(), for programs: the Draw and Photo tabs say what a run's model was measured on).
 
     Written into a hidden folder beside out_dir and moved in: never half of them. DataError naming out_dir when
     it cannot be written.
@@ -265,14 +267,24 @@ def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
         "y_pred.npy": lambda p: _write_npy(p, ev.y_pred.astype(np.uint8)),
         "probs.npy": lambda p: _write_npy(p, ev.probs),
         "summary.txt": lambda p: write_atomic(p, lambda f: f.write((summary(ev) + "\n").encode("utf-8"))),
+        "summary.json": lambda p: write_atomic(p, lambda f: f.write(json.dumps(figures(ev), indent=2).encode())),
     }
     return write_folder(out_dir, writers, "the evaluation", "evaluation folder", needed_bytes=_evaluation_bytes(ev))
 
 
 def _evaluation_bytes(ev: Evaluation) -> int:
     """About the size of EVALUATION_FILES: the arrays, ~32 bytes a predictions.csv row, ~6 an index in pairs.csv,
-    ~60 a label_issues.csv row (for at most a tenth of the images), two 49x49 tables, a few kB of report and summary."""
-    return ev.probs.nbytes + ev.y_pred.size + len(ev.y_true) * (32 + 6 + 6) + 2 * NUM_CLASSES ** 2 * 10 + 16_000
+    ~60 a label_issues.csv row (one per image), two 49x49 tables, a few kB of report and summary."""
+    return ev.probs.nbytes + ev.y_pred.size + len(ev.y_true) * (32 + 6 + 60) + 2 * NUM_CLASSES ** 2 * 10 + 16_000
+
+
+def figures(ev: Evaluation) -> dict:
+    """The headline figures and what they were measured on: model, data, test images, top-1, top-5, balanced."""
+    top5 = np.argpartition(ev.probs, -5, axis=1)[:, -5:] if len(ev.y_true) else np.zeros((0, 5), int)
+    return {"model": ev.model_name, "data": ev.data_name, "practice": bool(ev.practice),
+            "test_images": int(len(ev.y_true)), "accuracy": float(ev.accuracy),
+            "top5_accuracy": float((top5 == ev.y_true[:, None]).any(axis=1).mean()) if len(ev.y_true) else 0.0,
+            "balanced_accuracy": float(ev.balanced_accuracy)}
 
 
 def summary(ev: Evaluation, top: int = 10) -> str:

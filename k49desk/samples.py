@@ -15,7 +15,6 @@ finished by the next reader. A full disk fails before anything is replaced.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock
 
 from k49desk.classes import CLASSES, NUM_CLASSES
 from k49desk.errors import DataError
@@ -154,19 +154,19 @@ class SampleStore:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        """An exclusive lock on the folder for one read or one change (other windows and commands wait)."""
+        """An exclusive lock on the folder for one read or one change (other windows and commands wait); filelock's,
+        which works on Windows too (fcntl does not exist there)."""
+        lock = FileLock(self.folder / _LOCK)
         try:
-            handle = open(self.folder / _LOCK, "a+")
+            lock.acquire()
         except OSError:
             # A read-only folder can still be read; only a change needs the lock file.
             yield
             return
-        with handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _commit(self, samples: Samples, needed: int) -> None:
         staging = self.folder / _COMMIT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import html
 import os
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ from k49desk.gui.draw_tab import DrawTab
 from k49desk.gui.evaluate_tab import EvaluateTab
 from k49desk.gui.fonts import register_qt_font
 from k49desk.gui.messages import show_error
+from k49desk.gui.model_banner import starter_summary
 from k49desk.gui.photo_tab import PhotoTab
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.train_tab import TrainTab
@@ -199,7 +201,8 @@ class MainWindow(QMainWindow):
             "<p>Train, evaluate and draw handwritten hiragana with Kuzushiji-49 (K49).</p>"
             "<p>K49 is CC BY-SA 4.0 — “KMNIST Dataset” (created by CODH), adapted from “Kuzushiji Dataset” "
             "(created by NIJL and others), doi:10.20676/00000341.</p>"
-            "<p>Hiragana are drawn with IPAexGothic (IPA Font License).</p>",
+            "<p>Hiragana are drawn with IPAexGothic (IPA Font License).</p>"
+            f"<p>{html.escape(starter_summary())}</p>",
         )
 
     # Settings and closing ------------------------------------------------------------------------------

@@ -665,9 +665,11 @@ class ConfusionsTab(QWidget):
 
         def show(issues) -> None:
             self.suspicious.set_issues(ev, images, issues)
-            self.suspicious_source.setText(
-                f"Test images of {ev.data_name} whose given label {ev.model_name} disputes most (confident learning, "
-                f"from the evaluation's probabilities): {len(issues):,} candidates for a person to check.")
+            self.suspicious_source.setText(self.tr(
+                "The test images of {data}, the label {model} disputes most first (label quality from the "
+                "evaluation's probabilities): {total} candidates for a person to check, {flagged} flagged by "
+                "confident learning.").format(data=ev.data_name, model=ev.model_name, total=f"{len(issues):,}",
+                                              flagged=f"{sum(q.flagged for q in issues):,}"))
 
         self._issues.run("find suspicious labels", find, on_success=show,
                          on_failure=lambda message: self.suspicious_source.setText(message))
@@ -676,9 +678,10 @@ class ConfusionsTab(QWidget):
         self._issues.drop()
         self._issues_are_test = False
         self.suspicious.set_issues(ev, images, issues)
-        self.suspicious_source.setText(
-            f"Training images whose label the cross-validated models dispute most: {len(issues):,} candidates "
-            f"for a person to check.")
+        self.suspicious_source.setText(self.tr(
+            "The training images, the label the cross-validated models dispute most first: {total} candidates for "
+            "a person to check, {flagged} flagged by confident learning.").format(
+                total=f"{len(issues):,}", flagged=f"{sum(q.flagged for q in issues):,}"))
 
     def _open_suspicious(self, index: int) -> None:
         """A test image's row opened: shown large, with its neighbours, in the Confused pairs page."""

@@ -27,6 +27,7 @@ from k49desk.gui.active_predictor import shared_predictor
 from k49desk.gui.candidates import TOP_K, CandidateList, prediction_panel
 from k49desk.gui.images import to_pixmap, to_qimage
 from k49desk.gui.messages import show_error
+from k49desk.gui.model_banner import ModelBanner
 from k49desk.gui.state import AppState
 from k49desk.gui.workers import TaskSlot
 from k49desk.photo import frame_photo, read_image, to_grey
@@ -207,6 +208,7 @@ class PhotoTab(QWidget):
         self.source_label.setWordWrap(True)
         self.source_label.setStyleSheet("color: palette(mid);")
 
+        self.banner = ModelBanner(state, "photo", self)
         self.model_label = QLabel(objectName="photoModelStatus")
         self.model_label.setWordWrap(True)
         self.preview = QLabel(objectName="photoPreview")
@@ -231,7 +233,7 @@ class PhotoTab(QWidget):
         QVBoxLayout(candidates_box).addWidget(self.candidates)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
-        layout.addWidget(prediction_panel(self.model_label, preview_box, candidates_box))
+        layout.addWidget(prediction_panel(self.banner, self.model_label, preview_box, candidates_box))
 
         paste = QShortcut(QKeySequence(QKeySequence.StandardKey.Paste), self)
         paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -1,4 +1,5 @@
-"""Suspicious labels: the images whose given label the model disputes, ranked, with correct examples and saliency.
+"""Suspicious labels: every image ranked by how likely its given label is wrong (k49desk.label_issues, the order of
+label_issues.csv), confident learning's flag as a column and a filter, with correct examples and saliency.
 
 A listed image is a candidate for a person to check, not a verdict: the model may be the one that is wrong.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -36,15 +37,19 @@ from k49desk.label_issues import LabelIssue, write_label_issues_csv
 THUMBNAIL = 40
 EXAMPLES = 6  # correct examples shown of each character
 ISSUE = Qt.ItemDataRole.UserRole  # the LabelIssue of a row
+FLAGGED = QCoreApplication.translate("IssuesModel", "flagged")
 SORT = Qt.ItemDataRole.UserRole + 1  # the value a column sorts by
-NOTE = ("Each row is a candidate for a person to check, not a verdict: the label may be wrong, or the model may be. "
-        "Ranked by the model's probability for the given label (lowest first).")
+NOTE = QCoreApplication.translate(
+    "SuspiciousLabels", "Each row is a candidate for a person to check, not a verdict: the label may be wrong, or the "
+    "model may be. Every image, ranked by the model's probability for the given label (lowest first); “flagged” "
+    "marks those confident learning picks out as label issues.")
 
 
 class IssuesModel(RowsTableModel):
     """One LabelIssue per row: rank, the image, its label, what the model reads and how sure it is."""
 
-    COLUMNS = ("Rank", "Image", "Label", "Model reads", "Sure", "P(label)")
+    COLUMNS = ("Rank", "Image", "Label", "Model reads", "Sure", "P(label)",
+               QCoreApplication.translate("IssuesModel", "Flagged"))
 
     def __init__(self, parent=None):
         super().__init__(self.COLUMNS, parent)
@@ -64,11 +69,12 @@ class IssuesModel(RowsTableModel):
         if role == ISSUE:
             return q
         if role == SORT:
-            return (q.rank, q.rank, q.given, q.suggested, -q.suggested_confidence, q.self_confidence)[column]
+            return (q.rank, q.rank, q.given, q.suggested, -q.suggested_confidence, q.self_confidence,
+                    (not q.flagged, q.rank))[column]
         if role == Qt.ItemDataRole.DisplayRole:
             return (str(q.rank), None, f"{CLASSES[q.given].char}  {CLASSES[q.given].romaji}",
                     f"{CLASSES[q.suggested].char}  {CLASSES[q.suggested].romaji}", f"{q.suggested_confidence:.0%}",
-                    f"{q.self_confidence:.1%}")[column]
+                    f"{q.self_confidence:.1%}", FLAGGED if q.flagged else "")[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 1 and self.images is not None:
             pixmap = self._pixmaps.get(q.index)
             if pixmap is None:
@@ -86,11 +92,13 @@ class IssuesModel(RowsTableModel):
 
 
 class CharacterFilter(QSortFilterProxyModel):
-    """Keeps the rows whose label or reading is one character (None: all); sorts by each column's SORT value."""
+    """Keeps the rows whose label or reading is one character (None: all), and only the flagged ones when asked;
+    sorts by each column's SORT value."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.character: int | None = None
+        self.flagged_only = False
         self.setSortRole(SORT)
 
     def set_character(self, character: int | None) -> None:
@@ -98,11 +106,16 @@ class CharacterFilter(QSortFilterProxyModel):
         self.character = character
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def set_flagged_only(self, flagged_only: bool) -> None:
+        self.beginFilterChange()
+        self.flagged_only = flagged_only
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     def filterAcceptsRow(self, row, parent) -> bool:
-        if self.character is None:
-            return True
         q = self.sourceModel().rows[row]
-        return self.character in (q.given, q.suggested)
+        if self.flagged_only and not q.flagged:
+            return False
+        return self.character is None or self.character in (q.given, q.suggested)
 
 
 class ExampleStrip(QGroupBox):
@@ -169,6 +182,10 @@ class SuspiciousLabels(QWidget):
         self.filter_picker.setToolTip("Only rows labelled as, or read as, this character")
         self.filter_picker.currentIndexChanged.connect(lambda _: self.proxy.set_character(
             self.filter_picker.currentData()))
+        self.flagged_only = QCheckBox(self.tr("Flagged only"), objectName="suspiciousFlaggedOnly")
+        self.flagged_only.setToolTip(self.tr("Only the images confident learning flags as label issues, in the same "
+                                             "order"))
+        self.flagged_only.toggled.connect(self.proxy.set_flagged_only)
         self.count_label = QLabel(objectName="suspiciousCount")
         self.export_button = QPushButton("Export CSV…", objectName="suspiciousExport")
         self.export_button.setToolTip("Save the rows shown (label_issues.csv format)")
@@ -203,6 +220,7 @@ class SuspiciousLabels(QWidget):
         tools = QHBoxLayout()
         tools.addWidget(QLabel("Character"))
         tools.addWidget(self.filter_picker)
+        tools.addWidget(self.flagged_only)
         tools.addWidget(self.count_label, 1)
         tools.addWidget(self.export_button)
         left = QWidget()
@@ -264,10 +282,14 @@ class SuspiciousLabels(QWidget):
 
     def _update_count(self, *args) -> None:
         total, shown = len(self.issues_model.rows), self.proxy.rowCount()
+        flagged = sum(q.flagged for q in self.issues_model.rows)
         if not total:
             self.count_label.setText("No suspicious labels")
         else:
-            self.count_label.setText(f"{shown:,} of {total:,} candidates" if shown != total else f"{total:,} candidates")
+            self.count_label.setText(
+                (self.tr("{shown} of {total} images, {flagged} flagged") if shown != total
+                 else self.tr("{total} images, {flagged} flagged")).format(shown=f"{shown:,}", total=f"{total:,}",
+                                                                           flagged=f"{flagged:,}"))
         self.export_button.setEnabled(shown > 0)
 
     def _on_row(self, current: QModelIndex, previous: QModelIndex | None = None) -> None:
