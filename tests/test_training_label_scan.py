@@ -128,6 +128,7 @@ def test_durations_read_as_people_say_them():
 
 def test_a_training_set_of_one_class_says_why_before_any_training(qtbot, scan):
     from k49desk.dataset import K49Data
+    from tiny_data import tiny_data
 
     data = tiny_data(train_per_class=4, test_per_class=1)
     one = data.y_train == 7
