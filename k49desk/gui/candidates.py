@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from k49desk.gui.fonts import hiragana_font
-
-TOP_K = 5
+from k49desk.gui.messages import show_as_note
+from k49desk.predictor import TOP_K
 CANDIDATE = Qt.ItemDataRole.UserRole  # (Hiragana, probability) of a row
 # Below this probability for the first candidate the model is said to be unsure: the first answer is then about as
 # likely wrong as right.
@@ -80,7 +80,7 @@ class CandidateList(QWidget):
         self.unsure.setWordWrap(True)
         self.unsure.setStyleSheet("color: #8a5a00;")
         self.copied = QLabel(objectName=named("copyMessage"))
-        self.copied.setStyleSheet("color: palette(mid);")
+        show_as_note(self.copied)
         self._copied_timer = QTimer(self, singleShot=True, interval=COPIED_MESSAGE_MS)
         self._copied_timer.timeout.connect(self.copied.clear)
         layout = QVBoxLayout(self)

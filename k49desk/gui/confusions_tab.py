@@ -40,17 +40,18 @@ from k49desk.classes import CLASSES, by_char
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap, to_qimage
 from k49desk.gui.active_predictor import shared_predictor
+from k49desk.gui.messages import OK_COLOR
 from k49desk.gui.saliency_view import SaliencyView
 from k49desk.gui.state import AppState
 from k49desk.gui.suspicious_labels import SuspiciousLabels
 from k49desk.gui.tables import SORT, RowsTableModel, rows_table, show_selected_row
 from k49desk.gui.training_label_scan import TrainingLabelScan
 from k49desk.gui.workers import TaskSlot
+from k49desk.predictor import TOP_K
 
-EXAMPLE_PAIR = (by_char("ふ").index, by_char("ぬ").index)  # the seed's worked example
+EXAMPLE_PAIR = (by_char("ふ").index, by_char("ぬ").index)  # a pair models often confuse: the worked example
 CORRECT_PER_CLASS = 12
 DETAIL_SIZE = 196  # 7 screen pixels per model pixel
-TOP_K = 5
 
 
 def class_for_text(text: str) -> int | None:
@@ -355,7 +356,7 @@ class ImageDetail(QWidget):
         self.title.setText(f"Test image #{test_index}: {CLASSES[true].label}, {verdict}")
         for (char, name, prob, bar), (k, p) in zip(self.rows, ev.top_k(test_index, k=TOP_K)):
             char.setText(CLASSES[k].char)
-            char.setStyleSheet("color: #1a7f37" if k == true else "")
+            char.setStyleSheet(f"color: {OK_COLOR}" if k == true else "")
             name.setText(CLASSES[k].romaji + ("  ✓ true" if k == true else ""))
             prob.setText(f"{p:.1%}")
             bar.setValue(round(p * 1000))
@@ -399,7 +400,7 @@ class ConfusionsTab(QWidget):
         self.filter_edit.textChanged.connect(self._on_filter)
         self.example_button = QPushButton("ふ → ぬ", objectName="exampleButton")
         self.example_button.setFont(hiragana_font(11))
-        self.example_button.setToolTip("The seed's example: test images of ふ (fu) the model read as ぬ (nu)")
+        self.example_button.setToolTip(self.tr("A worked example: test images of ふ (fu) the model read as ぬ (nu)"))
         self.example_button.clicked.connect(lambda: session.select_pair(*EXAMPLE_PAIR))
 
         self.pairs_model = PairsModel(self)

@@ -31,14 +31,12 @@ from k49desk.errors import DataError
 from k49desk.formatting import human_bytes, human_seconds
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
-from k49desk.gui.messages import show_error
+from k49desk.gui.messages import OK_COLOR, PROBLEM_COLOR, show_error, show_problem
 from k49desk.gui.state import AppState
 from k49desk.gui.workers import TaskSlot
 
 SAMPLES_PER_CLASS = 3
 SAMPLE_PX = 56  # 2x: every source pixel a crisp 2x2 square
-OK_COLOR = QColor("#1e7b34")
-PROBLEM_COLOR = QColor("#b3261e")
 
 
 def _sentence(text: str) -> str:
@@ -122,7 +120,7 @@ class DataTab(QWidget):
         self.summary_label = QLabel("No data loaded.", objectName="dataSummary")
         self.coverage_label = QLabel(objectName="dataCoverageWarning", wordWrap=True)
         self.coverage_label.setFont(hiragana_font(self.font().pointSizeF(), bold=True))
-        self.coverage_label.setStyleSheet("QLabel { color: #b3261e; }")
+        show_problem(self.coverage_label, True)
         self.coverage_label.setVisible(False)
 
         self.chart_box = QWidget(objectName="classChartBox")
@@ -224,7 +222,7 @@ class DataTab(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(str(s.path) if col == 0 else text)
                 if col == 3 and not (checking and s.ok):
-                    item.setForeground(OK_COLOR if s.ok else PROBLEM_COLOR)
+                    item.setForeground(QColor(OK_COLOR if s.ok else PROBLEM_COLOR))
                 self.files_table.setItem(row, col, item)
         self._update_buttons()
 
@@ -272,7 +270,7 @@ class DataTab(QWidget):
 
     def _set_status(self, text: str, problem: bool = False) -> None:
         self.status_label.setText(text)
-        self.status_label.setStyleSheet("color: #b3261e;" if problem else "")
+        show_problem(self.status_label, problem)
 
     def _set_fraction(self, fraction: float) -> None:
         self.progress_bar.setValue(int(round(1000 * min(max(fraction, 0.0), 1.0))))

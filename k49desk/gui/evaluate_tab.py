@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from k49desk.classes import CLASSES
 from k49desk.gui.evaluation_plots import ConfusionMatrixPlot, PerClassPlot, PrecisionRecallPlot
 from k49desk.gui.fonts import hiragana_font
-from k49desk.gui.messages import show_error
+from k49desk.gui.messages import PROBLEM_COLOR, show_error
 from k49desk.gui.state import AppState
 from k49desk.gui.tables import SORT, RowsTableModel, rows_table, show_selected_row
 
@@ -307,7 +307,8 @@ class EvaluateTab(QWidget):
 def summary_html(ev) -> str:
     """The headline numbers, balanced accuracy first: it is the metric K49 results are reported in."""
     practice = (
-        "<p style='color:#b00020'><b>⚠ Practice set — not K49.</b> These numbers say nothing about real Kuzushiji.</p>"
+        f"<p style='color:{PROBLEM_COLOR}'><b>⚠ Practice set — not K49.</b> These numbers say nothing about real "
+        "Kuzushiji.</p>"
         if ev.practice
         else ""
     )

@@ -17,6 +17,7 @@ from k49desk.errors import K49Error
 from k49desk.explain import DEFAULT_METHOD, overlay_rgb
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
+from k49desk.gui.messages import show_as_note
 from k49desk.gui.workers import TaskSlot, import_ml_modules
 
 LEGEND = "red: ink here supports it · blue: speaks against it"
@@ -138,7 +139,7 @@ class SaliencyView(QWidget):
         self.caption.setFont(hiragana_font(11))
         self.caption.setWordWrap(True)
         legend = QLabel(LEGEND, objectName="saliencyLegend")
-        legend.setStyleSheet("color: palette(mid);")
+        show_as_note(legend)
         legend.setWordWrap(True)
         # Wrapped labels report their height only for a given width; reserve their lines so that a tight layout
         # never slides the pickers up over the picture.
@@ -182,9 +183,6 @@ class SaliencyView(QWidget):
 
     def versus(self) -> int | None:
         return self.versus_picker.currentData()
-
-    def is_computing(self) -> bool:
-        return self.requests.is_busy()
 
     def _recompute(self) -> None:
         self._generation += 1

@@ -396,7 +396,9 @@ class TrainTab(QWidget):
         self._machine = machine
         choice, devices = machine
         self.precision_note.setText(f"Automatic precision here: {choice.reason}")
-        self.device_label.setText(devices[:1].upper() + devices[1:])
+        self.device_label.setText(devices[:1].upper() + devices[1:] + self.tr(
+            ". Training uses one machine: its GPUs together (MirroredStrategy) are the way to scale; several machines "
+            "are not supported with Keras 3 (keras-team/keras#20585)."))
         self._measure_epoch()
 
     # Time per epoch -----------------------------------------------------------------------------------------
