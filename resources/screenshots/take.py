@@ -3,8 +3,8 @@
     xvfb-run -a -s "-screen 0 1600x1000x24" python resources/screenshots/take.py --data-dir PRACTICE --run RUN_DIR
 
 Writes data.png, train.png, evaluate.png (and evaluate-per-class.png, evaluate-scatter.png), confusions.png (and
-confusions-saliency.png, suspicious-labels.png), draw.png (and draw-saliency.png, teach.png, my-samples.png) and
-photo.png beside this file (or into --out).
+confusions-saliency.png, suspicious-labels.png), draw.png (and draw-saliency.png, get-k49.png, teach.png,
+my-samples.png) and photo.png beside this file (or into --out).
 The data must be a practice set or K49 folder and RUN_DIR a run written by `k49desk train`; the Draw tab
 is shown with the starter model, a の written with mouse events as in tests/test_draw_tab.py.
 """
@@ -61,8 +61,9 @@ def main() -> int:
     from test_photo_tab import drag
 
     os.environ.setdefault("K49DESK_SETTINGS", str(Path(tempfile.mkdtemp()) / "k49desk.ini"))
-    # Kept samples go to a throwaway folder, never the user's own.
+    # Kept samples go to a throwaway folder, never the user's own; so does the K49 folder "Get a K49 model" plans for.
     os.environ.setdefault("K49DESK_SAMPLES", str(Path(tempfile.mkdtemp()) / "samples"))
+    os.environ.setdefault("K49DESK_DATA", str(Path(tempfile.mkdtemp()) / "k49"))
     app = QApplication(sys.argv[:1])
     # The run's own runs folder, so that the Train tab lists it beside its siblings.
     window = gui_app.create_window(args.data_dir, args.run.resolve().parent)
@@ -132,6 +133,13 @@ def main() -> int:
     wait(app, draw_tab.overlay_shown, what="the live overlay")
     shot(draw_tab, "draw-saliency")
     draw_tab.saliency_toggle.setChecked(False)
+
+    # Get a K49 model: the plan, timed in the training process, before anything is downloaded (then cancelled).
+    flow = draw_tab.banner.flow
+    flow.start(draw_tab.banner)
+    wait(app, lambda: flow.dialog is not None, what="the plan for a K49 model")
+    shot(draw_tab, "get-k49", screen=True)
+    flow.dialog.reject()
 
     # Teaching: a ぬ drawn, the 'It is' grid opened and ぬ typed as romaji, kept; then My samples.
     canvas.clear()
