@@ -598,8 +598,11 @@ class TrainTab(QWidget):
         else:
             self.progress_bar.setValue(self.progress_bar.maximum())
             self.progress_bar.setFormat("done")
-        self._activate(info.path, quiet=True)
         self.state.runsChanged.emit()
+        best = Path(info.path) / runs.MODEL_FILE
+        if best.is_file():
+            # Offered, not made active: the model in use stays until the user takes the new one.
+            self.state.offer_model(ActiveModel(info.name, best, Path(info.path)))
 
     def _on_cancelled(self) -> None:
         self._redraw()  # flush pending batch events now, or the redraw when the task ends overwrites the message
@@ -659,7 +662,7 @@ class TrainTab(QWidget):
         if self.is_training():
             show_error(self, "Open run", "Stop the training first: its curves are on show.")
             return False
-        run = self._activate(path, quiet=False)
+        run = self._activate(path)
         if run is None:
             return False
         self._show_curves(run.history, max(run.info.epochs_planned, len(run.history.get("loss", [])), 1))
@@ -678,17 +681,16 @@ class TrainTab(QWidget):
                 return
         self.runs_table.clearSelection()
 
-    def _activate(self, path: Path, quiet: bool):
-        """Make the run's best model the active model; returns the loaded run, None if it has no usable model."""
+    def _activate(self, path: Path):
+        """Make the run's best model the active model; returns the loaded run, None (with a message) if it has no
+        usable model."""
         try:
             run = runs.load_run(path)
         except RunError as e:
-            if not quiet:
-                show_error(self, "Open run", str(e))
+            show_error(self, "Open run", str(e))
             return None
         if not Path(run.model_path).is_file():
-            if not quiet:
-                show_error(self, "Open run", f"{path}: holds no saved model (stopped before its first epoch ended)")
+            show_error(self, "Open run", f"{path}: holds no saved model (stopped before its first epoch ended)")
             return None
         self.state.set_model(ActiveModel(run.info.name, Path(run.model_path), Path(run.info.path)))
         return run
