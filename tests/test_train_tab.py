@@ -126,8 +126,9 @@ def test_start_waits_for_tensorflow_and_data_and_form_shows_the_defaults(qtbot, 
     assert "Load data" in tab.hint_label.text()
 
 
-def test_one_epoch_fills_curves_progress_log_runs_table_and_active_model(qtbot, window, tab, practice_dir):
+def test_one_epoch_fills_curves_progress_log_runs_table_and_offers_the_model(qtbot, window, tab, practice_dir):
     ready(qtbot, window, practice_dir)
+    before = window.state.model
     assert tab.runs_table.rowCount() == 0
 
     train(qtbot, tab, epochs=1, batch_size=32)
@@ -147,8 +148,11 @@ def test_one_epoch_fills_curves_progress_log_runs_table_and_active_model(qtbot, 
     assert tab.runs_table.rowCount() == 1
     assert tab.runs_table.item(0, 0).text() == info.name
     assert tab.runs_table.item(0, 5).text() == "practice"
+    assert window.state.model == before, "a new run does not silently replace the model in use"
+    assert window.state.offered_model == active_run(info) and window.model_notice.isVisible()
+    qtbot.mouseClick(window.model_notice.use_button, LEFT)
     assert window.state.model == active_run(info)
-    assert window.model_label.text() == f"Model: {info.name}"
+    assert window.model_picker.combo.currentText().startswith(info.name)
     assert tab.start_button.isEnabled() and not tab.stop_button.isEnabled() and settings_enabled(tab)
 
 
@@ -174,7 +178,7 @@ def test_stop_mid_epoch_keeps_completed_epochs_then_start_again_makes_a_second_r
     (stopped,) = runs.list_runs(window.state.runs_dir)
     assert stopped.status == "stopped" and stopped.epochs_done == 1 and stopped.epochs_planned == 5
     assert len(runs.load_run(stopped.path).history["val_accuracy"]) == 1
-    assert window.state.model == active_run(stopped)
+    assert window.state.offered_model == active_run(stopped)
     assert "Stopped" in tab.progress_label.text()
     assert "stopped" in tab.runs_table.item(0, 3).text()
     assert settings_enabled(tab) and tab.start_button.isEnabled() and not tab.stop_button.isEnabled()
@@ -189,7 +193,7 @@ def test_stop_mid_epoch_keeps_completed_epochs_then_start_again_makes_a_second_r
     assert second.status == "completed" and second.epochs_done == 1
     assert tab.runs_table.rowCount() == 2
     assert {tab.runs_table.item(r, 0).text() for r in range(2)} == {stopped.name, second.name}
-    assert window.state.model == active_run(second)
+    assert window.state.offered_model == active_run(second)
 
 
 def test_stop_in_the_first_epoch_writes_no_run(qtbot, window, tab, practice_dir, child):
@@ -260,7 +264,7 @@ def test_the_training_process_stays_warm_and_survives_its_crashes(qtbot, window,
     wait_done(qtbot, tab)
     (info,) = runs.list_runs(runs_dir)
     assert info.status == "completed" and tab.runs_table.rowCount() == 1
-    assert window.state.model == active_run(info)
+    assert window.state.offered_model == active_run(info)
     assert tab.training_process.pid == fresh
 
 
@@ -358,7 +362,7 @@ def test_continue_a_crashed_then_a_stopped_run_in_place_with_its_curves(qtbot, w
     assert done.path == crashed.path and done.status == "completed" and done.epochs_done == 3
     assert len(run.history["val_accuracy"]) == 3 and len(run.info.resumed) == 2
     assert tab.plots.points("val_accuracy") == 3 and tab.runs_table.rowCount() == 1
-    assert window.state.model == active_run(done)
+    assert window.state.offered_model == active_run(done)
     tab.runs_table.selectRow(0)
     assert not tab.continue_button.isEnabled(), "a completed run has nothing to continue"
 
