@@ -75,9 +75,15 @@ class CandidateList(QWidget):
         self.copied.setStyleSheet("color: palette(mid);")
         self._copied_timer = QTimer(self, singleShot=True, interval=COPIED_MESSAGE_MS)
         self._copied_timer.timeout.connect(self.copied.clear)
+        # The rows and the unsure note keep their room while hidden: a first reading or an unsure one appearing must
+        # not resize the column, and with it the window and the canvas beside it.
+        self.unsure.setMinimumHeight(3 * self.unsure.fontMetrics().lineSpacing())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.hint, self.list, self.unsure, self.copied):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(widget in (self.list, self.unsure))
+            widget.setSizePolicy(policy)
             layout.addWidget(widget)
         self.show_top([], "")
 

@@ -281,6 +281,8 @@ class TrainTab(QWidget):
         header = self.runs_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # long names are elided, whole in the tooltip
+        # In the middle: a name's start (the date) and its end ("-2" for the second run of a minute) both stay.
+        self.runs_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header.setMinimumSectionSize(60)
         self.runs_table.cellDoubleClicked.connect(self.open_selected_run)
         self.runs_table.itemSelectionChanged.connect(self._update_buttons)
@@ -639,7 +641,7 @@ class TrainTab(QWidget):
             status = "" if info.status == "completed" else f" {info.status}"
             epochs = f"{info.epochs_done}/{info.epochs_planned}{status}"
             data = "practice" if info.practice else info.data_name
-            created = info.created.strftime("%Y-%m-%d %H:%M") if hasattr(info.created, "strftime") else str(info.created)
+            created = info.created.strftime("%Y-%m-%d %H:%M:%S") if hasattr(info.created, "strftime") else str(info.created)
             for col, text in enumerate((info.name, created, info.arch, epochs, best, data)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, str(info.path))
