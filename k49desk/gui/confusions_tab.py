@@ -507,8 +507,6 @@ class ConfusionsTab(QWidget):
         if session.selected_image is not None:
             self._show_image(session.selected_image)
 
-    @property
-
     def _fit_pair_columns(self) -> None:
         """The True and Predicted columns as wide as their longest text ("→ ゝ iteration mark"): never cut."""
         metrics = QFontMetrics(self.pairs_model.char_font)
@@ -520,6 +518,8 @@ class ConfusionsTab(QWidget):
         rest = header.sectionSize(2) + header.sectionSize(3)
         scroll_bar = self.pairs_table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         self.pairs_table.setMinimumWidth(true_width + pred_width + rest + scroll_bar + 2 * self.pairs_table.frameWidth())
+
+    @property
     def evaluation(self):
         return self.session.evaluation
 
