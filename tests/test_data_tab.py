@@ -76,7 +76,8 @@ def test_choose_practice_set_load_and_look(qtbot, window, monkeypatch, practice_
 def test_create_practice_set_then_loads_it(qtbot, window, tmp_path):
     tab = window.data_tab
     out = tmp_path / "practice"
-    tab.practice_options = dict(train_per_class=2, test_per_class=1, fonts=[hiragana_font_path()])
+    tab.practice_options = dict(train_per_class=2, test_per_class=1, strokes_per_class=0, test_strokes_per_class=0,
+                                fonts=[hiragana_font_path()])
     qtbot.mouseClick(tab.practice_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.practice_dialog is not None and tab.practice_dialog.isVisible(), timeout=5_000)
     tab.practice_dialog.folder_edit.setText(str(out))

@@ -69,6 +69,10 @@ def test_the_welcome_panel_goes_once_data_is_loaded(qtbot, window, practice_dir)
 # 2. The practice-set dialog ------------------------------------------------------------------------------------
 
 
+def click_check_box(qtbot, box) -> None:
+    qtbot.mouseClick(box, LEFT, pos=QPoint(5, box.height() // 2))
+
+
 def open_practice_dialog(qtbot, tab):
     qtbot.mouseClick(tab.practice_button, LEFT)
     qtbot.waitUntil(lambda: tab.practice_dialog is not None and tab.practice_dialog.isVisible(), timeout=5_000)
@@ -79,8 +83,11 @@ def test_practice_dialog_sizes_estimate_and_a_set_without_strokes(qtbot, window,
     tab = window.data_tab
     tab.practice_options = dict(fonts=[hiragana_font_path()])  # one font: the same in CI, and quick
     dialog = open_practice_dialog(qtbot, tab)
-    assert dialog.strokes_check.isEnabled() == (strokes_problem() is None)
-    assert dialog.strokes_note.isVisibleTo(dialog) == (strokes_problem() is not None)
+    available = strokes_problem() is None
+    assert dialog.strokes_check.isEnabled() == available and dialog.strokes_check.isChecked() == available
+    assert dialog.strokes_note.isVisibleTo(dialog) == (not available)
+    if available:
+        click_check_box(qtbot, dialog.strokes_check)  # off: fonts only
     assert not dialog.strokes_spin.isEnabled(), "stroke counts only with strokes on"
 
     dialog.folder_edit.setText(str(tmp_path / "mine"))
@@ -107,7 +114,9 @@ def test_practice_dialog_with_pen_strokes(qtbot, window, tmp_path):
     dialog.folder_edit.setText(str(tmp_path / "strokes"))
     dialog.train_spin.setValue(0)
     dialog.test_spin.setValue(0)
-    qtbot.mouseClick(dialog.strokes_check, LEFT, pos=QPoint(5, dialog.strokes_check.height() // 2))
+    assert dialog.strokes_check.isChecked(), "on by default where KanjiVG is installed"
+    click_check_box(qtbot, dialog.strokes_check)
+    click_check_box(qtbot, dialog.strokes_check)
     assert dialog.strokes_check.isChecked() and dialog.strokes_spin.isEnabled()
     dialog.strokes_spin.setValue(2)
     dialog.test_strokes_spin.setValue(1)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QStyle,
     QStyledItemDelegate,
     QVBoxLayout,
@@ -26,14 +27,22 @@ COPIED_MESSAGE_MS = 2000
 
 
 def prediction_panel(*parts: QWidget, width: int = 320) -> QWidget:
-    """The fixed-width column beside a drawing or a picture: the model's status, what it sees, its candidates."""
+    """The fixed-width column beside a drawing or a picture: the model's status, what it sees, its candidates.
+
+    In a scroll area: the column's height (candidates, notes) never sets the window's minimum height, so what
+    appears in it neither grows the window nor moves the canvas beside it; a short window scrolls it instead."""
     panel = QWidget()
     layout = QVBoxLayout(panel)
     for part in parts:
         layout.addWidget(part)
     layout.addStretch(1)
-    panel.setFixedWidth(width)
-    return panel
+    scroll = QScrollArea()
+    scroll.setWidget(panel)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setFixedWidth(width)
+    return scroll
 
 
 def unsure_message(top: list) -> str:

@@ -409,7 +409,7 @@ class ConfusionsTab(QWidget):
             row_height=28, sort_column=2, sort_order=Qt.SortOrder.DescendingOrder,
         )
         self.pairs_table.setWordWrap(False)
-        self._fit_pair_columns()
+        pairs_width = self._fit_pair_columns()
         self.pairs_table.selectionModel().currentRowChanged.connect(self._on_pair_row)
         self.pairs_count = QLabel(objectName="pairsCount")
 
@@ -460,7 +460,7 @@ class ConfusionsTab(QWidget):
         splitter.addWidget(centre)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([340, 680, 240])
+        splitter.setSizes([pairs_width, 1020 - pairs_width, 240])
 
         # Suspicious labels: the evaluation's test images whose label the model disputes most (confident learning),
         # or the training set's, scanned with cross-validated models on request.
@@ -507,8 +507,9 @@ class ConfusionsTab(QWidget):
         if session.selected_image is not None:
             self._show_image(session.selected_image)
 
-    def _fit_pair_columns(self) -> None:
-        """The True and Predicted columns as wide as their longest text ("→ ゝ iteration mark"): never cut."""
+    def _fit_pair_columns(self) -> int:
+        """The True column as wide as its longest text ("ゝ iteration mark"); returns the width the list needs for the
+        Predicted column ("→ ゝ iteration mark") to fit too."""
         metrics = QFontMetrics(self.pairs_model.char_font)
         padding = 16
         true_width, pred_width = (max(metrics.horizontalAdvance(f"{prefix}{c.char} {c.romaji}") for c in CLASSES)
@@ -517,7 +518,8 @@ class ConfusionsTab(QWidget):
         header.resizeSection(0, true_width)
         rest = header.sectionSize(2) + header.sectionSize(3)
         scroll_bar = self.pairs_table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        self.pairs_table.setMinimumWidth(true_width + pred_width + rest + scroll_bar + 2 * self.pairs_table.frameWidth())
+        # The room the list starts with (a narrower window elides, the row's tooltip says it all).
+        return true_width + pred_width + rest + scroll_bar + 2 * self.pairs_table.frameWidth()
 
     @property
     def evaluation(self):

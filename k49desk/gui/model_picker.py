@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButto
 from k49desk.gui.state import AppState
 from k49desk.model_choices import ModelChoice
 
+MAX_WIDTH = 640
+
 
 def choice_text(choice: ModelChoice) -> str:
     """How a model is named in the picker: the full name, when the run started and its accuracy, never cut."""
@@ -36,7 +38,8 @@ class ModelPicker(QWidget):
         self.state = state
         self.combo = _RefreshingCombo(self.refresh, objectName="modelPicker")
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.combo.setToolTip(self.tr("The model the Evaluate, Confusions, Draw and Photo tabs use"))
+        # Beside the tab bar, it sets the window's minimum width: capped, while its list shows every name whole.
+        self.combo.setMaximumWidth(MAX_WIDTH)
         self.combo.activated.connect(self._chosen)
         self.choices: list[ModelChoice] = []
         layout = QHBoxLayout(self)
@@ -65,6 +68,9 @@ class ModelPicker(QWidget):
         else:
             self.combo.setCurrentIndex(next(i for i, c in enumerate(self.choices) if c.model == model))
         self.combo.blockSignals(False)
+        self.combo.view().setMinimumWidth(self.combo.view().sizeHintForColumn(0) + 2 * self.combo.view().frameWidth())
+        self.combo.setToolTip(self.combo.currentText() if self.combo.currentIndex() >= 0 else
+                              self.tr("The model the Evaluate, Confusions, Draw and Photo tabs use"))
 
     def _chosen(self, index: int) -> None:
         if 0 <= index < len(self.choices) and self.choices[index].model != self.state.model:

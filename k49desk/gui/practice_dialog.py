@@ -69,6 +69,8 @@ class PracticeSetDialog(QDialog):
         self.strokes_note.setEnabled(False)  # greyed: a note
         problem = strokes_problem()
         self.strokes_check.setEnabled(problem is None)
+        # On where they can be drawn: a set with drawings teaches a model the Draw tab's input, not only fonts.
+        self.strokes_check.setChecked(problem is None)
         if problem is not None:
             self.strokes_note.setText(self.tr("Pen strokes are not available: {problem}.").format(problem=problem))
         self.strokes_note.setVisible(problem is not None)
