@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -80,7 +80,7 @@ class PairsModel(RowsTableModel):
 
     def __init__(self, parent=None):
         super().__init__(("True", "Predicted", "Count", "Rate"), parent)
-        self._font = hiragana_font(13)
+        self.char_font = hiragana_font(13)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -93,7 +93,7 @@ class PairsModel(RowsTableModel):
         if role == SORT:
             return (p.true, p.pred, p.count, p.rate)[col]
         if role == Qt.ItemDataRole.FontRole and col < 2:
-            return self._font
+            return self.char_font
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -410,6 +410,7 @@ class ConfusionsTab(QWidget):
             row_height=28, sort_column=2, sort_order=Qt.SortOrder.DescendingOrder,
         )
         self.pairs_table.setWordWrap(False)
+        pairs_width = self._fit_pair_columns()
         self.pairs_table.selectionModel().currentRowChanged.connect(self._on_pair_row)
         self.pairs_count = QLabel(objectName="pairsCount")
 
@@ -460,7 +461,7 @@ class ConfusionsTab(QWidget):
         splitter.addWidget(centre)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([340, 680, 240])
+        splitter.setSizes([pairs_width, 1020 - pairs_width, 240])
 
         # Suspicious labels: the evaluation's test images whose label the model disputes most (confident learning),
         # or the training set's, scanned with cross-validated models on request.
@@ -506,6 +507,20 @@ class ConfusionsTab(QWidget):
             self._show_class(session.selected_class)
         if session.selected_image is not None:
             self._show_image(session.selected_image)
+
+    def _fit_pair_columns(self) -> int:
+        """The True column as wide as its longest text ("ゝ iteration mark"); returns the width the list needs for the
+        Predicted column ("→ ゝ iteration mark") to fit too."""
+        metrics = QFontMetrics(self.pairs_model.char_font)
+        padding = 16
+        true_width, pred_width = (max(metrics.horizontalAdvance(f"{prefix}{c.char} {c.romaji}") for c in CLASSES)
+                                  + padding for prefix in ("", "→ "))
+        header = self.pairs_table.horizontalHeader()
+        header.resizeSection(0, true_width)
+        rest = header.sectionSize(2) + header.sectionSize(3)
+        scroll_bar = self.pairs_table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        # The room the list starts with (a narrower window elides, the row's tooltip says it all).
+        return true_width + pred_width + rest + scroll_bar + 2 * self.pairs_table.frameWidth()
 
     @property
     def evaluation(self):
@@ -633,7 +648,9 @@ class ConfusionsTab(QWidget):
         correct = ev.y_true == ev.y_pred
         for c in classes:
             indices = np.flatnonzero(correct & (ev.y_true == c))[:CORRECT_PER_CLASS]
-            items.append(GridItem(HEADER, text=f"{CLASSES[c].label} read correctly"))
+            heading = (f"{CLASSES[c].label} read correctly" if len(indices) else
+                       self.tr("{label} read correctly: none among the test images").format(label=CLASSES[c].label))
+            items.append(GridItem(HEADER, text=heading))
             items.extend(GridItem(IMAGE, test_index=int(i), correct=True) for i in indices)
         self.correct_label.setText("For comparison, images the model read correctly:")
         self.correct_grid.set_items(items, self.images)

@@ -265,6 +265,12 @@ class EvaluateTab(QWidget):
         self._show_target()
 
     def _on_progress(self, event) -> None:
+        if event.done >= event.total:
+            # Every image predicted; the report is still being computed: a full bar over an empty table would say
+            # "done" too early.
+            self.progress_bar.setRange(0, 0)
+            self.progress_label.setText(self.tr("{n} images read; computing the report…").format(n=f"{event.total:,}"))
+            return
         self.progress_bar.setRange(0, event.total)
         self.progress_bar.setValue(event.done)
         text = f"{event.done:,} / {event.total:,} images"

@@ -300,6 +300,8 @@ class TrainTab(QWidget):
         header = self.runs_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # long names are elided, whole in the tooltip
+        # In the middle: a name's start (the date) and its end ("-2" for the second run of a minute) both stay.
+        self.runs_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header.setMinimumSectionSize(60)
         self.runs_table.cellDoubleClicked.connect(self.open_selected_run)
         self.runs_table.itemSelectionChanged.connect(self._update_buttons)
@@ -681,8 +683,11 @@ class TrainTab(QWidget):
         else:
             self.progress_bar.setValue(self.progress_bar.maximum())
             self.progress_bar.setFormat("done")
-        self._activate(info.path, quiet=True)
         self.state.runsChanged.emit()
+        best = Path(info.path) / runs.MODEL_FILE
+        if best.is_file():
+            # Offered, not made active: the model in use stays until the user takes the new one.
+            self.state.offer_model(ActiveModel(info.name, best, Path(info.path)))
 
     def _on_cancelled(self) -> None:
         self._redraw()  # flush pending batch events now, or the redraw when the task ends overwrites the message
@@ -719,7 +724,7 @@ class TrainTab(QWidget):
             status = "" if info.status == "completed" else f" {info.status}"
             epochs = f"{info.epochs_done}/{info.epochs_planned}{status}"
             data = "practice" if info.practice else info.data_name
-            created = info.created.strftime("%Y-%m-%d %H:%M") if hasattr(info.created, "strftime") else str(info.created)
+            created = info.created.strftime("%Y-%m-%d %H:%M:%S") if hasattr(info.created, "strftime") else str(info.created)
             for col, text in enumerate((info.name, created, info.arch, epochs, best, data)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, str(info.path))
@@ -742,7 +747,7 @@ class TrainTab(QWidget):
         if self.is_training():
             show_error(self, "Open run", "Stop the training first: its curves are on show.")
             return False
-        run = self._activate(path, quiet=False)
+        run = self._activate(path)
         if run is None:
             return False
         self._show_curves(run.history, max(run.info.epochs_planned, len(run.history.get("loss", [])), 1))
@@ -761,17 +766,16 @@ class TrainTab(QWidget):
                 return
         self.runs_table.clearSelection()
 
-    def _activate(self, path: Path, quiet: bool):
-        """Make the run's best model the active model; returns the loaded run, None if it has no usable model."""
+    def _activate(self, path: Path):
+        """Make the run's best model the active model; returns the loaded run, None (with a message) if it has no
+        usable model."""
         try:
             run = runs.load_run(path)
         except RunError as e:
-            if not quiet:
-                show_error(self, "Open run", str(e))
+            show_error(self, "Open run", str(e))
             return None
         if not Path(run.model_path).is_file():
-            if not quiet:
-                show_error(self, "Open run", f"{path}: holds no saved model (stopped before its first epoch ended)")
+            show_error(self, "Open run", f"{path}: holds no saved model (stopped before its first epoch ended)")
             return None
         self.state.set_model(ActiveModel(run.info.name, Path(run.model_path), Path(run.info.path)))
         return run
