@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
             "(created by NIJL and others), doi:10.20676/00000341.</p>"
             "<p>Hiragana are drawn with IPAexGothic (IPA Font License).</p>"
             + self.tr("<p>The starter model is CC BY-SA 4.0: it was trained on pen strokes from KanjiVG "
-                      "(© Ulrich Apel, CC BY-SA 3.0) and on font renders; not on K49. "
+                      "(© Ulrich Apel, https://kanjivg.tagaini.net, CC BY-SA 3.0) and on font renders; not on K49. "
                       "See resources/models/PROVENANCE.md.</p>"),
         )
 
