@@ -426,11 +426,12 @@ class DataTab(QWidget):
         self.layout().setStretch(self.layout().count() - 1, 0 if shown else 1)
         self.banner.setVisible(shown and data.practice)
         if shown and data.practice:
-            strokes = "strokes" in (data.practice_info or {})
-            self.banner.setText(
-                self.tr("PRACTICE SET — not K49: generated from fonts and pen strokes; figures measured on it say "
-                        "nothing about K49") if strokes else
-                self.tr("PRACTICE SET — not K49: generated from fonts; figures measured on it say nothing about K49"))
+            info = data.practice_info or {}
+            sources = {(True, True): self.tr("fonts and pen strokes"), (True, False): self.tr("fonts"),
+                       (False, True): self.tr("pen strokes")}.get((bool(info.get("fonts")), "strokes" in info),
+                                                                  self.tr("fonts"))
+            self.banner.setText(self.tr("PRACTICE SET — not K49: generated from {sources}; figures measured on it say "
+                                        "nothing about K49").format(sources=sources))
         warning = data.coverage_warning() if shown else None
         self.coverage_label.setText(f"Warning: {warning}." if warning else "")
         self.coverage_label.setVisible(warning is not None)
