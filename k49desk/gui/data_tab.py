@@ -86,8 +86,8 @@ class DataTab(QWidget):
         self.welcome_practice.clicked.connect(self.create_practice_set)
         for row, (button, text) in enumerate((
             (self.welcome_draw, self.tr("Write a hiragana with the mouse or a pen in the Draw tab: the starter model "
-                                        "(trained on fonts and pen strokes, not on K49) reads it at once. No data "
-                                        "needed.")),
+                                        "(trained on fonts, kuzushiji variant forms from fonts and pen strokes, "
+                                        "not on K49) reads it at once. No data needed.")),
             (self.welcome_download, self.tr("The real Kuzushiji-49: 270,912 images of 49 classes to train and "
                                             "evaluate on, from the official site (needs a network; resumes, "
                                             "verifies checksums).")),
