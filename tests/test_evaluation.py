@@ -91,7 +91,7 @@ def test_write_evaluation_files(tmp_path):
     with open(tmp_path / "out" / "label_issues.csv", encoding="utf-8") as f:
         issues = list(csv.reader(f))
     assert issues[0] == ["rank", "index", "given", "suggested", "given_char", "suggested_char", "self_confidence",
-                         "suggested_confidence"]
+                         "flagged", "suggested_confidence"]
     assert all(int(row[2]) == ev.y_true[int(row[1])] for row in issues[1:])
     with open(tmp_path / "out" / "report.csv", encoding="utf-8") as f:
         report = list(csv.reader(f))
