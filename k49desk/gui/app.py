@@ -7,14 +7,15 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSplitter,
     QTabWidget,
     QWidget,
 )
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 import k49desk
 from k49desk.gui.confusions_tab import ConfusionsTab
 from k49desk.gui.data_tab import DataTab
+from k49desk.gui import i18n
 from k49desk.gui.draw_tab import DrawTab
 from k49desk.gui.evaluate_tab import EvaluateTab
 from k49desk.gui.fonts import register_qt_font
@@ -30,10 +32,12 @@ from k49desk.gui.photo_tab import PhotoTab
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.train_tab import TrainTab
 from k49desk.gui.workers import Task, import_ml_modules
+from k49desk.files import write_atomic
 from k49desk.paths import APP_NAME, default_data_dir, default_runs_dir, starter_model_path
 from k49desk.tfstart import start_tensorflow
 
 ORGANIZATION = "k49desk"
+DATA_DIR_KEY, RUNS_DIR_KEY = "folders/data", "folders/runs"
 CLOSE_TIMEOUT_S = 8.0
 
 
@@ -66,7 +70,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.state = state
         self.setObjectName("mainWindow")
-        self.setWindowTitle("k49desk — Kuzushiji-49 hiragana")
+        self.setWindowTitle(self.tr("k49desk — Kuzushiji-49 hiragana"))
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
@@ -78,12 +82,12 @@ class MainWindow(QMainWindow):
         self.photo_tab = PhotoTab(state, self.tabs)
         # In the order a person works; the names are what the settings remember the last tab by.
         for tab, title, name in (
-            (self.data_tab, "Data", "dataTab"),
-            (self.train_tab, "Train", "trainTab"),
-            (self.evaluate_tab, "Evaluate", "evaluateTab"),
-            (self.confusions_tab, "Confusions", "confusionsTab"),
-            (self.draw_tab, "Draw", "drawTab"),
-            (self.photo_tab, "Photo", "photoTab"),
+            (self.data_tab, self.tr("Data"), "dataTab"),
+            (self.train_tab, self.tr("Train"), "trainTab"),
+            (self.evaluate_tab, self.tr("Evaluate"), "evaluateTab"),
+            (self.confusions_tab, self.tr("Confusions"), "confusionsTab"),
+            (self.draw_tab, self.tr("Draw"), "drawTab"),
+            (self.photo_tab, self.tr("Photo"), "photoTab"),
         ):
             tab.setObjectName(name)
             self.tabs.addTab(tab, title)
@@ -108,7 +112,7 @@ class MainWindow(QMainWindow):
         self.data_label = QLabel(objectName="statusDataDir")
         self.model_label = QLabel(objectName="statusModel")
         self.gpu_label = QLabel(objectName="statusGpu")
-        self.loading_label = QLabel("loading TensorFlow…", objectName="statusLoading")
+        self.loading_label = QLabel(self.tr("loading TensorFlow…"), objectName="statusLoading")
         self.loading_label.setEnabled(False)  # greyed: it is a note, not a warning
         bar.addWidget(self.data_label, 1)
         bar.addPermanentWidget(self.loading_label)
@@ -120,19 +124,32 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu_bar = self.menuBar()
         menu_bar.setObjectName("menuBar")
-        file_menu = menu_bar.addMenu("&File")
+        file_menu = menu_bar.addMenu(self.tr("&File"))
         file_menu.setObjectName("fileMenu")
-        self.open_run_action = self._action(file_menu, "Open &run…", "openRunAction", self.choose_run, "Ctrl+O")
+        self.open_run_action = self._action(file_menu, self.tr("Open &run…"), "openRunAction", self.choose_run,
+                                            "Ctrl+O")
         self.open_data_action = self._action(
-            file_menu, "Open &data folder…", "openDataAction", self.data_tab.choose_folder, "Ctrl+D"
+            file_menu, self.tr("Open &data folder…"), "openDataAction", self.data_tab.choose_folder, "Ctrl+D"
         )
-        self.export_action = self._action(file_menu, "&Export model…", "exportModelAction", self.export_model, "Ctrl+E")
+        self.export_action = self._action(file_menu, self.tr("&Export model…"), "exportModelAction",
+                                          self.export_model, "Ctrl+E")
         file_menu.addSeparator()
-        self.quit_action = self._action(file_menu, "&Quit", "quitAction", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = self._action(file_menu, self.tr("&Quit"), "quitAction", self.close,
+                                        QKeySequence.StandardKey.Quit)
         self.quit_action.setShortcut("Ctrl+Q")  # also where the platform's standard Quit key differs
-        help_menu = menu_bar.addMenu("&Help")
+        language_menu = menu_bar.addMenu(self.tr("&Language"))
+        language_menu.setObjectName("languageMenu")
+        group = QActionGroup(self)
+        self.language_actions = {}
+        for code, name in i18n.LANGUAGES.items():
+            action = QAction(name, group, checkable=True, objectName=f"language_{code}")
+            action.setChecked(code == i18n.current_language())
+            action.triggered.connect(lambda _checked, code=code: self.choose_language(code))
+            language_menu.addAction(action)
+            self.language_actions[code] = action
+        help_menu = menu_bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("helpMenu")
-        self.about_action = self._action(help_menu, "&About k49desk", "aboutAction", self.show_about, "F1")
+        self.about_action = self._action(help_menu, self.tr("&About k49desk"), "aboutAction", self.show_about, "F1")
 
     def _action(self, menu, text: str, name: str, slot, shortcut) -> QAction:
         action = QAction(text, self)
@@ -145,15 +162,17 @@ class MainWindow(QMainWindow):
     # Status bar ----------------------------------------------------------------------------------------
 
     def _show_data_dir(self, path: Path) -> None:
-        self.data_label.setText(f"Data: {path}")
+        self.data_label.setText(self.tr("Data: {folder}").format(folder=path))
         self.data_label.setToolTip(str(path))
 
     def _show_model(self, model: ActiveModel | None) -> None:
-        self.model_label.setText(f"Model: {model.name}" if model else "Model: none")
-        self.model_label.setToolTip(str(model.path) if model else "Train a model or open a run (File > Open run…)")
+        self.model_label.setText(self.tr("Model: {name}").format(name=model.name) if model else self.tr("Model: none"))
+        self.model_label.setToolTip(str(model.path) if model
+                                    else self.tr("Train a model or open a run (File > Open run…)"))
 
     def set_gpus(self, gpus: list[str]) -> None:
-        self.gpu_label.setText(f"GPU: {', '.join(gpus)}" if gpus else "CPU only (no GPU)")
+        self.gpu_label.setText(self.tr("GPU: {names}").format(names=", ".join(gpus)) if gpus
+                               else self.tr("CPU only (no GPU)"))
         self.gpu_label.setVisible(True)
 
     def _ml_imported(self, gpus: list[str]) -> None:
@@ -161,8 +180,8 @@ class MainWindow(QMainWindow):
         self.state.set_ml_ready()
 
     def _ml_failed(self, message: str) -> None:
-        self.loading_label.setText("TensorFlow failed to load")
-        show_error(self, "TensorFlow could not be loaded", message)
+        self.loading_label.setText(self.tr("TensorFlow failed to load"))
+        show_error(self, self.tr("TensorFlow could not be loaded"), message)
 
     def _ml_ready(self) -> None:
         self.loading_label.setVisible(False)
@@ -174,7 +193,7 @@ class MainWindow(QMainWindow):
 
     def choose_run(self) -> None:
         start = str(self.state.runs_dir if self.state.runs_dir.is_dir() else Path.home())
-        path = QFileDialog.getExistingDirectory(self, "Open a run folder", start)
+        path = QFileDialog.getExistingDirectory(self, self.tr("Open a run folder"), start)
         if path:
             self.open_run(Path(path))
 
@@ -194,21 +213,42 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(
             self,
-            "About k49desk",
+            self.tr("About k49desk"),
             f"<h3>k49desk {k49desk.__version__}</h3>"
-            "<p>Train, evaluate and draw handwritten hiragana with Kuzushiji-49 (K49).</p>"
-            "<p>K49 is CC BY-SA 4.0 — “KMNIST Dataset” (created by CODH), adapted from “Kuzushiji Dataset” "
-            "(created by NIJL and others), doi:10.20676/00000341.</p>"
-            "<p>Hiragana are drawn with IPAexGothic (IPA Font License).</p>",
+            + self.tr("<p>Train, evaluate and draw handwritten hiragana with Kuzushiji-49 (K49).</p>"
+                      "<p>K49 is CC BY-SA 4.0 — “KMNIST Dataset” (created by CODH), adapted from “Kuzushiji Dataset” "
+                      "(created by NIJL and others), doi:10.20676/00000341.</p>"
+                      "<p>Hiragana are drawn with IPAexGothic (IPA Font License).</p>"),
         )
+
+    def choose_language(self, language: str) -> None:
+        """Keep `language` for the next start; the window's texts are made once, so it changes then."""
+        i18n.save_language(app_settings(), language)
+        if language == i18n.current_language():
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Language"),
+                          self.tr("k49desk will be in {language} the next time it starts.").format(
+                              language=i18n.LANGUAGES[language]),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("languageMessage")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     # Settings and closing ------------------------------------------------------------------------------
 
+    def _splitters(self) -> list[QSplitter]:
+        return [s for s in self.findChildren(QSplitter) if s.objectName()]
+
     def _restore_settings(self) -> None:
+        # Any value may be of the wrong type (an edited or damaged file): Qt refuses such a state and we keep ours.
         settings = app_settings()
         geometry = settings.value("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
+        if not isinstance(geometry, QByteArray) or not self.restoreGeometry(geometry):
             self.resize(1280, 860)
+        for splitter in self._splitters():
+            state = settings.value(f"splitters/{splitter.objectName()}")
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
         last = str(settings.value("window/tab", ""))
         for tab in (self.tabs.widget(i) for i in range(self.tabs.count())):
             if tab.objectName() == last:
@@ -218,6 +258,10 @@ class MainWindow(QMainWindow):
         settings = app_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/tab", self.tabs.currentWidget().objectName())
+        for splitter in self._splitters():
+            settings.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
+        settings.setValue(DATA_DIR_KEY, str(self.state.data_dir))
+        settings.setValue(RUNS_DIR_KEY, str(self.state.runs_dir))
         settings.sync()
 
     def busy_tasks(self) -> list[Task]:
@@ -228,8 +272,9 @@ class MainWindow(QMainWindow):
         names = ", ".join(sorted({t.name for t in tasks}))
         answer = QMessageBox.question(
             self,
-            "Quit k49desk?",
-            f"Still running: {names}.\n\nStop and quit? A training run keeps the epochs completed so far.",
+            self.tr("Quit k49desk?"),
+            self.tr("Still running: {tasks}.\n\nStop and quit? A training run keeps the epochs completed so far.").format(
+                tasks=names),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -241,7 +286,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._save_settings()
-        self.statusBar().showMessage("Stopping…")
+        self.statusBar().showMessage(self.tr("Stopping…"))
         if not self.state.cancel_all_and_wait(CLOSE_TIMEOUT_S, closing=True):
             # A thread that outlives its QThread object aborts the process: wait for it rather than crash.
             for task in self.state.running_tasks():
@@ -270,14 +315,61 @@ def start_ml_import(window: MainWindow) -> Task:
     return window.state.start(task)
 
 
+def set_aside_damaged_settings() -> Path | None:
+    """Move a settings file that is not settings text (binary garbage, a broken line) aside to NAME.damaged, so that
+    the app starts with its defaults; returns where it went, None when the file is sound or absent."""
+    settings = app_settings()
+    path = Path(settings.fileName())
+    # Only ini text can be checked byte by byte; other platforms' native stores (registry, plist) have no such file.
+    if path.suffix not in (".ini", ".conf") or not path.is_file():
+        return None
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        raw, text = None, None
+    if text is not None and settings.status() == QSettings.Status.NoError and not any(
+            ch < " " and ch not in "\t\r\n" for ch in text):
+        return None
+    aside = path.with_name(path.name + ".damaged")
+    if raw is not None:
+        write_atomic(aside, lambda f: f.write(raw))
+    # Qt keeps what it read in memory: cleared, so that it does not write the garbage back.
+    settings.clear()
+    settings.sync()
+    return aside
+
+
+def _start_folder(given, saved, variable: str, default) -> Path:
+    """The folder given, else the environment's (K49DESK_DATA, K49DESK_RUNS), else the last session's, else default()."""
+    if given:
+        return Path(given)
+    if isinstance(saved, str) and saved and not os.environ.get(variable):
+        return Path(saved)
+    return default()
+
+
 def create_window(data_dir=None, runs_dir=None) -> MainWindow:
-    """A main window over a fresh AppState (the starter model active when it is installed); not shown."""
+    """A main window over a fresh AppState (the starter model active when it is installed); not shown.
+
+    Without data_dir / runs_dir, the folders of the last session. A damaged settings file is set aside, and the
+    window says so once it runs.
+    """
     register_qt_font()
-    state = AppState(Path(data_dir) if data_dir else default_data_dir(), Path(runs_dir) if runs_dir else default_runs_dir())
+    aside = set_aside_damaged_settings()
+    settings = app_settings()
+    state = AppState(_start_folder(data_dir, settings.value(DATA_DIR_KEY), "K49DESK_DATA", default_data_dir),
+                     _start_folder(runs_dir, settings.value(RUNS_DIR_KEY), "K49DESK_RUNS", default_runs_dir))
     window = MainWindow(state)
     starter = starter_model_path()
     if starter.is_file():
-        state.set_model(ActiveModel("starter model", starter))
+        state.set_model(ActiveModel(QCoreApplication.translate("MainWindow", "starter model"), starter))
+    if aside is not None:
+        QTimer.singleShot(0, window, lambda: show_error(
+            window, QCoreApplication.translate("MainWindow", "Settings"),
+            QCoreApplication.translate(
+                "MainWindow", "The settings file {path} could not be read; it was set aside as {aside} and k49desk "
+                "starts with its default settings.").format(path=settings.fileName(), aside=aside)))
     return window
 
 
@@ -288,6 +380,7 @@ def launch(argv=None) -> tuple[QApplication, MainWindow]:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("k49desk")
     app.setApplicationVersion(k49desk.__version__)
+    i18n.install_translators(i18n.chosen_language(app_settings()))
     window = create_window()
     watcher = _ExposeWatcher(window)
     window.show()
