@@ -29,6 +29,7 @@ from k49desk.gui.evaluate_tab import EvaluateTab
 from k49desk.gui.fonts import register_qt_font
 from k49desk.gui.messages import show_error
 from k49desk.gui.photo_tab import PhotoTab
+from k49desk.gui.settings import DATA_DIR_KEY, ORGANIZATION, RUNS_DIR_KEY, app_settings
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.train_tab import TrainTab
 from k49desk.gui.workers import Task, import_ml_modules
@@ -36,17 +37,7 @@ from k49desk.files import write_atomic
 from k49desk.paths import APP_NAME, default_data_dir, default_runs_dir, starter_model_path
 from k49desk.tfstart import start_tensorflow
 
-ORGANIZATION = "k49desk"
-DATA_DIR_KEY, RUNS_DIR_KEY = "folders/data", "folders/runs"
 CLOSE_TIMEOUT_S = 8.0
-
-
-def app_settings() -> QSettings:
-    """Window geometry and last tab; K49DESK_SETTINGS names an ini file instead (tests, benchmarks)."""
-    path = os.environ.get("K49DESK_SETTINGS")
-    if path:
-        return QSettings(path, QSettings.Format.IniFormat)
-    return QSettings(ORGANIZATION, APP_NAME)
 
 
 def import_ml(progress=None, cancel=None) -> list[str]:
@@ -309,7 +300,7 @@ class _ExposeWatcher(QObject):
 
 def start_ml_import(window: MainWindow) -> Task:
     """Import TensorFlow and matplotlib on a worker; the window's state then emits mlReady."""
-    task = Task("import TensorFlow", import_ml)
+    task = Task(QCoreApplication.translate("MainWindow", "import TensorFlow"), import_ml)
     task.succeeded.connect(window._ml_imported)
     task.failed.connect(window._ml_failed)
     return window.state.start(task)

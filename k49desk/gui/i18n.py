@@ -105,26 +105,32 @@ def remove_translators(translators: list[QTranslator]) -> None:
 
 # Numbers as the user's locale writes them ---------------------------------------------------------------------
 
+def locale() -> QLocale:
+    """The default locale; English (US) in place of the POSIX "C" locale, which writes 1234567 without separators."""
+    default = QLocale()
+    return _LOCALES[ENGLISH] if default.language() == QLocale.Language.C else default
+
+
 def number(value: float, decimals: int = 0) -> str:
     """1234567 -> '1,234,567'; with decimals, a fixed number of them."""
     if decimals == 0:
-        return QLocale().toString(int(round(value)))
-    return QLocale().toString(float(value), "f", decimals)
+        return locale().toString(int(round(value)))
+    return locale().toString(float(value), "f", decimals)
 
 
 def percent(fraction: float, decimals: int = 1) -> str:
     """0.9123 -> '91.2%'."""
-    return QLocale().toString(100.0 * fraction, "f", decimals) + QLocale().percent()
+    return locale().toString(100.0 * fraction, "f", decimals) + locale().percent()
 
 
 def file_size(n: float) -> str:
     """Byte counts in decimal (SI) units, as the locale writes them: '66.1 MB'."""
-    return QLocale().formattedDataSize(int(n), 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+    return locale().formattedDataSize(int(n), 1, QLocale.DataSizeFormat.DataSizeSIFormat)
 
 
 def date_time(value: datetime) -> str:
     """A date and time in the locale's short format ('2026/12/06 13:05' in Japanese)."""
-    return QLocale().toString(QDateTime(value.date(), value.time()), QLocale.FormatType.ShortFormat)
+    return locale().toString(QDateTime(value.date(), value.time()), QLocale.FormatType.ShortFormat)
 
 
 def duration(seconds: float) -> str:
@@ -144,3 +150,11 @@ def time_left(seconds: float | None) -> str:
     if seconds is None:
         return QCoreApplication.translate("i18n", "estimating time left")
     return QCoreApplication.translate("i18n", "{duration} left").format(duration=duration(seconds))
+
+
+def char_label(cls) -> str:
+    """A character as the window names it: 'ぬ (nu)' in English; in Japanese the character itself (its own reading),
+    and the iteration mark with its name."""
+    if cls.romaji == "iteration mark":
+        return QCoreApplication.translate("i18n", "{char} (iteration mark)").format(char=cls.char)
+    return QCoreApplication.translate("i18n", "{char} ({romaji})").format(char=cls.char, romaji=cls.romaji)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from k49desk import models, runs, training
 from k49desk.classes import NUM_CLASSES
 from k49desk.errors import RunError
-from k49desk.formatting import human_seconds
+from k49desk.gui import i18n
 from k49desk.gui.messages import show_error
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.workers import TaskSlot
@@ -47,10 +47,16 @@ INITIAL_LOSS = math.log(NUM_CLASSES)  # cross-entropy of a uniform guess over th
 SMOOTHING = 0.1  # weight of the newest batch in the exponential moving average of the per-batch curve
 TRAIN_COLOR, VAL_COLOR = "#3b6ea8", "#d0642e"
 ESTIMATE_DELAY_MS = 400
-PRECISION_CHOICES = (("automatic", "auto"), ("float32", "float32"), ("mixed bfloat16", "bfloat16"),
-                     ("mixed float16 (loss scaling)", "float16"))
+PRECISION_CHOICES = ((QT_TRANSLATE_NOOP("TrainTab", "automatic"), "auto"), ("float32", "float32"),
+                     (QT_TRANSLATE_NOOP("TrainTab", "mixed bfloat16"), "bfloat16"),
+                     (QT_TRANSLATE_NOOP("TrainTab", "mixed float16 (loss scaling)"), "float16"))
 CONTINUABLE = ("stopped", "crashed", "diverged")  # statuses of runs that Continue resumes
-ENDINGS = {"stopped": "Stopped", "diverged": "Diverged"}  # how a run that returned ended; otherwise "Finished"
+# A run's status (runs.STATUSES) as the runs table and the status line show it.
+RUN_STATUSES = {"running": QT_TRANSLATE_NOOP("TrainTab", "running"), "completed": QT_TRANSLATE_NOOP("TrainTab", "completed"),
+                "stopped": QT_TRANSLATE_NOOP("TrainTab", "stopped"), "diverged": QT_TRANSLATE_NOOP("TrainTab", "diverged"),
+                "crashed": QT_TRANSLATE_NOOP("TrainTab", "crashed"), "damaged": QT_TRANSLATE_NOOP("TrainTab", "damaged")}
+# How a run that returned ended; otherwise "Finished".
+ENDINGS = {"stopped": QT_TRANSLATE_NOOP("TrainTab", "Stopped"), "diverged": QT_TRANSLATE_NOOP("TrainTab", "Diverged")}
 
 
 class SmoothedCurve:
@@ -91,18 +97,22 @@ class TrainingPlots:
         self.canvas.setObjectName("trainingPlots")
         self.axes = dict(zip(("accuracy", "loss"), self.canvas.figure.subplots(1, 2)))
         self.lines = {}
+        titles = {"accuracy": QCoreApplication.translate("TrainingPlots", "Accuracy"),
+                  "loss": QCoreApplication.translate("TrainingPlots", "Loss")}
         for metric, ax in self.axes.items():
-            ax.set_title(metric.capitalize())
-            ax.set_xlabel("epoch")
+            ax.set_title(titles[metric])
+            ax.set_xlabel(QCoreApplication.translate("TrainingPlots", "epoch"))
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(alpha=0.3)
             # animated: left out of full redraws, drawn by _draw_lines over the saved axes.
             (self.lines[f"batch_{metric}"],) = ax.plot([], [], color=TRAIN_COLOR, alpha=0.35, lw=1.2,
-                                                      label="training (per batch, smoothed)", animated=True)
-            (self.lines[metric],) = ax.plot([], [], "o-", color=TRAIN_COLOR, lw=1.8, ms=4, label="training",
-                                            animated=True)
+                                                      label=QCoreApplication.translate("TrainingPlots", "training (per batch, smoothed)"),
+                                                      animated=True)
+            (self.lines[metric],) = ax.plot([], [], "o-", color=TRAIN_COLOR, lw=1.8, ms=4,
+                                            label=QCoreApplication.translate("TrainingPlots", "training"), animated=True)
             (self.lines[f"val_{metric}"],) = ax.plot([], [], "s-", color=VAL_COLOR, lw=1.8, ms=4,
-                                                     label="validation", animated=True)
+                                                     label=QCoreApplication.translate("TrainingPlots", "validation"),
+                                                     animated=True)
             ax.legend(loc="lower right" if metric == "accuracy" else "upper right", fontsize=8)
         self.axes["accuracy"].set_ylim(0, 1.03)  # room for the markers of an accuracy of 1
         self._backgrounds: dict | None = None
@@ -236,27 +246,27 @@ class TrainTab(QWidget):
         self.seed_spin = QSpinBox(objectName="seedSpin", minimum=0, maximum=2**31 - 1)
         self.precision_combo = QComboBox(objectName="precisionCombo")
         for text, value in PRECISION_CHOICES:
-            self.precision_combo.addItem(text, value)
+            self.precision_combo.addItem(self.tr(text), value)
         self.precision_note = QLabel(objectName="precisionNote", wordWrap=True)
         self.precision_note.setEnabled(False)
         self.device_label = QLabel(objectName="trainDevices", wordWrap=True)
         self.device_label.setEnabled(False)
         self.estimate_label = QLabel(objectName="epochEstimate", wordWrap=True)
         form = QFormLayout()
-        form.addRow("Architecture", self.arch_combo)
-        form.addRow("Epochs", self.epochs_spin)
-        form.addRow("Batch size", self.batch_spin)
-        form.addRow("Learning rate", self.lr_spin)
-        form.addRow("Validation split", self.val_spin)
-        form.addRow("Seed", self.seed_spin)
-        form.addRow("Precision", self.precision_combo)
+        form.addRow(self.tr("Architecture"), self.arch_combo)
+        form.addRow(self.tr("Epochs"), self.epochs_spin)
+        form.addRow(self.tr("Batch size"), self.batch_spin)
+        form.addRow(self.tr("Learning rate"), self.lr_spin)
+        form.addRow(self.tr("Validation split"), self.val_spin)
+        form.addRow(self.tr("Seed"), self.seed_spin)
+        form.addRow(self.tr("Precision"), self.precision_combo)
         self.settings_widgets = (self.arch_combo, self.epochs_spin, self.batch_spin, self.lr_spin, self.val_spin,
                                  self.seed_spin, self.precision_combo)
 
-        self.start_button = QPushButton("Start training", objectName="startTrainingButton")
+        self.start_button = QPushButton(self.tr("Start training"), objectName="startTrainingButton")
         self.start_button.clicked.connect(self.start)
-        self.stop_button = QPushButton("Stop", objectName="stopTrainingButton", enabled=False)
-        self.stop_button.setToolTip("Stop after the current batch; the run keeps the epochs completed")
+        self.stop_button = QPushButton(self.tr("Stop"), objectName="stopTrainingButton", enabled=False)
+        self.stop_button.setToolTip(self.tr("Stop after the current batch; the run keeps the epochs completed"))
         self.stop_button.clicked.connect(self.stop)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
@@ -264,15 +274,16 @@ class TrainTab(QWidget):
         self.hint_label = QLabel(objectName="trainHint", wordWrap=True)
         self.hint_label.setEnabled(False)
 
-        settings_box = QGroupBox("Settings", objectName="trainSettingsBox")
+        settings_box = QGroupBox(self.tr("Settings"), objectName="trainSettingsBox")
         settings_layout = QVBoxLayout(settings_box)
         settings_layout.addLayout(form)
         settings_layout.addLayout(buttons)
         settings_layout.addWidget(self.hint_label)
 
         self.runs_table = QTableWidget(0, 6, objectName="runsTable")
-        self.runs_table.setHorizontalHeaderLabels(["Run", "Date", "Preset", "Epochs", "Val acc", "Data"])
-        self.runs_table.horizontalHeaderItem(4).setToolTip("Best validation accuracy of the run")
+        self.runs_table.setHorizontalHeaderLabels([self.tr("Run"), self.tr("Date"), self.tr("Preset"), self.tr("Epochs"),
+                                                   self.tr("Val acc"), self.tr("Data")])
+        self.runs_table.horizontalHeaderItem(4).setToolTip(self.tr("Best validation accuracy of the run"))
         self.runs_table.verticalHeader().setVisible(False)
         self.runs_table.setWordWrap(False)
         self.runs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -284,21 +295,21 @@ class TrainTab(QWidget):
         header.setMinimumSectionSize(60)
         self.runs_table.cellDoubleClicked.connect(self.open_selected_run)
         self.runs_table.itemSelectionChanged.connect(self._update_buttons)
-        self.open_run_button = QPushButton("Open run", objectName="openRunButton")
-        self.open_run_button.setToolTip("Show the run's curves and make its model the active model")
+        self.open_run_button = QPushButton(self.tr("Open run"), objectName="openRunButton")
+        self.open_run_button.setToolTip(self.tr("Show the run's curves and make its model the active model"))
         self.open_run_button.clicked.connect(self.open_selected_run)
-        self.refresh_runs_button = QPushButton("Refresh", objectName="refreshRunsButton")
+        self.refresh_runs_button = QPushButton(self.tr("Refresh"), objectName="refreshRunsButton")
         self.refresh_runs_button.clicked.connect(self.refresh_runs)
         runs_buttons = QHBoxLayout()
-        self.continue_button = QPushButton("Continue run", objectName="continueRunButton")
-        self.continue_button.setToolTip("Continue a stopped, crashed or diverged run from its last completed epoch "
-                                        "up to its planned epochs")
+        self.continue_button = QPushButton(self.tr("Continue run"), objectName="continueRunButton")
+        self.continue_button.setToolTip(self.tr("Continue a stopped, crashed or diverged run from its last completed "
+                                                "epoch up to its planned epochs"))
         self.continue_button.clicked.connect(self.continue_selected_run)
         runs_buttons.addWidget(self.open_run_button)
         runs_buttons.addWidget(self.continue_button)
         runs_buttons.addWidget(self.refresh_runs_button)
         runs_buttons.addStretch(1)
-        runs_box = QGroupBox("Earlier runs", objectName="runsBox")
+        runs_box = QGroupBox(self.tr("Earlier runs"), objectName="runsBox")
         runs_layout = QVBoxLayout(runs_box)
         runs_layout.addWidget(self.runs_table)
         runs_layout.addLayout(runs_buttons)
@@ -312,7 +323,7 @@ class TrainTab(QWidget):
         self.plot_box = QWidget(objectName="trainingPlotBox")
         self.plot_layout = QVBoxLayout(self.plot_box)
         self.plot_layout.setContentsMargins(0, 0, 0, 0)
-        self.plot_placeholder = QLabel("loading plots…", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.plot_placeholder = QLabel(self.tr("loading plots…"), alignment=Qt.AlignmentFlag.AlignCenter)
         self.plot_placeholder.setEnabled(False)
         self.plot_layout.addWidget(self.plot_placeholder)
         self.progress_bar = QProgressBar(objectName="trainProgress", textVisible=True, minimum=0, maximum=1000)
@@ -352,7 +363,7 @@ class TrainTab(QWidget):
             self.plot_placeholder.setVisible(False)
             self.plot_layout.addWidget(self.plots.canvas)
         # Parameter counts build each preset once: a moment's work, so on a worker.
-        self._param_counts.run("count parameters", lambda progress, cancel: models.describe(),
+        self._param_counts.run(self.tr("count parameters"), lambda progress, cancel: models.describe(),
                                on_success=self._show_param_counts)
         self._update_buttons()
         self._warm_up()
@@ -368,15 +379,15 @@ class TrainTab(QWidget):
         """
         if (self.isVisible() and self.state.ml_ready and self.state.data is not None and self._machine is None
                 and not self.is_training() and not self._warming.busy):
-            self.precision_note.setText("Automatic precision: chosen for this machine once the training process has "
-                                        "started…")
-            self._warming.run("start the training process", partial(self.training_process.run, DescribeMachine()),
+            self.precision_note.setText(self.tr("Automatic precision: chosen for this machine once the training "
+                                                "process has started…"))
+            self._warming.run(self.tr("start the training process"), partial(self.training_process.run, DescribeMachine()),
                               on_success=self._show_machine)
 
     def _show_machine(self, machine) -> None:
         self._machine = machine
         choice, devices = machine
-        self.precision_note.setText(f"Automatic precision here: {choice.reason}")
+        self.precision_note.setText(self.tr("Automatic precision here: {reason}").format(reason=choice.reason))
         self.device_label.setText(devices[:1].upper() + devices[1:])
         self._measure_epoch()
 
@@ -400,13 +411,13 @@ class TrainTab(QWidget):
         if self._estimating.busy:
             self._estimate_again = True
             return
-        self.estimate_label.setText("Time per epoch: measuring a few batches…")
+        self.estimate_label.setText(self.tr("Time per epoch: measuring a few batches…"))
         settings, train_size = key
-        self._estimating.run("measure the time per epoch", partial(self.training_process.run,
+        self._estimating.run(self.tr("measure the time per epoch"), partial(self.training_process.run,
                                                                    EstimateJob(settings, train_size)),
                              on_success=lambda seconds: self._measured(key, seconds),
                              on_failure=lambda message: self.estimate_label.setText(
-                                 f"Time per epoch: could not be measured ({message})"))
+                                 self.tr("Time per epoch: could not be measured ({error})").format(error=message)))
 
     def _measured(self, key: tuple, seconds: float) -> None:
         self._estimates[key] = seconds
@@ -425,9 +436,12 @@ class TrainTab(QWidget):
         settings, train_size = key
         epochs = self.epochs_spin.value()
         self.estimate_label.setText(
-            f"Time per epoch here: about {_duration(seconds)}, {_duration(seconds * epochs)} for {epochs} epoch(s)")
-        self.estimate_label.setToolTip(f"{train_size:,} training images in batches of {settings.batch_size}, timed on "
-                                       "a few real batches in the training process; validation not included")
+            self.tr("Time per epoch here: about {epoch}, {all} for %n epoch(s)", "", epochs).format(
+                epoch=i18n.duration(seconds), all=i18n.duration(seconds * epochs)))
+        self.estimate_label.setToolTip(
+            self.tr("{images} training images in batches of {batch}, timed on a few real batches in the training "
+                    "process; validation not included").format(images=i18n.number(train_size),
+                                                               batch=settings.batch_size))
 
     @property
     def training_process(self):
@@ -438,7 +452,7 @@ class TrainTab(QWidget):
         for name, params, _description in described:
             i = self.arch_combo.findData(name)
             if i >= 0:
-                self.arch_combo.setItemText(i, f"{name} — {params:,} parameters")
+                self.arch_combo.setItemText(i, self.tr("{name} — {n} parameters").format(name=name, n=i18n.number(params)))
 
     def _set_form(self, s: dict) -> None:
         i = self.arch_combo.findData(s["arch"])
@@ -480,11 +494,12 @@ class TrainTab(QWidget):
         if training:
             hint = ""
         elif not self.state.ml_ready:
-            hint = "Loading TensorFlow…"
+            hint = self.tr("Loading TensorFlow…")
         elif self.state.data is None:
-            hint = "Load data in the Data tab first."
+            hint = self.tr("Load data in the Data tab first.")
         else:
-            hint = f"Trains on the loaded {self.state.data.name} ({len(self.state.data.y_train):,} images)."
+            hint = self.tr("Trains on the loaded {name} ({n} images).").format(
+                name=self.state.data.name, n=i18n.number(len(self.state.data.y_train)))
         self.hint_label.setText(hint)
 
     # Training -----------------------------------------------------------------------------------------
@@ -504,19 +519,20 @@ class TrainTab(QWidget):
         try:
             run = runs.load_run(info.path)
         except RunError as e:
-            show_error(self, "Continue run", str(e))
+            show_error(self, self.tr("Continue run"), str(e))
             return
         self._show_curves(run.history, max(run.info.epochs_planned, run.info.epochs_done))
-        self._append_log(f"Continuing run {info.name} from epoch {run.info.epochs_done + 1}")
+        self._append_log(self.tr("Continuing run {name} from epoch {epoch}").format(name=info.name,
+                                                                                 epoch=run.info.epochs_done + 1))
         self._train(ResumeJob(Path(info.path)))
 
     def _train(self, job) -> None:
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("starting…")
-        self.progress_label.setText("Building the model…")
+        self.progress_bar.setFormat(self.tr("starting…"))
+        self.progress_label.setText(self.tr("Building the model…"))
         self._redraw_timer.start()
         # Every event, unthrottled: the curves take each batch in, and redraw on their own timer.
-        self.run_slot.run("training", partial(self.training_process.run, job), on_progress=self._on_progress,
+        self.run_slot.run(self.tr("training"), partial(self.training_process.run, job), on_progress=self._on_progress,
                           on_success=self._on_finished, on_failure=self._on_failed,
                           on_cancelled=self._on_cancelled, user_work=True, throttle_progress=False)
         self._update_buttons()
@@ -524,7 +540,7 @@ class TrainTab(QWidget):
     def stop(self) -> None:
         if self.run_slot.busy:
             self.run_slot.cancel()
-            self.progress_label.setText("Stopping after this batch…")
+            self.progress_label.setText(self.tr("Stopping after this batch…"))
             self._update_buttons()
 
     def _show_curves(self, history: dict, epochs: int) -> None:
@@ -552,15 +568,19 @@ class TrainTab(QWidget):
         elif isinstance(event, training.TrainingStarted):
             s = event.settings
             self._append_log(
-                f"Run {Path(event.run_dir).name}: {s.arch}, {event.train_size:,} training / {event.val_size:,} "
-                f"validation images, {event.batches_per_epoch} batches per epoch; precision "
-                f"{event.precision.precision} ({event.precision.reason}); on {', '.join(event.devices)}"
+                self.tr("Run {run}: {arch}, {train} training / {val} validation images, {batches} batches per epoch; "
+                        "precision {precision} ({reason}); on {devices}").format(
+                    run=Path(event.run_dir).name, arch=s.arch, train=i18n.number(event.train_size),
+                    val=i18n.number(event.val_size), batches=event.batches_per_epoch,
+                    precision=event.precision.precision, reason=event.precision.reason,
+                    devices=", ".join(event.devices))
             )
-            self.device_label.setText(f"Training on {', '.join(event.devices)}")
+            self.device_label.setText(self.tr("Training on {devices}").format(devices=", ".join(event.devices)))
 
     def _log_epoch(self, e) -> None:
         logs = e.logs
-        parts = [f"Epoch {e.epoch}/{e.epochs}", f"{logs.get('seconds', 0):.1f}s"]
+        parts = [self.tr("Epoch {epoch}/{epochs}").format(epoch=e.epoch, epochs=e.epochs),
+                 i18n.duration(logs.get("seconds", 0))]
         parts += [f"{k}: {logs[k]:.4f}" for k in ("accuracy", "loss", "val_accuracy", "val_loss") if k in logs]
         self._append_log(" - ".join(parts))
 
@@ -578,40 +598,44 @@ class TrainTab(QWidget):
         if b is not None:
             done = (b.epoch - 1) * b.batches + b.batch
             self.progress_bar.setValue(int(1000 * done / max(b.epochs * b.batches, 1)))
-            self.progress_bar.setFormat(f"epoch {b.epoch}/{b.epochs} · batch {b.batch}/{b.batches}")
+            self.progress_bar.setFormat(self.tr("epoch {epoch}/{epochs} · batch {batch}/{batches}").format(
+                epoch=b.epoch, epochs=b.epochs, batch=b.batch, batches=b.batches))
             if self.run_slot.cancel_requested:
                 return  # "Stopping after this batch…" stays until the run is kept
-            self.progress_label.setText(f"{b.samples_per_s:,.0f} samples/s · {human_seconds(b.eta_s)}")
+            self.progress_label.setText(self.tr("{speed} samples/s · {left}").format(
+                speed=i18n.number(b.samples_per_s), left=i18n.time_left(b.eta_s)))
 
     def _on_finished(self, info) -> None:
         self._redraw()
-        ended = ENDINGS.get(info.status, "Finished")
+        ended = self.tr(ENDINGS.get(info.status, QT_TRANSLATE_NOOP("TrainTab", "Finished")))
         self._append_log(
-            f"{ended}: {info.epochs_done} of {info.epochs_planned} epochs kept in {info.path}"
-            + (f"; best val accuracy {info.best_val_accuracy:.4f}" if info.best_val_accuracy else "")
+            self.tr("{ended}: {done} of {planned} epochs kept in {folder}").format(
+                ended=ended, done=info.epochs_done, planned=info.epochs_planned, folder=info.path)
+            + (self.tr("; best val accuracy {accuracy}").format(accuracy=i18n.number(info.best_val_accuracy, 4))
+               if info.best_val_accuracy else "")
         )
         for note in info.notes:
-            self._append_log(f"Note: {note}")
-        self.progress_label.setText(f"{ended} — run {info.name}")
+            self._append_log(self.tr("Note: {note}").format(note=note))
+        self.progress_label.setText(self.tr("{ended} — run {name}").format(ended=ended, name=info.name))
         if info.status != "completed":
-            self.progress_bar.setFormat(f"{ended.lower()} after {info.epochs_done} epoch(s)")
+            self.progress_bar.setFormat(self.tr("{ended} after %n epoch(s)", "", info.epochs_done).format(ended=ended))
         else:
             self.progress_bar.setValue(self.progress_bar.maximum())
-            self.progress_bar.setFormat("done")
+            self.progress_bar.setFormat(self.tr("done"))
         self._activate(info.path, quiet=True)
         self.state.runsChanged.emit()
 
     def _on_cancelled(self) -> None:
         self._redraw()  # flush pending batch events now, or the redraw when the task ends overwrites the message
-        self._append_log("Stopped before the first epoch ended: nothing was kept.")
-        self.progress_label.setText("Stopped — no epoch completed, no run written.")
-        self.progress_bar.setFormat("stopped")
+        self._append_log(self.tr("Stopped before the first epoch ended: nothing was kept."))
+        self.progress_label.setText(self.tr("Stopped — no epoch completed, no run written."))
+        self.progress_bar.setFormat(self.tr("stopped"))
 
     def _on_failed(self, message: str) -> None:
         self._redraw()
-        self._append_log(f"Training failed: {message}")
-        self.progress_label.setText("Training failed.")
-        show_error(self, "Training failed", message)
+        self._append_log(self.tr("Training failed: {error}").format(error=message))
+        self.progress_label.setText(self.tr("Training failed."))
+        show_error(self, self.tr("Training failed"), message)
         self.state.runsChanged.emit()  # a crashed training process leaves its completed epochs as a crashed run
 
     def _on_run_busy(self, busy: bool) -> None:
@@ -632,11 +656,11 @@ class TrainTab(QWidget):
         table = self.runs_table
         table.setRowCount(len(self.run_infos))
         for row, info in enumerate(self.run_infos):
-            best = "" if info.best_val_accuracy is None else f"{info.best_val_accuracy:.2%}"
-            status = "" if info.status == "completed" else f" {info.status}"
+            best = "" if info.best_val_accuracy is None else i18n.percent(info.best_val_accuracy, 2)
+            status = "" if info.status == "completed" else f" {self.tr(RUN_STATUSES.get(info.status, info.status))}"
             epochs = f"{info.epochs_done}/{info.epochs_planned}{status}"
-            data = "practice" if info.practice else info.data_name
-            created = info.created.strftime("%Y-%m-%d %H:%M") if hasattr(info.created, "strftime") else str(info.created)
+            data = self.tr("practice") if info.practice else info.data_name
+            created = i18n.date_time(info.created) if hasattr(info.created, "strftime") else str(info.created)
             for col, text in enumerate((info.name, created, info.arch, epochs, best, data)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, str(info.path))
@@ -657,7 +681,7 @@ class TrainTab(QWidget):
     def open_run(self, path: Path) -> bool:
         """Show a run's curves and make its model active; False (with a message) when it cannot be opened."""
         if self.is_training():
-            show_error(self, "Open run", "Stop the training first: its curves are on show.")
+            show_error(self, self.tr("Open run"), self.tr("Stop the training first: its curves are on show."))
             return False
         run = self._activate(path, quiet=False)
         if run is None:
@@ -665,8 +689,9 @@ class TrainTab(QWidget):
         self._show_curves(run.history, max(run.info.epochs_planned, len(run.history.get("loss", [])), 1))
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("")
-        self.progress_label.setText(f"Run {run.info.name}: {run.info.epochs_done} epoch(s), {run.info.status}")
-        self._append_log(f"Opened run {run.info.name} ({run.info.path})")
+        self.progress_label.setText(self.tr("Run {name}: %n epoch(s), {status}", "", run.info.epochs_done).format(
+            name=run.info.name, status=self.tr(RUN_STATUSES.get(run.info.status, run.info.status))))
+        self._append_log(self.tr("Opened run {name} ({folder})").format(name=run.info.name, folder=run.info.path))
         self._select_run_row(Path(run.info.path))
         return True
 
@@ -684,16 +709,13 @@ class TrainTab(QWidget):
             run = runs.load_run(path)
         except RunError as e:
             if not quiet:
-                show_error(self, "Open run", str(e))
+                show_error(self, self.tr("Open run"), str(e))
             return None
         if not Path(run.model_path).is_file():
             if not quiet:
-                show_error(self, "Open run", f"{path}: holds no saved model (stopped before its first epoch ended)")
+                show_error(self, self.tr("Open run"), self.tr(
+                    "{folder}: holds no saved model (stopped before its first epoch ended)").format(folder=path))
             return None
         self.state.set_model(ActiveModel(run.info.name, Path(run.model_path), Path(run.info.path)))
         return run
 
-
-def _duration(seconds: float) -> str:
-    """'0.4 s', '42 s', '3 min 5 s', '1 h 2 min'."""
-    return f"{seconds:.1f} s" if seconds < 10 else human_seconds(seconds).removesuffix(" left")
