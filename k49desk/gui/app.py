@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -21,20 +21,22 @@ from PySide6.QtWidgets import (
 )
 
 import k49desk
+from k49desk.desktop import APP_ID, PNG_SIZES
+from k49desk.files import write_atomic
+from k49desk.gui import i18n
 from k49desk.gui.confusions_tab import ConfusionsTab
 from k49desk.gui.data_tab import DataTab
-from k49desk.gui import i18n
 from k49desk.gui.draw_tab import DrawTab
 from k49desk.gui.evaluate_tab import EvaluateTab
 from k49desk.gui.fonts import register_qt_font
 from k49desk.gui.messages import show_error
 from k49desk.gui.photo_tab import PhotoTab
 from k49desk.gui.settings import DATA_DIR_KEY, ORGANIZATION, RUNS_DIR_KEY, app_settings
+from k49desk.gui.single_instance import PictureServer, send_to_running
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.train_tab import TrainTab
 from k49desk.gui.workers import Task, import_ml_modules
-from k49desk.files import write_atomic
-from k49desk.paths import APP_NAME, default_data_dir, default_runs_dir, starter_model_path
+from k49desk.paths import APP_NAME, default_data_dir, default_runs_dir, resources_dir, starter_model_path
 from k49desk.tfstart import start_tensorflow
 
 CLOSE_TIMEOUT_S = 8.0
@@ -182,6 +184,16 @@ class MainWindow(QMainWindow):
     def show_tab(self, tab: QWidget) -> None:
         self.tabs.setCurrentWidget(tab)
 
+    def open_picture(self, path) -> None:
+        """A picture given on the command line or by a later `k49desk PICTURE`: the Photo tab opens it (a missing
+        or unreadable file gets its one-line message there), and the window comes to the front."""
+        self.show_tab(self.photo_tab)
+        self.photo_tab.open_file(Path(path))
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     def choose_run(self) -> None:
         start = str(self.state.runs_dir if self.state.runs_dir.is_dir() else Path.home())
         path = QFileDialog.getExistingDirectory(self, self.tr("Open a run folder"), start)
@@ -316,9 +328,12 @@ def set_aside_damaged_settings() -> Path | None:
         return None
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        raw, text = None, None
+    except OSError:
+        raw = None
+    try:
+        text = raw.decode("utf-8") if raw is not None else None
+    except UnicodeDecodeError:
+        text = None
     if text is not None and settings.status() == QSettings.Status.NoError and not any(
             ch < " " and ch not in "\t\r\n" for ch in text):
         return None
@@ -364,15 +379,35 @@ def create_window(data_dir=None, runs_dir=None) -> MainWindow:
     return window
 
 
-def launch(argv=None) -> tuple[QApplication, MainWindow]:
-    """The application and its shown main window; TensorFlow starts loading once the window is on screen."""
+def application(argv=None) -> QApplication:
+    """The QApplication, named for settings, the desktop entry (taskbar icon on Wayland) and the window icon."""
     app = QApplication.instance() or QApplication(list(argv) if argv is not None else sys.argv)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("k49desk")
     app.setApplicationVersion(k49desk.__version__)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def app_icon() -> QIcon:
+    """The application icon: the SVG, with the PNG sizes for small renderings."""
+    folder = resources_dir() / "desktop"
+    icon = QIcon(str(folder / f"{APP_ID}.svg"))
+    for size in PNG_SIZES:
+        icon.addFile(str(folder / f"{APP_ID}-{size}.png"))
+    return icon
+
+
+def launch(argv=None, picture=None) -> tuple[QApplication, MainWindow]:
+    """The application and its shown main window (on the Photo tab with `picture`, when one is given); TensorFlow
+    starts loading once the window is on screen."""
+    app = application(argv)
     i18n.install_translators(i18n.chosen_language(app_settings()))
     window = create_window()
+    if picture is not None:
+        window.open_picture(picture)
     watcher = _ExposeWatcher(window)
     window.show()
     window.windowHandle().installEventFilter(watcher)
@@ -384,15 +419,22 @@ def launch(argv=None) -> tuple[QApplication, MainWindow]:
 SMOKE_TEST_TIMEOUT_S = 180
 
 
-def main(argv=None, smoke_test: bool = False) -> int:
-    """Open the main window and run the event loop; returns the exit status.
+def main(argv=None, smoke_test: bool = False, picture=None) -> int:
+    """Open the main window and run the event loop; returns the exit status. With `picture`, a window already open
+    (this user's) gets it instead, and this returns 0 at once.
 
     smoke_test: close the window once it has been on screen and TensorFlow has loaded (status 0); status 1 with a
     line on stderr when that has not happened within SMOKE_TEST_TIMEOUT_S.
     """
     # Qt 6 is high-DPI aware by default; pass fractional scale factors through rather than rounding them.
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app, window = launch(argv)
+    app = application(argv)
+    if picture is not None and not smoke_test and send_to_running(Path(picture)):
+        return 0
+    app, window = launch(argv, picture)
+    server = PictureServer(parent=window)
+    server.pictureReceived.connect(window.open_picture)
+    server.listen()  # False: another window listens already; this one then just does not receive pictures
     if smoke_test:
         _close_when_ready(app, window)
     return app.exec()

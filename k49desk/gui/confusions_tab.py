@@ -97,8 +97,8 @@ class PairsModel(RowsTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("%n test image(s) of {true} read as {pred} ({rate} of all {char})", "", p.count).format(
-                true=i18n.char_label(CLASSES[p.true]), pred=i18n.char_label(CLASSES[p.pred]),
+            return self.tr("{n} test images of {true} were read as {pred} ({rate} of all {char})").format(
+                n=i18n.number(p.count), true=i18n.char_label(CLASSES[p.true]), pred=i18n.char_label(CLASSES[p.pred]),
                 rate=i18n.percent(p.rate), char=CLASSES[p.true].char)
         return None
 
@@ -608,8 +608,9 @@ class ConfusionsTab(QWidget):
         indices = ev.misclassified(true, pred)
         t, p = CLASSES[true], CLASSES[pred]
         rate = ev.confusion_normalized[true, pred]
-        self.title.setText(self.tr("{true} read as {pred}: %n test image(s) ({rate} of {char})", "", len(indices)).format(
-            true=i18n.char_label(t), pred=i18n.char_label(p), rate=i18n.percent(rate), char=t.char))
+        self.title.setText(self.tr("{true} read as {pred}: {n} test images ({rate} of {char})").format(
+            n=i18n.number(len(indices)), true=i18n.char_label(t), pred=i18n.char_label(p), rate=i18n.percent(rate),
+            char=t.char))
         self.grid.set_items(self._images(indices), self.images)
         self._show_correct([true, pred])
 
@@ -630,8 +631,8 @@ class ConfusionsTab(QWidget):
                 label=i18n.char_label(CLASSES[pred]), n=i18n.number(len(indices)))))
             items.extend(self._images(indices))
         total = int(row.sum())
-        self.title.setText(self.tr("{label}: %n misread test image(s), by what the model read", "", total).format(
-            label=i18n.char_label(t)))
+        self.title.setText(self.tr("{label}: {n} misread test images, by what the model read").format(
+            n=i18n.number(total), label=i18n.char_label(t)))
         self.grid.set_items(items, self.images)
         self._show_correct([true] + preds[:1])
 

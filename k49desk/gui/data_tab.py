@@ -300,7 +300,7 @@ class DataTab(QWidget):
             file=p.file, done=i18n.file_size(p.done), total=i18n.file_size(p.total), speed=speed, left=left))
 
     def _download_done(self, paths) -> None:
-        self._set_status(self.tr("Downloaded and verified %n file(s).", "", len(paths)))
+        self._set_status(self.tr("Downloaded and verified {n} files.").format(n=i18n.number(len(paths))))
         self.refresh_files()
         if all(s.present for s in self.statuses):
             self.start_load()

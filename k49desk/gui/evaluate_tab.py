@@ -81,9 +81,9 @@ class ReportModel(RowsTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter if col < 2 else Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("{label}: precision {precision}, recall {recall}, F1 {f1}, %n test image(s)", "",
-                           c.support).format(label=i18n.char_label(CLASSES[c.index]), precision=i18n.number(c.precision, 3),
-                                             recall=i18n.number(c.recall, 3), f1=i18n.number(c.f1, 3))
+            return self.tr("{label}: precision {precision}, recall {recall}, F1 {f1}, {n} test images").format(
+                label=i18n.char_label(CLASSES[c.index]), precision=i18n.number(c.precision, 3),
+                recall=i18n.number(c.recall, 3), f1=i18n.number(c.f1, 3), n=i18n.number(c.support))
         return None
 
 

@@ -353,9 +353,9 @@ class PrecisionRecallPlot(EvaluationPlot):
             self.hover_label.setText("")
             return
         c = self.evaluation.report[i]
-        text = self.tr("{label}: precision {precision} · recall {recall} · F1 {f1} · %n image(s)", "", c.support).format(
+        text = self.tr("{label}: precision {precision} · recall {recall} · F1 {f1} · {n} images").format(
             label=i18n.char_label(CLASSES[i]), precision=i18n.number(c.precision, 3),
-            recall=i18n.number(c.recall, 3), f1=i18n.number(c.f1, 3))
+            recall=i18n.number(c.recall, 3), f1=i18n.number(c.f1, 3), n=i18n.number(c.support))
         same = [j for j in np.flatnonzero((self._points == self._points[i]).all(axis=1)) if j != i]
         if same:
             text += self.tr(" · same point: {labels}").format(labels=", ".join(i18n.char_label(CLASSES[j])
@@ -374,6 +374,6 @@ def cell_text(ev, true: int, pred: int) -> str:
     rate = float(ev.confusion_normalized[true, pred])
     action = "" if true == pred or count == 0 else QCoreApplication.translate("cell_text", " · click to see them")
     return QCoreApplication.translate(
-        "cell_text", "true {true} → predicted {pred}: %n image(s), {rate} of {char}", "", count).format(
-        true=i18n.char_label(CLASSES[true]), pred=i18n.char_label(CLASSES[pred]), rate=i18n.percent(rate),
-        char=CLASSES[true].char) + action
+        "cell_text", "true {true} → predicted {pred}: {n} images, {rate} of {char}").format(
+        true=i18n.char_label(CLASSES[true]), pred=i18n.char_label(CLASSES[pred]), n=i18n.number(count),
+        rate=i18n.percent(rate), char=CLASSES[true].char) + action

@@ -120,7 +120,7 @@ def number(value: float, decimals: int = 0) -> str:
 
 def percent(fraction: float, decimals: int = 1) -> str:
     """0.9123 -> '91.2%'."""
-    return locale().toString(100.0 * fraction, "f", decimals) + locale().percent()
+    return locale().toString(100.0 * float(fraction), "f", decimals) + locale().percent()
 
 
 def file_size(n: float) -> str:

@@ -436,8 +436,8 @@ class TrainTab(QWidget):
         settings, train_size = key
         epochs = self.epochs_spin.value()
         self.estimate_label.setText(
-            self.tr("Time per epoch here: about {epoch}, {all} for %n epoch(s)", "", epochs).format(
-                epoch=i18n.duration(seconds), all=i18n.duration(seconds * epochs)))
+            self.tr("Time per epoch here: about {epoch}, {all} for {n} epoch(s)").format(
+                epoch=i18n.duration(seconds), all=i18n.duration(seconds * epochs), n=i18n.number(epochs)))
         self.estimate_label.setToolTip(
             self.tr("{images} training images in batches of {batch}, timed on a few real batches in the training "
                     "process; validation not included").format(images=i18n.number(train_size),
@@ -618,7 +618,8 @@ class TrainTab(QWidget):
             self._append_log(self.tr("Note: {note}").format(note=note))
         self.progress_label.setText(self.tr("{ended} — run {name}").format(ended=ended, name=info.name))
         if info.status != "completed":
-            self.progress_bar.setFormat(self.tr("{ended} after %n epoch(s)", "", info.epochs_done).format(ended=ended))
+            self.progress_bar.setFormat(self.tr("{ended} after {n} epoch(s)").format(ended=ended.lower(),
+                                                                                    n=i18n.number(info.epochs_done)))
         else:
             self.progress_bar.setValue(self.progress_bar.maximum())
             self.progress_bar.setFormat(self.tr("done"))
@@ -689,8 +690,9 @@ class TrainTab(QWidget):
         self._show_curves(run.history, max(run.info.epochs_planned, len(run.history.get("loss", [])), 1))
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("")
-        self.progress_label.setText(self.tr("Run {name}: %n epoch(s), {status}", "", run.info.epochs_done).format(
-            name=run.info.name, status=self.tr(RUN_STATUSES.get(run.info.status, run.info.status))))
+        self.progress_label.setText(self.tr("Run {name}: {n} epoch(s), {status}").format(
+            name=run.info.name, n=i18n.number(run.info.epochs_done),
+            status=self.tr(RUN_STATUSES.get(run.info.status, run.info.status))))
         self._append_log(self.tr("Opened run {name} ({folder})").format(name=run.info.name, folder=run.info.path))
         self._select_run_row(Path(run.info.path))
         return True

@@ -165,21 +165,17 @@
         <translation>{first} {p1}
 次点 {second} {p2}</translation>
     </message>
-    <message numerus="yes">
-        <source>{true} read as {pred}: %n test image(s) ({rate} of {char})</source>
-        <translation>
-            <numerusform>{true} を {pred} と誤読: テスト画像 %n 枚 ({char} の {rate})</numerusform>
-        </translation>
+    <message>
+        <source>{true} read as {pred}: {n} test images ({rate} of {char})</source>
+        <translation>{true} を {pred} と誤読: テスト画像 {n} 枚 ({char} の {rate})</translation>
+    </message>
+    <message>
+        <source>{label}: {n} misread test images, by what the model read</source>
+        <translation>{label}: 誤読したテスト画像 {n} 枚 (モデルが読んだ文字ごと)</translation>
     </message>
     <message>
         <source>read as {label}: {n}</source>
         <translation>{label} と誤読: {n}</translation>
-    </message>
-    <message numerus="yes">
-        <source>{label}: %n misread test image(s), by what the model read</source>
-        <translation>
-            <numerusform>{label}: 誤読したテスト画像 %n 枚 (モデルが読んだ文字ごと)</numerusform>
-        </translation>
     </message>
     <message>
         <source>{label} read correctly</source>
@@ -355,11 +351,9 @@
         <source>{file}: {done} of {total} · {speed} · {left}</source>
         <translation>{file}: {done} / {total} · {speed} · {left}</translation>
     </message>
-    <message numerus="yes">
-        <source>Downloaded and verified %n file(s).</source>
-        <translation>
-            <numerusform>%n 個のファイルをダウンロードして検証しました。</numerusform>
-        </translation>
+    <message>
+        <source>Downloaded and verified {n} files.</source>
+        <translation>{n} 個のファイルをダウンロードして検証しました。</translation>
     </message>
     <message>
         <source>Folder for the practice set</source>
@@ -946,11 +940,9 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <source>Rate</source>
         <translation>割合</translation>
     </message>
-    <message numerus="yes">
-        <source>%n test image(s) of {true} read as {pred} ({rate} of all {char})</source>
-        <translation>
-            <numerusform>{true} のテスト画像 %n 枚を {pred} と誤読 ({char} 全体の {rate})</numerusform>
-        </translation>
+    <message>
+        <source>{n} test images of {true} were read as {pred} ({rate} of all {char})</source>
+        <translation>{true} のテスト画像 {n} 枚を {pred} と誤読 ({char} 全体の {rate})</translation>
     </message>
 </context>
 <context>
@@ -1081,11 +1073,9 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <source>Precision vs recall per character · {data}</source>
         <translation>文字ごとの適合率と再現率 · {data}</translation>
     </message>
-    <message numerus="yes">
-        <source>{label}: precision {precision} · recall {recall} · F1 {f1} · %n image(s)</source>
-        <translation>
-            <numerusform>{label}: 適合率 {precision} · 再現率 {recall} · F値 {f1} · %n 枚</numerusform>
-        </translation>
+    <message>
+        <source>{label}: precision {precision} · recall {recall} · F1 {f1} · {n} images</source>
+        <translation>{label}: 適合率 {precision} · 再現率 {recall} · F値 {f1} · {n} 枚</translation>
     </message>
     <message>
         <source> · same point: {labels}</source>
@@ -1118,11 +1108,9 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <source>Support</source>
         <translation>件数</translation>
     </message>
-    <message numerus="yes">
-        <source>{label}: precision {precision}, recall {recall}, F1 {f1}, %n test image(s)</source>
-        <translation>
-            <numerusform>{label}: 適合率 {precision}、再現率 {recall}、F値 {f1}、テスト画像 %n 枚</numerusform>
-        </translation>
+    <message>
+        <source>{label}: precision {precision}, recall {recall}, F1 {f1}, {n} test images</source>
+        <translation>{label}: 適合率 {precision}、再現率 {recall}、F値 {f1}、テスト画像 {n} 枚</translation>
     </message>
 </context>
 <context>
@@ -1581,11 +1569,17 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <source>Time per epoch: could not be measured ({error})</source>
         <translation>1エポックの時間: 計測できませんでした ({error})</translation>
     </message>
-    <message numerus="yes">
-        <source>Time per epoch here: about {epoch}, {all} for %n epoch(s)</source>
-        <translation>
-            <numerusform>このマシンでの1エポックの時間: 約 {epoch}、%n エポックで {all}</numerusform>
-        </translation>
+    <message>
+        <source>Time per epoch here: about {epoch}, {all} for {n} epoch(s)</source>
+        <translation>このマシンでの1エポックの時間: 約 {epoch}、{n} エポックで {all}</translation>
+    </message>
+    <message>
+        <source>{ended} after {n} epoch(s)</source>
+        <translation>{n} エポックで{ended}</translation>
+    </message>
+    <message>
+        <source>Run {name}: {n} epoch(s), {status}</source>
+        <translation>学習 {name}: {n} エポック、{status}</translation>
     </message>
     <message>
         <source>{images} training images in batches of {batch}, timed on a few real batches in the training process; validation not included</source>
@@ -1667,12 +1661,6 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <source>{ended} — run {name}</source>
         <translation>{ended} — 学習 {name}</translation>
     </message>
-    <message numerus="yes">
-        <source>{ended} after %n epoch(s)</source>
-        <translation>
-            <numerusform>%n エポックで{ended}</numerusform>
-        </translation>
-    </message>
     <message>
         <source>done</source>
         <translation>完了</translation>
@@ -1704,12 +1692,6 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source>Stop the training first: its curves are on show.</source>
         <translation>先に学習を停止してください: その曲線を表示中です。</translation>
-    </message>
-    <message numerus="yes">
-        <source>Run {name}: %n epoch(s), {status}</source>
-        <translation>
-            <numerusform>学習 {name}: %n エポック、{status}</numerusform>
-        </translation>
     </message>
     <message>
         <source>Opened run {name} ({folder})</source>
@@ -1848,8 +1830,8 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <translation> · クリックで画像を表示</translation>
     </message>
     <message>
-        <source>true {true} → predicted {pred}: %n image(s), {rate} of {char}</source>
-        <translation>正解 {true} → 予測 {pred}: %n 枚、{char} の {rate}</translation>
+        <source>true {true} → predicted {pred}: {n} images, {rate} of {char}</source>
+        <translation>正解 {true} → 予測 {pred}: {n} 枚、{char} の {rate}</translation>
     </message>
 </context>
 <context>
