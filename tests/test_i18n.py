@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60]")
 # Names that stay as they are in Japanese text: products, formats, file names, keys, presets, romaji.
 KEPT = {
-    "k49desk", "K49", "Kuzushiji", "TensorFlow", "GPU", "CPU", "CSV", "PNG", "SVG", "JPEG", "TFLite", "ONNX",
+    "k49desk", "K49", "Kuzushiji", "Kuzushiji-49", "TensorFlow", "GPU", "CPU", "CSV", "PNG", "SVG", "JPEG", "TFLite", "ONNX",
     "SavedModel", "Ctrl", "Esc", "Enter", "Del", "ms", "OK", "F1", "P", "IPAex", "KMNIST", "CODH", "NIJL", "doi",
     "CC", "BY-SA", "English", "float32", "bfloat16", "float16", "fu", "nu", "MB", "KB", "GB", "bytes", "x", "px",
 }
@@ -58,62 +58,87 @@ def translated_window(qtbot, tmp_path, language):
     w.state.cancel_all_and_wait(10)
 
 
+def _keep(found: list, where: str, text) -> None:
+    """Add `text` as a person reads it: without HTML tags; nothing for an empty text."""
+    text = re.sub(r"<[^>]+>", " ", text or "").replace("&nbsp;", " ").strip()
+    if text:
+        found.append((where, text))
+
+
 def visible_texts(window) -> list[tuple[str, str]]:
     """(where, text) of everything a person reads in the window: tab titles, menus, labels, buttons, group boxes,
     table headers, combo box items, placeholders and tooltips, tab by tab as each is shown."""
     found = []
-
-    def add(where, text):
-        text = re.sub(r"<[^>]+>", " ", text or "").replace("&nbsp;", " ").strip()
-        if text:
-            found.append((where, text))
-
     for menu in window.menuBar().findChildren(QMenu):
-        add("menu", menu.title())
+        _keep(found, "menu", menu.title())
         for action in menu.actions():
-            add(f"action {action.objectName()}", action.text())
-    tab_widgets = [window.tabs, *window.findChildren(QTabWidget)]
-    for tabs in tab_widgets:
+            _keep(found, f"action {action.objectName()}", action.text())
+    for tabs in (window.tabs, *window.findChildren(QTabWidget)):
         for i in range(tabs.count()):
-            add(f"tab of {tabs.objectName()}", tabs.tabText(i))
+            _keep(found, f"tab of {tabs.objectName()}", tabs.tabText(i))
     for i in range(window.tabs.count()):
         window.tabs.setCurrentIndex(i)
-        for widget in window.findChildren(QWidget):
-            if not widget.isVisible():
-                continue
-            where = f"{type(widget).__name__} {widget.objectName()}"
-            add(f"tooltip of {where}", widget.toolTip())
-            if isinstance(widget, QLabel):
-                add(where, widget.text())
-            elif isinstance(widget, QAbstractButton):
-                add(where, widget.text())
-            elif isinstance(widget, QGroupBox):
-                add(where, widget.title())
-            elif isinstance(widget, QLineEdit):
-                add(f"placeholder of {where}", widget.placeholderText())
-            elif isinstance(widget, QComboBox):
-                for k in range(widget.count()):
-                    add(f"item of {where}", widget.itemText(k))
-            elif isinstance(widget, QTableView):
-                model = widget.model()
-                for column in range(model.columnCount(QModelIndex())):
-                    add(f"header of {where}", model.headerData(column, Qt.Orientation.Horizontal))
+        found += widget_texts(window)
     for label in (window.data_label, window.model_label, window.loading_label):
-        add(label.objectName(), label.text())
+        _keep(found, label.objectName(), label.text())
+    return found
+
+
+def widget_texts(root: QWidget) -> list[tuple[str, str]]:
+    """(where, text) of the visible widgets under `root` (a window or a dialog), and its title."""
+    found = []
+    _keep(found, f"title of {root.objectName()}", root.windowTitle())
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        where = f"{type(widget).__name__} {widget.objectName()}"
+        _keep(found, f"tooltip of {where}", widget.toolTip())
+        if isinstance(widget, (QLabel, QAbstractButton)):
+            _keep(found, where, widget.text())
+        elif isinstance(widget, QGroupBox):
+            _keep(found, where, widget.title())
+        elif isinstance(widget, QLineEdit):
+            _keep(found, f"placeholder of {where}", widget.placeholderText())
+        elif isinstance(widget, QComboBox):
+            for k in range(widget.count()):
+                _keep(found, f"item of {where}", widget.itemText(k))
+        elif isinstance(widget, QTableView):
+            model = widget.model()
+            for column in range(model.columnCount(QModelIndex())):
+                _keep(found, f"header of {where}", model.headerData(column, Qt.Orientation.Horizontal))
+    return found
+
+
+def dialog_texts(qtbot, window) -> list[tuple[str, str]]:
+    """The texts of the dialogs the window opens itself: Export model, My samples."""
+    from k49desk.gui.export_dialog import ExportDialog
+
+    window.export_model()
+    export = window.findChild(ExportDialog)
+    qtbot.waitExposed(export)
+    found = widget_texts(export)
+    export.reject()
+    window.show_tab(window.draw_tab)
+    window.draw_tab.teach.show_samples()
+    samples = window.draw_tab.teach.samples_dialog
+    qtbot.waitExposed(samples)
+    found += widget_texts(samples)
+    samples.close()
     return found
 
 
 def untranslated_words(text: str) -> list[str]:
     """Latin words in a Japanese text that are not names kept as they are (paths and numbers aside)."""
     text = re.sub(r"\S*/\S*", " ", text)  # paths and URLs
+    text = re.sub(r"[\w.-]*\.[a-z]{2,6}\b|\w+\[\w+\]", " ", text)  # file names (.npz, .tflite) and pip extras
     text = re.sub(r"\(&\w\)|&", "", text)  # menu mnemonics, written (&F) after a Japanese name
     # One letter is a key (Ctrl+Z) or a symbol (F値), not an English word.
     return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9_-]*", text) if len(w) > 1 and w not in KEPT]
 
 
 @pytest.mark.parametrize("language", ["ja"], indirect=True)
-def test_every_visible_text_is_japanese(translated_window):
-    texts = visible_texts(translated_window)
+def test_every_visible_text_is_japanese(qtbot, translated_window):
+    texts = visible_texts(translated_window) + dialog_texts(qtbot, translated_window)
     assert len(texts) > 150  # every tab was walked, not an empty window
     wrong = [(where, text) for where, text in texts if untranslated_words(text)]
     assert not wrong, "\n".join(f"{where}: {text!r}" for where, text in wrong)
@@ -125,9 +150,9 @@ def test_every_visible_text_is_japanese(translated_window):
 
 
 @pytest.mark.parametrize("language", ["en"], indirect=True)
-def test_every_visible_text_is_english(translated_window):
+def test_every_visible_text_is_english(qtbot, translated_window):
     hiragana = set(CHARS) | {"→"}
-    wrong = [(where, text) for where, text in visible_texts(translated_window)
+    wrong = [(where, text) for where, text in visible_texts(translated_window) + dialog_texts(qtbot, translated_window)
              if JAPANESE.search("".join(ch for ch in text if ch not in hiragana)) and text != "日本語"]
     assert not wrong, "\n".join(f"{where}: {text!r}" for where, text in wrong)
     tabs = translated_window.tabs
