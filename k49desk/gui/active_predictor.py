@@ -51,7 +51,8 @@ class ActivePredictor(QObject):
             self._set_status(self.tr("Loading model “{name}”…").format(name=model.name))
         else:
             self._set_status(self.tr("Model: {name} — loading “{new}”…").format(name=self.name, new=model.name))
-        self._slot.run(self.tr("load model {name}").format(name=model.name), lambda progress, cancel: _load_predictor(path),
+        self._slot.run(self.tr("load model {name}").format(name=model.name),
+                       lambda progress, cancel: _load_predictor(path),
                        on_success=self._on_loaded, on_failure=self._on_failed)
         self.changed.emit(self.predictor)
 

@@ -78,7 +78,8 @@ class DataTab(QWidget):
         folder_row.addWidget(self.choose_button)
 
         self.files_table = QTableWidget(len(dataset.FILE_NAMES), 4, objectName="filesTable")
-        self.files_table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Present"), self.tr("Size"), self.tr("Status")])
+        self.files_table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Present"), self.tr("Size"),
+                                                    self.tr("Status")])
         self.files_table.verticalHeader().setVisible(False)
         self.files_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.files_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -90,7 +91,8 @@ class DataTab(QWidget):
         self.files_table.setFixedHeight(rows_height + header.sizeHint().height() + 4)
 
         self.download_button = QPushButton(self.tr("Download K49"), objectName="downloadButton")
-        self.download_button.setToolTip(self.tr("Download the five official files from {url}").format(url=download.BASE_URL))
+        self.download_button.setToolTip(
+            self.tr("Download the five official files from {url}").format(url=download.BASE_URL))
         self.download_button.clicked.connect(self.start_download)
         self.practice_button = QPushButton(self.tr("Create practice set…"), objectName="practiceButton")
         self.practice_button.setToolTip(self.tr("Render a K49-format practice set from fonts (offline; not K49)"))
@@ -114,8 +116,8 @@ class DataTab(QWidget):
         progress_row.addWidget(self.progress_bar, 1)
         progress_row.addWidget(self.status_label, 2)
 
-        self.banner = QLabel(self.tr("PRACTICE SET — not K49: generated from fonts (and pen strokes); figures measured on it say "
-                                     "nothing about K49"), objectName="practiceBanner")
+        self.banner = QLabel(self.tr("PRACTICE SET — not K49: generated from fonts (and pen strokes); figures "
+                                     "measured on it say nothing about K49"), objectName="practiceBanner")
         self.banner.setStyleSheet(
             "QLabel { background: #fff1c2; color: #5c4400; border: 1px solid #d9b44a; padding: 6px; font-weight: bold; }"
         )

@@ -104,7 +104,8 @@ class ExportDialog(QDialog):
 
         self.export_button.setEnabled(False)
         self.status.setText(self.tr("Exporting to {path} and checking it…").format(path=out))
-        self._slot.run(self.tr("export {format}").format(format=fmt), work, on_success=self._on_done, on_failure=self._on_failed)
+        self._slot.run(self.tr("export {format}").format(format=fmt), work, on_success=self._on_done,
+                       on_failure=self._on_failed)
 
     def is_exporting(self) -> bool:
         return self._slot.busy

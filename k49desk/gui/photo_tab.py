@@ -320,7 +320,8 @@ class PhotoTab(QWidget):
             return
         grey, region, predictor = self._grey, self.crop.region(), self.predictor.predictor
         self._frame_pending = False
-        self._framing.run(self.tr("frame the picture"), lambda progress, cancel: _frame_and_predict(grey, region, predictor),
+        self._framing.run(self.tr("frame the picture"),
+                          lambda progress, cancel: _frame_and_predict(grey, region, predictor),
                           on_success=self._on_framed, on_failure=self._on_frame_failed)
 
     def _on_framed(self, result) -> None:

@@ -237,7 +237,8 @@ class TeachPanel(QWidget):
 
     def _on_finetuned(self, result) -> None:
         # The before/after table comes from the core (k49desk.finetune), as the command line prints it: English.
-        self.status.setText(self.tr("Fine-tuned: the run is {run}.").format(run=result.run_dir.name) + f"\n{result.table()}")
+        self.status.setText(self.tr("Fine-tuned: the run is {run}.").format(run=result.run_dir.name)
+                            + f"\n{result.table()}")
         self.status.setFont(_monospace(self.status.font()))
         self.state.runsChanged.emit()
         self.state.set_model(ActiveModel(result.run_dir.name, Path(result.model_path), Path(result.run_dir)))
@@ -264,7 +265,8 @@ class TeachPanel(QWidget):
         can_switch = not busy and self._previous_model is not None and self.state.model != self._previous_model
         self.switch_back_button.setVisible(can_switch)
         if can_switch:
-            self.switch_back_button.setText(self.tr("Switch back to “{model}”").format(model=self._previous_model.name))
+            self.switch_back_button.setText(
+                self.tr("Switch back to “{model}”").format(model=self._previous_model.name))
         self._show_count()
 
     def busy(self) -> bool:

@@ -52,9 +52,12 @@ PRECISION_CHOICES = ((QT_TRANSLATE_NOOP("TrainTab", "automatic"), "auto"), ("flo
                      (QT_TRANSLATE_NOOP("TrainTab", "mixed float16 (loss scaling)"), "float16"))
 CONTINUABLE = ("stopped", "crashed", "diverged")  # statuses of runs that Continue resumes
 # A run's status (runs.STATUSES) as the runs table and the status line show it.
-RUN_STATUSES = {"running": QT_TRANSLATE_NOOP("TrainTab", "running"), "completed": QT_TRANSLATE_NOOP("TrainTab", "completed"),
-                "stopped": QT_TRANSLATE_NOOP("TrainTab", "stopped"), "diverged": QT_TRANSLATE_NOOP("TrainTab", "diverged"),
-                "crashed": QT_TRANSLATE_NOOP("TrainTab", "crashed"), "damaged": QT_TRANSLATE_NOOP("TrainTab", "damaged")}
+RUN_STATUSES = {"running": QT_TRANSLATE_NOOP("TrainTab", "running"),
+                "completed": QT_TRANSLATE_NOOP("TrainTab", "completed"),
+                "stopped": QT_TRANSLATE_NOOP("TrainTab", "stopped"),
+                "diverged": QT_TRANSLATE_NOOP("TrainTab", "diverged"),
+                "crashed": QT_TRANSLATE_NOOP("TrainTab", "crashed"),
+                "damaged": QT_TRANSLATE_NOOP("TrainTab", "damaged")}
 # How a run that returned ended; otherwise "Finished".
 ENDINGS = {"stopped": QT_TRANSLATE_NOOP("TrainTab", "Stopped"), "diverged": QT_TRANSLATE_NOOP("TrainTab", "Diverged")}
 
@@ -105,9 +108,9 @@ class TrainingPlots:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(alpha=0.3)
             # animated: left out of full redraws, drawn by _draw_lines over the saved axes.
-            (self.lines[f"batch_{metric}"],) = ax.plot([], [], color=TRAIN_COLOR, alpha=0.35, lw=1.2,
-                                                      label=QCoreApplication.translate("TrainingPlots", "training (per batch, smoothed)"),
-                                                      animated=True)
+            (self.lines[f"batch_{metric}"],) = ax.plot(
+                [], [], color=TRAIN_COLOR, alpha=0.35, lw=1.2, animated=True,
+                label=QCoreApplication.translate("TrainingPlots", "training (per batch, smoothed)"))
             (self.lines[metric],) = ax.plot([], [], "o-", color=TRAIN_COLOR, lw=1.8, ms=4,
                                             label=QCoreApplication.translate("TrainingPlots", "training"), animated=True)
             (self.lines[f"val_{metric}"],) = ax.plot([], [], "s-", color=VAL_COLOR, lw=1.8, ms=4,
@@ -452,7 +455,8 @@ class TrainTab(QWidget):
         for name, params, _description in described:
             i = self.arch_combo.findData(name)
             if i >= 0:
-                self.arch_combo.setItemText(i, self.tr("{name} — {n} parameters").format(name=name, n=i18n.number(params)))
+                self.arch_combo.setItemText(i, self.tr("{name} — {n} parameters").format(name=name,
+                                                                                         n=i18n.number(params)))
 
     def _set_form(self, s: dict) -> None:
         i = self.arch_combo.findData(s["arch"])
