@@ -676,7 +676,7 @@ class ConfusionsTab(QWidget):
             self.suspicious_source.setText(self.tr(
                 "Test images of {data} whose given label {model} disputes most (confident learning, from the "
                 "evaluation's probabilities): {n} candidates for a person to check.").format(
-                data=ev.data_name, model=ev.model_name, n=i18n.number(len(issues))))
+                data=i18n.data_name(ev.data_name), model=ev.model_name, n=i18n.number(len(issues))))
 
         self._issues.run(self.tr("find suspicious labels"), find, on_success=show,
                          on_failure=lambda message: self.suspicious_source.setText(message))

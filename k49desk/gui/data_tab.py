@@ -377,7 +377,8 @@ class DataTab(QWidget):
         self._set_status(self.tr("Loading {file}…").format(file=p.file))
 
     def _load_done(self, data) -> None:
-        self._set_status(self.tr("Loaded {name} from {folder}.").format(name=data.name, folder=data.data_dir))
+        self._set_status(self.tr("Loaded {name} from {folder}.").format(name=i18n.data_name(data.name),
+                                                                         folder=data.data_dir))
         self.state.set_data(data)
 
     # The loaded data ----------------------------------------------------------------------------------------
@@ -395,7 +396,7 @@ class DataTab(QWidget):
             return
         self.summary_label.setText(
             self.tr("{name}: {train} training and {test} test images, {classes} classes — from {folder}").format(
-                name=data.name, train=i18n.number(len(data.y_train)), test=i18n.number(len(data.y_test)),
+                name=i18n.data_name(data.name), train=i18n.number(len(data.y_train)), test=i18n.number(len(data.y_test)),
                 classes=NUM_CLASSES, folder=data.data_dir)
         )
         self._show_samples(data)
@@ -462,7 +463,7 @@ class DataTab(QWidget):
         ):
             ax.bar(x, counts, color=color, width=0.8)
             ax.set_ylabel(self.tr("images"))
-            ax.set_title(title.format(name=data.name, n=i18n.number(counts.sum())), fontsize=10, loc="left")
+            ax.set_title(title.format(name=i18n.data_name(data.name), n=i18n.number(counts.sum())), fontsize=10, loc="left")
             ax.grid(axis="y", alpha=0.3)
             ax.margins(x=0.01)
         axes[1].set_xticks(x, CHARS, fontsize=9)

@@ -165,7 +165,7 @@ class ConfusionMatrixPlot(EvaluationPlot):
             self._image.set_norm(LogNorm(vmin=1, vmax=max(2, int(ev.confusion.max()))))
             self._colorbar.set_label(self.tr("test images (log scale)"))
         self._ax.set_title(self.tr("Confusion matrix · {model} on {data}").format(model=ev.model_name,
-                                                                                  data=ev.data_name), fontsize=10)
+                                                                                  data=i18n.data_name(ev.data_name)), fontsize=10)
 
     def _redraw_matrix(self, *_) -> None:
         if self.evaluation is not None:
@@ -258,7 +258,7 @@ class PerClassPlot(EvaluationPlot):
         low = min(min(c.precision, c.recall, c.f1) for c in ordered)
         self._ax.set_ylim(max(0.0, low - 0.05) if low > 0.5 else 0.0, 1.0)
         self._ax.set_title(self.tr("Precision, recall and F1 per character, weakest first · {data}").format(
-            data=ev.data_name), fontsize=10)
+            data=i18n.data_name(ev.data_name)), fontsize=10)
 
     def _mark(self, class_index: int | None) -> None:
         position = self.order.index(class_index) if class_index is not None and self.order else None
@@ -329,7 +329,7 @@ class PrecisionRecallPlot(EvaluationPlot):
         pad = np.maximum(0.02, 0.06 * (high - low))
         self._ax.set_xlim(low[0] - pad[0], high[0] + pad[0])
         self._ax.set_ylim(low[1] - pad[1], high[1] + pad[1])
-        self._ax.set_title(self.tr("Precision vs recall per character · {data}").format(data=ev.data_name),
+        self._ax.set_title(self.tr("Precision vs recall per character · {data}").format(data=i18n.data_name(ev.data_name)),
                            fontsize=10)
 
     def _mark(self, class_index: int | None) -> None:

@@ -158,3 +158,8 @@ def char_label(cls) -> str:
     if cls.romaji == "iteration mark":
         return QCoreApplication.translate("i18n", "{char} (iteration mark)").format(char=cls.char)
     return QCoreApplication.translate("i18n", "{char} ({romaji})").format(char=cls.char, romaji=cls.romaji)
+
+
+def data_name(name: str) -> str:
+    """A data set's name as the core gives it ('K49' or 'practice set'; dataset.K49Data.name), for the window."""
+    return QCoreApplication.translate("i18n", "practice set") if name == "practice set" else name

@@ -174,9 +174,10 @@ class TeachPanel(QWidget):
         if self._counts is None:
             return
         label = self.current_label()
-        of_this = f", {CLASSES[label].char} {self._counts[label]}" if label is not None else ""
-        self.count_label.setText(self.tr("Kept: {total}{of_this}").format(total=i18n.number(self._total),
-                                                                           of_this=of_this))
+        text = self.tr("Kept: {total}").format(total=i18n.number(self._total))
+        if label is not None:
+            text += self.tr(", {char} {n}").format(char=CLASSES[label].char, n=i18n.number(self._counts[label]))
+        self.count_label.setText(text)
 
     def show_samples(self) -> None:
         from k49desk.gui.samples_dialog import SamplesDialog

@@ -503,7 +503,7 @@ class TrainTab(QWidget):
             hint = self.tr("Load data in the Data tab first.")
         else:
             hint = self.tr("Trains on the loaded {name} ({n} images).").format(
-                name=self.state.data.name, n=i18n.number(len(self.state.data.y_train)))
+                name=i18n.data_name(self.state.data.name), n=i18n.number(len(self.state.data.y_train)))
         self.hint_label.setText(hint)
 
     # Training -----------------------------------------------------------------------------------------
@@ -664,7 +664,7 @@ class TrainTab(QWidget):
             best = "" if info.best_val_accuracy is None else i18n.percent(info.best_val_accuracy, 2)
             status = "" if info.status == "completed" else f" {self.tr(RUN_STATUSES.get(info.status, info.status))}"
             epochs = f"{info.epochs_done}/{info.epochs_planned}{status}"
-            data = self.tr("practice") if info.practice else info.data_name
+            data = self.tr("practice") if info.practice else i18n.data_name(info.data_name)
             created = i18n.date_time(info.created) if hasattr(info.created, "strftime") else str(info.created)
             for col, text in enumerate((info.name, created, info.arch, epochs, best, data)):
                 item = QTableWidgetItem(text)

@@ -90,7 +90,7 @@ class TrainingLabelScan(QWidget):
         self.progress.setValue(0)
         self.status.setText(self.tr("Open a data set to scan its training labels.") if data is None else
                             self.tr("{n} training images of the {data}. Estimate the time first.").format(
-                                n=i18n.number(len(data.y_train)), data=data.name))
+                                n=i18n.number(len(data.y_train)), data=i18n.data_name(data.name)))
         self._update_buttons()
 
     def settings(self):

@@ -167,19 +167,19 @@
     </message>
     <message>
         <source>{true} read as {pred}: {n} test images ({rate} of {char})</source>
-        <translation>{true} を {pred} と誤読: テスト画像 {n} 枚 ({char} の {rate})</translation>
+        <translation>「{true}」を「{pred}」と誤読: テスト画像 {n} 枚 (「{char}」の {rate})</translation>
     </message>
     <message>
         <source>{label}: {n} misread test images, by what the model read</source>
-        <translation>{label}: 誤読したテスト画像 {n} 枚 (モデルが読んだ文字ごと)</translation>
+        <translation>「{label}」: 誤読したテスト画像 {n} 枚 (モデルが読んだ文字ごと)</translation>
     </message>
     <message>
         <source>read as {label}: {n}</source>
-        <translation>{label} と誤読: {n}</translation>
+        <translation>「{label}」と誤読: {n}</translation>
     </message>
     <message>
         <source>{label} read correctly</source>
-        <translation>{label} を正しく認識</translation>
+        <translation>「{label}」を正しく認識</translation>
     </message>
     <message>
         <source>For comparison, images the model read correctly:</source>
@@ -733,7 +733,7 @@
     </message>
     <message>
         <source>Test image #{n}: {label}, {verdict}</source>
-        <translation>テスト画像 #{n}: {label}、{verdict}</translation>
+        <translation>テスト画像 #{n}: 「{label}」、{verdict}</translation>
     </message>
     <message>
         <source>  ✓ true</source>
@@ -942,7 +942,7 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     </message>
     <message>
         <source>{n} test images of {true} were read as {pred} ({rate} of all {char})</source>
-        <translation>{true} のテスト画像 {n} 枚を {pred} と誤読 ({char} 全体の {rate})</translation>
+        <translation>「{true}」のテスト画像 {n} 枚を「{pred}」と誤読 (「{char}」全体の {rate})</translation>
     </message>
 </context>
 <context>
@@ -1278,7 +1278,7 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     </message>
     <message>
         <source>{label} read right</source>
-        <translation>{label} を正しく認識</translation>
+        <translation>「{label}」を正しく認識</translation>
     </message>
     <message>
         <source>Export suspicious labels</source>
@@ -1340,7 +1340,7 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     </message>
     <message>
         <source>Kept as {label}.</source>
-        <translation>{label} として保存しました。</translation>
+        <translation>「{label}」として保存しました。</translation>
     </message>
     <message>
         <source>Samples unreadable</source>
@@ -1351,8 +1351,12 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <translation>保存先: {folder}</translation>
     </message>
     <message>
-        <source>Kept: {total}{of_this}</source>
-        <translation>保存済み: {total}{of_this}</translation>
+        <source>Kept: {total}</source>
+        <translation>保存済み: {total}</translation>
+    </message>
+    <message>
+        <source>, {char} {n}</source>
+        <translation>、「{char}」{n} 件</translation>
     </message>
     <message>
         <source>A training run is going on in the Train tab: fine-tune when it has finished.</source>
@@ -1831,7 +1835,7 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     </message>
     <message>
         <source>true {true} → predicted {pred}: {n} images, {rate} of {char}</source>
-        <translation>正解 {true} → 予測 {pred}: {n} 枚、{char} の {rate}</translation>
+        <translation>正解「{true}」→ 予測「{pred}」: {n} 枚、「{char}」の {rate}</translation>
     </message>
 </context>
 <context>
@@ -1863,6 +1867,10 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source>{char} ({romaji})</source>
         <translation>{char}</translation>
+    </message>
+    <message>
+        <source>practice set</source>
+        <translation>練習用データ</translation>
     </message>
 </context>
 <context>
