@@ -17,7 +17,10 @@ and photographed in every photo style: real brush-written characters, K49's own 
 figure to read is the agreement with the model's answer on the K49 image itself (the starter model reads kuzushiji
 poorly, so its top-1 there is low either way).
 
-    python bench/photo_predict.py [--model path/to/model.keras] [--seeds 3] [--drawings 10] [--k49]
+With --kuzushiji N (needs ../shared/kuzushiji-dev), N real kuzushiji images per class of the development set (10
+classes), printed and photographed the same way: the "printed on paper and read through `k49desk predict`" figure.
+
+    python bench/photo_predict.py [--model path/to/model.keras] [--seeds 3] [--drawings 10] [--k49] [--kuzushiji 50]
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ def main() -> None:
     parser.add_argument("--drawings", type=int, default=0,
                         help="also N generated KanjiVG drawings per character and drawing style (default 0)")
     parser.add_argument("--k49", action="store_true", help="also the first 100 real K49 test images, photographed")
+    parser.add_argument("--kuzushiji", type=int, default=0, metavar="N",
+                        help="also N real kuzushiji images per class of the development set, photographed")
     args = parser.parse_args()
 
     import numpy as np
@@ -94,23 +99,43 @@ def main() -> None:
         _drawings(predictor, args.drawings)
     if args.k49:
         _k49(predictor)
+    if args.kuzushiji:
+        _kuzushiji(predictor, args.kuzushiji)
 
 
 def _k49(predictor) -> None:
-    """Real K49 images photographed: the image path's answer against the answer on the K49 image itself."""
-    import numpy as np
-    from photos import STYLES, k49_image_on_paper
-
+    """The first 100 real K49 test images photographed."""
     from k49desk import dataset
-    from k49desk.errors import K49Error
-    from k49desk.photo import frame_photo
 
     shared = Path(__file__).resolve().parents[2] / "shared" / "k49"
     images = dataset.load_images(shared / "k49-test-imgs-first100.npz")
     labels = dataset.load_labels(shared / dataset.TEST_LABELS)[: len(images)]
+    _real_photographed(predictor, images, labels, f"real K49: the first {len(images)} test images ({shared})")
+
+
+def _kuzushiji(predictor, per_class: int) -> None:
+    """Real kuzushiji from the development set photographed (per_class images of each of its 10 classes)."""
+    import numpy as np
+    from kuzushiji_dev import DEV, load_dev
+
+    images, labels = load_dev(DEV)
+    pick = np.concatenate([np.flatnonzero(labels == c)[:per_class] for c in np.unique(labels)])
+    _real_photographed(predictor, images[pick], labels[pick],
+                       f"REAL kuzushiji (10 classes): {len(pick)} images of the development set ({DEV})")
+
+
+def _real_photographed(predictor, images, labels, what: str) -> None:
+    """Real character images, each printed large on generated paper and photographed in every photo style: the
+    image path's answer against the answer on the image itself, and top-1 against the truth."""
+    import numpy as np
+    from photos import STYLES, k49_image_on_paper
+
+    from k49desk.errors import K49Error
+    from k49desk.photo import frame_photo
+
     direct = [predictor.top_k(image, 1)[0][0].index for image in images]
-    print(f"real K49: the first {len(images)} test images ({shared}) printed on GENERATED paper and photographed; "
-          f"on the K49 images themselves top-1 {np.mean(np.array(direct) == labels):.0%}")
+    print(f"{what} printed on GENERATED paper and photographed; on the images themselves top-1 "
+          f"{np.mean(np.array(direct) == labels):.1%}")
     print(f"{'photo style':24} {'same answer':>12} {'photo top-1':>12} {'refused':>8}")
     for name, style in STYLES.items():
         same = hit = refused = 0
@@ -123,7 +148,7 @@ def _k49(predictor) -> None:
             top = predictor.top_k(framed, 1)[0][0].index
             same += top == answer
             hit += top == label
-        print(f"{name:24} {same / len(images):>12.0%} {hit / len(images):>12.0%} {refused:>8}")
+        print(f"{name:24} {same / len(images):>12.1%} {hit / len(images):>12.1%} {refused:>8}")
 
 
 def _drawings(predictor, per_class: int) -> None:

@@ -78,8 +78,11 @@ def _column(values) -> np.ndarray:
     return np.asarray(values, np.float32)[:, None, None]
 
 
-def augment(glyphs: list[Glyph], rng) -> np.ndarray:
-    """Hand-written-looking samples of `glyphs` (n, 28, 28): affine jitter, elastic warp, stroke width, brush, framed."""
+def augment(glyphs: list[Glyph], rng, stroke_width: float = K49_STROKE_WIDTH) -> np.ndarray:
+    """Hand-written-looking samples of `glyphs` (n, 28, 28): affine jitter, elastic warp, stroke width, brush, framed.
+
+    `stroke_width`: the width aimed at (px of the 28x28 result; the measured width comes out wider for faces whose
+    strokes cannot be thinned that far)."""
     from scipy import ndimage
 
     n = len(glyphs)
@@ -112,7 +115,7 @@ def augment(glyphs: list[Glyph], rng) -> np.ndarray:
     # Grow or shrink every stroke (a morphological dilation/erosion on the distance field) so that, after the
     # framing's rescale, strokes come out at K49's width; the smooth brush field varies it along each stroke.
     # The brush field and anti-aliasing add ~0.2 px to the measured width: aim that much below K49's.
-    target = np.clip(rng.lognormal(np.log(K49_STROKE_WIDTH - 0.2), 0.18, n), 1.6, 4.5)
+    target = np.clip(rng.lognormal(np.log(stroke_width - 0.2), 0.18, n), 1.6, 4.5)
     width = np.array([g.width for g in glyphs]) * zoom
     grow = np.maximum((target * GLYPH - SIZE * width) / (2 * (SIZE - target)), -0.35 * width)
     wobble = 0.18 * np.maximum(width + 2 * grow, 1.0)

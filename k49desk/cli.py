@@ -73,6 +73,26 @@ class _Bar:
             self.shown = False
 
 
+# The folders used when none is given, and how a user gives another.
+DEFAULT_FOLDERS = {
+    "data": "data folder (give --data-dir DIR or set K49DESK_DATA)",
+    "runs": "runs folder (set K49DESK_RUNS, or give --out RUN_DIR)",
+    "samples": "samples folder (give --samples DIR or set K49DESK_SAMPLES)",
+}
+
+
+def _default_folder(path: Path, kind: str, writable: bool = False) -> Path:
+    """A default folder (from its environment variable or the user data folder), checked before any work: a file in
+    its place, or (`writable`) a folder that cannot be written or created, is one line saying how to choose another."""
+    from k49desk.files import check_output_folder
+
+    if writable:
+        return check_output_folder(path, DEFAULT_FOLDERS[kind])
+    if path.exists() and not path.is_dir():
+        raise DataError(f"{path}: is a file, not a folder; choose another {DEFAULT_FOLDERS[kind]}")
+    return path
+
+
 def _cmd_download(args) -> int:
     from k49desk.download import download
 
@@ -100,16 +120,19 @@ def _cmd_download(args) -> int:
 def _cmd_synth(args) -> int:
     from k49desk import synth
 
-    for part, fonts, strokes in (("training", args.train_per_class, args.strokes_per_class),
-                                 ("test", args.test_per_class, args.test_strokes_per_class)):
-        if fonts + strokes == 0:
-            raise DataError(f"the {part} part would be empty: give it font renders or pen strokes per class")
+    for part, counts in (("training", (args.train_per_class, args.strokes_per_class, args.variants_per_class)),
+                         ("test", (args.test_per_class, args.test_strokes_per_class, args.test_variants_per_class))):
+        if sum(counts) == 0:
+            raise DataError(f"the {part} part would be empty: give it font renders, pen strokes or variant forms "
+                            "per class")
     bar = _Bar("practice set")
     try:
         info = synth.synthesize(args.out_dir, train_per_class=args.train_per_class,
                                 test_per_class=args.test_per_class, seed=args.seed, fonts=args.fonts,
                                 strokes_per_class=args.strokes_per_class,
                                 test_strokes_per_class=args.test_strokes_per_class, stroke_styles=args.stroke_styles,
+                                variants_per_class=args.variants_per_class,
+                                test_variants_per_class=args.test_variants_per_class, variant_fonts=args.variant_fonts,
                                 progress=lambda p: bar.update(p.done, p.total, p.stage))
     finally:
         bar.close()
@@ -120,6 +143,14 @@ def _cmd_synth(args) -> int:
         print(f"Pen strokes ({', '.join(strokes['styles'])}): {strokes['train_per_class']} training and "
               f"{strokes['test_per_class']} test drawings per class, from KanjiVG {strokes['kanjivg_version']} "
               f"({strokes['licence']}, {strokes['attribution']}, {strokes['url']})")
+    if "variants" in info:
+        from k49desk import classes
+
+        v = info["variants"]
+        print(f"Kuzushiji variant forms: {max(v['train_per_class'])} training and {max(v['test_per_class'])} test "
+              f"images per class ({v['glyphs']['hentaigana']} hentaigana and {v['glyphs']['cursive kanji']} cursive "
+              f"kanji glyphs; none for {' '.join(c.char for c, n in zip(classes.CLASSES, v['train_per_class']) if not n)}"
+              f"), from: {', '.join(v['fonts'])}")
     if not info["fonts"]:
         return 0
     source = "the fonts given" if args.fonts else "the installed Japanese fonts"
@@ -209,7 +240,7 @@ def _cmd_train(args) -> int:
         if args.out is not None:
             runs_dir, run_name = args.out.parent, args.out.name
         else:
-            runs_dir, run_name = args.runs_dir or paths.default_runs_dir(), None
+            runs_dir, run_name = args.runs_dir or _default_folder(paths.default_runs_dir(), "runs", True), None
         start = training.Trainer(data, settings, runs_dir, run_name).run
     start_tensorflow()
     bar = _Bar()
@@ -231,6 +262,16 @@ def _cmd_train(args) -> int:
     return EXIT_CANCELLED if signal.SIGTERM in asked else 0
 
 
+STARTER = "starter"  # names the shipped starter model wherever a model is taken
+
+
+def _model_path_arg(text: str) -> Path:
+    """A model argument: STARTER is the shipped starter model (a file named so is given as ./starter)."""
+    from k49desk.paths import starter_model_path
+
+    return starter_model_path() if text == STARTER else Path(text)
+
+
 def _model_path(target: Path) -> Path:
     """The best model of a run folder, or the model file itself."""
     from k49desk import runs
@@ -247,6 +288,8 @@ def _cmd_evaluate(args) -> int:
         out = args.out
     elif args.model.is_dir():
         out = args.model / "evaluation"
+    elif args.model == _model_path_arg(STARTER):
+        out = Path(f"{STARTER}-evaluation")  # in the current folder, not inside the installed package
     else:
         out = model_path.with_name(f"{model_path.stem}-evaluation")
     files.check_output_folder(out, "evaluation folder")  # before predicting the whole test set
@@ -262,6 +305,8 @@ def _cmd_evaluate(args) -> int:
     written = evaluation.write_evaluation(ev, out)
     print(evaluation.summary(ev))
     print(f"Wrote {', '.join(p.name for p in written)} to {out}")
+    if ev.label_issues_note:
+        print(f"k49desk: note: {ev.label_issues_note} (label_issues.csv holds its header only)", file=sys.stderr)
     return 0
 
 
@@ -270,10 +315,9 @@ def _load_images(path: Path) -> list[tuple[str, object]]:
     k49desk.photo) or an npz (arr_0, already K49 images)."""
     import numpy as np
 
-    from k49desk.errors import DataError
+    from k49desk.photo import check_image_file, image_file_to_k49
 
-    if not path.is_file():
-        raise DataError(f"{path}: image file not found")
+    check_image_file(path)
     if path.suffix.lower() == ".npz":
         from k49desk.dataset import read_arr0
 
@@ -287,8 +331,6 @@ def _load_images(path: Path) -> list[tuple[str, object]]:
         if len(images) == 0:
             raise DataError(f"{path}: holds no images (arr_0 has shape {images.shape}), nothing to predict")
         return [(f"{path.name}[{i}]", image) for i, image in enumerate(images)]
-    from k49desk.photo import image_file_to_k49
-
     return [(path.name, image_file_to_k49(path))]
 
 
@@ -321,7 +363,7 @@ def _samples_store(args):
     from k49desk.paths import default_samples_dir
     from k49desk.samples import SampleStore
 
-    return SampleStore(args.samples or default_samples_dir())
+    return SampleStore(args.samples or _default_folder(default_samples_dir(), "samples"))
 
 
 def _cmd_samples(args) -> int:
@@ -333,9 +375,23 @@ def _cmd_samples_import(args) -> int:
     from k49desk.samples import import_pictures
 
     store = _samples_store(args)
-    images, labels, files = import_pictures(args.pictures)
-    after = store.add(images, labels)
-    print(f"imported {len(files)} pictures from {args.pictures}; {len(after)} samples in {store.folder}")
+    bar = _Bar("reading pictures")
+    try:
+        found = import_pictures(args.pictures, progress=lambda p: bar.update(p.done, p.total, f"{p.done:,}/{p.total:,}",
+                                                                             force=p.done == p.total))
+    finally:
+        bar.close()
+    if found.skipped:
+        print(f"skipped {len(found.skipped)} files:", file=sys.stderr)
+        for skipped in found.skipped:
+            print(f"  {skipped.path}: {skipped.reason}", file=sys.stderr)
+    if not found.files:
+        raise DataError(f"{args.pictures}: no usable pictures found (put them in sub-folders named by character, e.g. "
+                        f"ぬ/ or nu/); nothing was imported")
+    after = store.add(found.images, found.labels)
+    print(f"imported {len(found.files)} pictures from {args.pictures}"
+          + (f" ({len(found.skipped)} files skipped, listed above)" if found.skipped else "")
+          + f"; {len(after)} samples in {store.folder}")
     return 0
 
 
@@ -343,10 +399,13 @@ def _cmd_finetune(args) -> int:
     from k49desk import dataset
     from k49desk.finetune import finetune
     from k49desk.paths import default_runs_dir
+    from k49desk.tfstart import start_tensorflow
 
     samples = _samples_store(args).read()
     data = dataset.load(args.mix_dir) if args.mix_dir is not None else None
-    runs_dir, name = (args.out.parent, args.out.name) if args.out is not None else (default_runs_dir(), None)
+    start_tensorflow()
+    runs_dir, name = ((args.out.parent, args.out.name) if args.out is not None else
+                      (_default_folder(default_runs_dir(), "runs", True), None))
     print(f"fine-tuning {args.model} on {len(samples)} samples, mixed with "
           f"{'the data in ' + str(args.mix_dir) if data is not None else 'a practice set rendered now'}",
           file=sys.stderr)
@@ -418,14 +477,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(func=_no_command)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     data_help = "data folder (default: $K49DESK_DATA or the user data folder's k49)"
+    model_help = (f"a run folder (its best model), a .keras model file, or '{STARTER}' for the starter model shipped "
+                  f"with k49desk")
 
-    p = sub.add_parser("download", help="download the five official K49 files (resumes, verifies md5)")
+    p = sub.add_parser("download", help="download the five official K49 files (resumes, verifies md5)",
+                       description="Download the five official K49 files into the data folder: an interrupted "
+                                   "download resumes, each file's md5 is checked against the official one.")
     p.add_argument("--data-dir", type=Path, default=None, help=data_help)
     p.add_argument("--base-url", default=None, help="mirror to download from (default: the official CODH site)")
     p.set_defaults(func=_cmd_download)
 
-    p = sub.add_parser("synth", help="render a K49-format practice set from Japanese fonts (not K49)")
-    p.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    p = sub.add_parser("synth", help="render a K49-format practice set from Japanese fonts (not K49)",
+                       description="Render a practice set in K49's file format from the installed Japanese fonts "
+                                   "(and, if asked, pen strokes from KanjiVG), for use without the real data. It is "
+                                   "not K49: figures measured on it say nothing about real kuzushiji.")
+    p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="the folder to create (must be new or empty)")
     p.add_argument("--train-per-class", type=_non_negative_int, default=200, metavar="N",
                    help="font renders per class in the training part (default 200)")
     p.add_argument("--test-per-class", type=_non_negative_int, default=40, metavar="N",
@@ -438,13 +504,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stroke-styles", nargs="+", default=["neat", "sloppy", "cursive"], metavar="STYLE",
                    help="how the pen strokes are drawn, shared evenly: neat, sloppy, cursive, scrawl (default the "
                         "first three); leave one out to validate on a style the model never saw")
+    p.add_argument("--variants-per-class", type=_non_negative_int, default=0, metavar="N",
+                   help="kuzushiji variant forms per class added to the training part: Unicode hentaigana and the "
+                        "grass-script forms of each kana's source kanji, rendered from fonts and augmented (default 0; "
+                        "needs a face with the Hentaigana block, e.g. Debian fonts-ipamj-mincho)")
+    p.add_argument("--test-variants-per-class", type=_non_negative_int, default=0, metavar="N",
+                   help="kuzushiji variant forms per class added to the test part (default 0)")
+    p.add_argument("--variant-fonts", type=Path, nargs="+", default=None, metavar="FILE",
+                   help="render the variant forms from these font files only (default: the installed faces with the "
+                        "Hentaigana block and the grass/running-script brush faces)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="same seed, same bytes (default 0)")
     p.add_argument("--fonts", type=Path, nargs="+", default=None, metavar="FILE",
                    help="render from these font files only (default: every installed Japanese font that covers the "
                         "49 characters, one face per family and design); same seed and fonts, same bytes")
     p.set_defaults(func=_cmd_synth)
 
-    p = sub.add_parser("archs", help="list the model presets: parameters, training recipe, source, published figure")
+    p = sub.add_parser("archs", help="list the model presets: parameters, training recipe, source, published figure",
+                       description="List the model presets 'k49desk train --arch' takes: each one's parameter "
+                                   "count, training recipe (epochs, batch size, learning rate, augmentation), where "
+                                   "it comes from, and a published figure where there is one (not measured here).")
     p.set_defaults(func=_cmd_archs)
 
     from k49desk.models import ARCHITECTURES
@@ -467,7 +545,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="initial learning rate (default: the preset's recipe)")
     p.add_argument("--validation-split", type=_fraction, default=0.3, metavar="F",
                    help="share of the training set held out, stratified by class (default 0.3)")
-    p.add_argument("--seed", type=int, default=0, metavar="S")
+    p.add_argument("--seed", type=int, default=0, metavar="S",
+                   help="seeds the validation split, the weights' initialisation and the shuffling (default 0)")
     p.add_argument("--precision", default="auto", choices=PRECISIONS,
                    help="auto (default): mixed bfloat16 on CPUs with AVX-512 BF16/AMX, mixed float16 on GPUs with "
                         "compute capability >= 7.0, float32 otherwise")
@@ -480,16 +559,24 @@ def build_parser() -> argparse.ArgumentParser:
                             "state and schedule included) to --epochs in all; its data folder unless --data-dir")
     p.set_defaults(func=_cmd_train)
 
-    p = sub.add_parser("evaluate", help="accuracy, balanced accuracy, per-class report, confusions on the test set")
-    p.add_argument("model", type=Path, metavar="RUN_DIR_OR_MODEL")
+    p = sub.add_parser("evaluate", help="accuracy, balanced accuracy, per-class report, confusions on the test set",
+                       description="Predict the data folder's test set with a model and write the metrics: "
+                                   "per-class report, confusion matrices, confused pairs, predictions, suspicious "
+                                   "labels and a summary.")
+    p.add_argument("model", type=_model_path_arg, metavar="RUN_DIR_OR_MODEL", help=model_help)
     p.add_argument("--data-dir", type=Path, default=None, help=data_help)
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
-                   help="where to write the CSV and npy files (default: RUN_DIR/evaluation, or beside the model)")
+                   help="where to write the CSV and npy files (default: RUN_DIR/evaluation, beside the model, or "
+                        "./starter-evaluation for the starter)")
     p.set_defaults(func=_cmd_evaluate)
 
-    p = sub.add_parser("predict", help="top 5 characters for PNG/JPG images or an npz of 28x28 images")
-    p.add_argument("model", type=Path, metavar="RUN_DIR_OR_MODEL")
-    p.add_argument("images", type=Path, nargs="+", metavar="IMAGE")
+    p = sub.add_parser("predict", help="top 5 characters for PNG/JPG images or an npz of 28x28 images",
+                       description="The five most likely characters for each picture (a photo or scan of one "
+                                   "character, turned upright by its EXIF orientation and framed like K49) or each "
+                                   "image of an npz of 28x28 K49 images.")
+    p.add_argument("model", type=_model_path_arg, metavar="RUN_DIR_OR_MODEL", help=model_help)
+    p.add_argument("images", type=Path, nargs="+", metavar="IMAGE",
+                   help="picture files (PNG, JPEG, ...) of one character each, or npz files of 28x28 images")
     p.set_defaults(func=_cmd_predict)
 
     samples_help = "samples folder (default: $K49DESK_SAMPLES or the user data folder's samples)"
@@ -498,8 +585,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=Path, default=None, metavar="DIR", help=samples_help)
     p.set_defaults(func=_cmd_samples)
     samples_sub = p.add_subparsers(dest="samples_command", metavar="COMMAND")
-    q = samples_sub.add_parser("import", help="add pictures from sub-folders named by character or romaji (ぬ/, nu/)")
-    q.add_argument("pictures", type=Path, metavar="DIR_OF_IMAGES")
+    q = samples_sub.add_parser("import", help="add pictures from sub-folders named by character or romaji (ぬ/, nu/)",
+                               description="Add every picture in a folder to your samples: its character is the "
+                                           "one a folder on its path is named by (ぬ/, nu/, also ぬ/more/ or "
+                                           "batch/nu/). Files that cannot be used are listed with the reason; "
+                                           "nothing is added unless at least one picture is usable.")
+    q.add_argument("pictures", type=Path, metavar="DIR_OF_IMAGES",
+                   help="the folder holding the sub-folders named by character")
     # SUPPRESS: an unset --samples here must not hide one given before the command (samples --samples D import X).
     q.add_argument("--samples", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=samples_help)
     q.set_defaults(func=_cmd_samples_import)
@@ -507,11 +599,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("finetune", help="fine-tune a model on your samples, mixed with general data; before/after table",
                        description="Fine-tune a model on your own samples (a quarter held out to measure on), mixed "
                                    "with data it was trained on so that it does not forget; writes a normal run.")
-    p.add_argument("model", type=Path, metavar="MODEL_OR_RUN")
+    p.add_argument("model", type=_model_path_arg, metavar="RUN_DIR_OR_MODEL", help=model_help)
     p.add_argument("--samples", type=Path, default=None, metavar="DIR", help=samples_help)
     p.add_argument("--data-dir", dest="mix_dir", type=Path, default=None, metavar="D",
                    help="data to mix in (default: a small practice set rendered for the purpose)")
-    p.add_argument("--epochs", type=_positive_int, default=3, metavar="N", help="default 3")
+    p.add_argument("--epochs", type=_positive_int, default=3, metavar="N", help="epochs of fine-tuning (default 3)")
     p.add_argument("--out", type=Path, default=None, metavar="RUN_DIR",
                    help="the run folder to create (default: a new dated folder in the runs folder)")
     p.set_defaults(func=_cmd_finetune)
@@ -521,13 +613,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("explain", help="saliency overlay: which pixels drove the prediction for an image",
                        description="Write the image with a heat overlay: red where it supports the class, blue "
                                    "where it speaks against it (Grad-CAM by default; see the README).")
-    p.add_argument("model", type=Path, metavar="RUN_DIR_OR_MODEL")
+    p.add_argument("model", type=_model_path_arg, metavar="RUN_DIR_OR_MODEL", help=model_help)
     p.add_argument("image", type=Path, metavar="IMAGE", help="a PNG/JPG, or an npz of 28x28 images (the first)")
     p.add_argument("--class", dest="target", type=_class_index, default=None, metavar="CHAR",
                    help="the class to explain, as ぬ, nu or its index (default: the model's top candidate)")
     p.add_argument("--versus", type=_class_index, default=None, metavar="CHAR",
-                   help="explain CHAR and not this class (the difference of the two maps); needs --class")
-    p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD)
+                   help="explain the class (--class, or the top candidate) and not this one: the difference of the "
+                        "two maps; must differ from it")
+    p.add_argument("--method", choices=METHODS, default=DEFAULT_METHOD,
+                   help=f"how the map is computed: {', '.join(METHODS)} (default {DEFAULT_METHOD}; see the README)")
     p.add_argument("--out", type=Path, required=True, metavar="PNG", help="the overlay picture to write")
     p.add_argument("--npy", type=Path, default=None, metavar="FILE", help="also write the raw 28x28 map")
     p.set_defaults(func=_cmd_explain)
@@ -538,8 +632,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Export the inference graph (augmentation stripped), load it back with its own "
                                    "runtime and check its top-1 against the .keras model. ONNX needs "
                                    "pip install 'k49desk[export]'.")
-    p.add_argument("model", type=Path, metavar="RUN_DIR_OR_MODEL")
-    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("model", type=_model_path_arg, metavar="RUN_DIR_OR_MODEL", help=model_help)
+    p.add_argument("--format", choices=FORMATS, required=True, help="the format to write")
     p.add_argument("--out", type=Path, required=True, metavar="PATH",
                    help="the file (tflite, onnx) or folder (savedmodel) to create; must not exist")
     p.set_defaults(func=_cmd_export)
@@ -596,15 +690,15 @@ def main(argv=None) -> int:
               file=sys.stderr)
         return EXIT_USER_ERROR
     args.data_dir_given = getattr(args, "data_dir", None)
-    if getattr(args, "data_dir", "unset") is None:
-        from k49desk.paths import default_data_dir
-
-        args.data_dir = default_data_dir()
     if getattr(args, "base_url", "unset") is None:
         from k49desk.download import BASE_URL
 
         args.base_url = BASE_URL
     try:
+        if getattr(args, "data_dir", "unset") is None:
+            from k49desk.paths import default_data_dir
+
+            args.data_dir = _default_folder(default_data_dir(), "data")
         return args.func(args)
     except K49Error as e:
         print(f"k49desk: error: {e}", file=sys.stderr)

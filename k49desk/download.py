@@ -32,6 +32,11 @@ _CANCEL_POLL_S = 0.25  # how often a download waiting for the network looks at i
 _USER_AGENT = "k49desk"
 
 
+def default_base_url() -> str:
+    """K49DESK_BASE_URL when set (a mirror of the official folder), else the official site."""
+    return os.environ.get("K49DESK_BASE_URL", BASE_URL)
+
+
 @dataclass(frozen=True)
 class DownloadProgress:
     file: str

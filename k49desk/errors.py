@@ -44,3 +44,7 @@ class BlankImage(K49Error):
 
 class ExportError(K49Error):
     """A model could not be exported: unknown format, destination in the way, missing extra, failed check."""
+
+
+class SameClass(K49Error, ValueError):
+    """A class compared with itself (a saliency map of a class against the same class): there is no difference."""

@@ -3,6 +3,7 @@ metrics."""
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -95,10 +96,34 @@ class Evaluation:
         """Indices into the test set of the images of class `true` predicted as `pred`."""
         return np.flatnonzero((self.y_true == true) & (self.y_pred == pred))
 
+    @cached_property
+    def label_issues_note(self) -> str | None:
+        """Why no suspicious labels can be ranked on this test set, or None when they can."""
+        return label_ranking_problem(self.y_true)
+
+    def label_issues(self) -> list:
+        """The test images whose label the model disputes (k49desk.label_issues); none when label_issues_note says
+        why they cannot be ranked."""
+        from k49desk import label_issues
+
+        return [] if self.label_issues_note else label_issues.find_label_issues(self.y_true, self.probs)
+
     def top_k(self, i: int, k: int = 5) -> list[tuple[int, float]]:
         """The k most probable (class index, probability) for test image i."""
         order = np.argsort(self.probs[i])[::-1][:k]
         return [(int(c), float(self.probs[i, c])) for c in order]
+
+
+def label_ranking_problem(labels) -> str | None:
+    """Why confident learning cannot rank these labels (it compares the classes present: it needs two at least),
+    or None when it can."""
+    labels = np.asarray(labels)
+    present = np.unique(labels)
+    if len(present) != 1:
+        return None
+    what = "its one image is" if len(labels) == 1 else f"all {len(labels):,} images are"
+    return (f"no suspicious labels can be ranked: {what} of one class ({CLASSES[int(present[0])].char}), and "
+            f"confident learning needs images of at least two classes to compare")
 
 
 def _pairs(confusion: np.ndarray, top: int | None, by: str) -> list[ConfusedPair]:
@@ -218,12 +243,13 @@ def write_pairs_csv(ev: Evaluation, path, by: str = "count") -> Path:
 
 
 EVALUATION_FILES = ("report.csv", "confusion.csv", "confusion_normalized.csv", "pairs.csv", "predictions.csv",
-                    "label_issues.csv", "y_pred.npy", "probs.npy", "summary.txt")
+                    "label_issues.csv", "y_pred.npy", "probs.npy", "summary.txt", "summary.json")
 
 
 def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
     """EVALUATION_FILES in out_dir: report, confusion counts and row-normalised, confused pairs with the indices
-    of their images, predictions, suspicious labels (k49desk.label_issues), y_pred.npy, probs.npy, summary.txt.
+    of their images, predictions, suspicious labels (k49desk.label_issues), y_pred.npy, probs.npy, summary.txt, and
+    summary.json (figures(), for programs: the Draw and Photo tabs say what a run's model was measured on).
 
     Written into a hidden folder beside out_dir and moved in: never half of them. DataError naming out_dir when
     it cannot be written.
@@ -237,19 +263,28 @@ def write_evaluation(ev: Evaluation, out_dir) -> list[Path]:
         "confusion_normalized.csv": lambda p: write_confusion_normalized_csv(ev, p),
         "pairs.csv": lambda p: write_pairs_csv(ev, p),
         "predictions.csv": lambda p: write_predictions_csv(ev, p),
-        "label_issues.csv": lambda p: label_issues.write_label_issues_csv(
-            label_issues.find_label_issues(ev.y_true, ev.probs), p),
+        "label_issues.csv": lambda p: label_issues.write_label_issues_csv(ev.label_issues(), p),
         "y_pred.npy": lambda p: _write_npy(p, ev.y_pred.astype(np.uint8)),
         "probs.npy": lambda p: _write_npy(p, ev.probs),
         "summary.txt": lambda p: write_atomic(p, lambda f: f.write((summary(ev) + "\n").encode("utf-8"))),
+        "summary.json": lambda p: write_atomic(p, lambda f: f.write(json.dumps(figures(ev), indent=2).encode())),
     }
     return write_folder(out_dir, writers, "the evaluation", "evaluation folder", needed_bytes=_evaluation_bytes(ev))
 
 
 def _evaluation_bytes(ev: Evaluation) -> int:
     """About the size of EVALUATION_FILES: the arrays, ~32 bytes a predictions.csv row, ~6 an index in pairs.csv,
-    ~60 a label_issues.csv row (for at most a tenth of the images), two 49x49 tables, a few kB of report and summary."""
-    return ev.probs.nbytes + ev.y_pred.size + len(ev.y_true) * (32 + 6 + 6) + 2 * NUM_CLASSES ** 2 * 10 + 16_000
+    ~60 a label_issues.csv row (one per image), two 49x49 tables, a few kB of report and summary."""
+    return ev.probs.nbytes + ev.y_pred.size + len(ev.y_true) * (32 + 6 + 60) + 2 * NUM_CLASSES ** 2 * 10 + 16_000
+
+
+def figures(ev: Evaluation) -> dict:
+    """The headline figures and what they were measured on: model, data, test images, top-1, top-5, balanced."""
+    top5 = np.argpartition(ev.probs, -5, axis=1)[:, -5:] if len(ev.y_true) else np.zeros((0, 5), int)
+    return {"model": ev.model_name, "data": ev.data_name, "practice": bool(ev.practice),
+            "test_images": int(len(ev.y_true)), "accuracy": float(ev.accuracy),
+            "top5_accuracy": float((top5 == ev.y_true[:, None]).any(axis=1).mean()) if len(ev.y_true) else 0.0,
+            "balanced_accuracy": float(ev.balanced_accuracy)}
 
 
 def summary(ev: Evaluation, top: int = 10) -> str:
@@ -273,4 +308,6 @@ def summary(ev: Evaluation, top: int = 10) -> str:
         lines.append(title)
         lines += [f"  {CLASSES[p.true].label} -> {CLASSES[p.pred].label}: {p.count} ({p.rate:.1%})"
                   for p in ev.pairs(top=top, by=by)] or ["  none"]
+    if ev.label_issues_note:
+        lines.append(f"Suspicious labels: {ev.label_issues_note}.")
     return "\n".join(lines)

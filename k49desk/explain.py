@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from k49desk.classes import CLASSES, NUM_CLASSES
-from k49desk.errors import BlankImage
+from k49desk.errors import BlankImage, SameClass
 
 METHODS = ("smoothgrad", "integrated", "gradcam")
 DEFAULT_METHOD = "gradcam"
@@ -106,7 +106,8 @@ class Explainer:
             if value is not None and not 0 <= value < NUM_CLASSES:
                 raise ValueError(f"{name} must be a class index 0..{NUM_CLASSES - 1}, not {value}")
         if versus is not None and versus == target:
-            raise ValueError(f"target and versus are the same class ({CLASSES[target].char})")
+            raise SameClass(f"the class to explain and the class to compare with are the same class "
+                            f"({CLASSES[target].char}): choose two different ones")
         weights = np.zeros(NUM_CLASSES, np.float32)
         if target is not None:
             weights[target] = 1
@@ -117,7 +118,7 @@ class Explainer:
         probs = probs.numpy()[0]
         top = int(np.argmax(probs))
         if target is None and versus == top:
-            raise ValueError(f"the top candidate is {CLASSES[top].char} itself: choose another class to compare with")
+            raise SameClass(f"the top candidate is {CLASSES[top].char} itself: choose another class to compare with")
         return Saliency(saliency.numpy().reshape(28, 28), probs, top if target is None else target, versus,
                         self.method)
 

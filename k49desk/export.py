@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 import warnings
@@ -127,9 +128,15 @@ def load_runner(path: Path, fmt: str):
     if fmt == "tflite":
         import tensorflow as tf
 
-        with warnings.catch_warnings():
+        from k49desk.stderr_capture import stderr_captured
+        from k49desk.tfstart import without_start_up_chatter
+
+        held: list[str] = []
+        with stderr_captured(held), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tf.lite.Interpreter's notice that LiteRT will replace it
             interpreter = tf.lite.Interpreter(model_path=str(path))
+            interpreter.allocate_tensors()  # where the runtime announces its XNNPACK delegate on the terminal
+        sys.stderr.write(without_start_up_chatter(held))
 
         def run_tflite(x):
             tensor = interpreter.get_input_details()[0]["index"]

@@ -1,10 +1,13 @@
 """Fine-tuning a model on the user's own samples without forgetting what it knew.
 
 The user's samples are split: about a quarter (per character where a character has two or more) is held out and
-never trained on. The rest is mixed into data the model was trained on (the loaded data set, or a small practice
-set rendered on the fly when none is given), repeated so that it makes up USER_SHARE of every epoch: a few dozen
-drawings then matter against thousands of general images. Training starts from the model's weights with a low
-learning rate (a normal run through the Trainer: run folder, history, "fine-tuned from" in run.json). Before and
+never trained on. The rest is mixed into data of the kind the model was trained on (the loaded data set, or, when
+none is given, a small practice set rendered on the fly from the starter model's own sources: font renders,
+kuzushiji variant forms and pen-stroke drawings), repeated so that it makes up USER_SHARE of every epoch: a few
+dozen drawings then matter against thousands of general images, and the general images keep the rest in place.
+Training starts from the model's weights with the recipe of the preset the model was trained as
+(training.TrainSettings.for_arch: optimizer, schedule, batch size), at a tenth of its learning rate (a normal run
+through the Trainer: run folder, history, "fine-tuned from" in run.json). Before and
 after, the model is measured on the held-out samples and on the general test images, side by side.
 """
 
@@ -24,6 +27,10 @@ HOLDOUT = 0.25
 MIN_SAMPLES = 4  # at least one held out and three to learn from
 USER_SHARE = 0.25  # the user's samples' share of every epoch's training images
 GENERAL_CAP = 20_000  # general training images per fine-tuning (a stratified sample of a larger data set)
+EPOCHS = 3
+LEARNING_RATE_SHARE = 0.1  # of the recipe's learning rate: small steps keep what the model knew
+# Per class, the practice set rendered when no data set is given: (training, test) images from each source.
+GENERAL_PER_SOURCE = (60, 20)
 RESULT_FILE = "finetune.json"
 
 
@@ -79,11 +86,21 @@ def accuracy(model, images: np.ndarray, labels: np.ndarray, cancel=None) -> floa
 
 
 def practice_data(folder: Path, progress=None, cancel=None):
-    """A small practice set rendered into `folder` from the font every install has (IPAexGothic), loaded."""
-    from k49desk import dataset, paths, synth
+    """A small practice set rendered into `folder` from the starter model's sources, loaded: font renders from the
+    installed Japanese fonts, kuzushiji variant forms where a face draws them, pen-stroke drawings where KanjiVG is
+    installed (k49desk.synth)."""
+    from k49desk import dataset, handwriting, synth, variants
 
-    synth.synthesize(folder, train_per_class=60, test_per_class=20, seed=0, fonts=[paths.hiragana_font_path()],
-                     progress=progress, cancel=cancel)
+    train, test = GENERAL_PER_SOURCE
+    try:
+        handwriting.kanjivg_version()
+        strokes = (train, test)
+    except DataError:
+        strokes = (0, 0)
+    variant_counts = (train, test) if variants.installed_variant_fonts() else (0, 0)
+    synth.synthesize(folder, train_per_class=train, test_per_class=test, seed=0, strokes_per_class=strokes[0],
+                     test_strokes_per_class=strokes[1], variants_per_class=variant_counts[0],
+                     test_variants_per_class=variant_counts[1], progress=progress, cancel=cancel)
     return dataset.load(folder, cancel=cancel)
 
 
@@ -107,12 +124,13 @@ def mixed_data(general, samples: Samples, train_idx: np.ndarray, seed: int = 0):
                    general.y_test, general.classes, general.data_dir, general.practice, info)
 
 
-def finetune(model_path, samples: Samples, data=None, *, runs_dir, run_name: str | None = None, epochs: int = 3,
-             learning_rate: float = 1e-4, seed: int = 0, progress=None, cancel=None) -> FinetuneResult:
+def finetune(model_path, samples: Samples, data=None, *, runs_dir, run_name: str | None = None,
+             epochs: int = EPOCHS, learning_rate: float | None = None, seed: int = 0, progress=None, cancel=None) -> FinetuneResult:
     """Fine-tune the model in `model_path` on `samples` mixed with `data` (None: a practice set made on the fly) and
-    write a run; returns the before/after figures (also written to the run as finetune.json)."""
+    write a run; returns the before/after figures (also written to the run as finetune.json). learning_rate: None
+    for LEARNING_RATE_SHARE of the model's preset's recipe."""
     from k49desk import modelio, runs
-    from k49desk.training import Trainer, TrainSettings
+    from k49desk.training import Trainer
 
     model_path = Path(model_path)
     train_idx, held = split_samples(samples.labels, seed=seed)
@@ -122,8 +140,7 @@ def finetune(model_path, samples: Samples, data=None, *, runs_dir, run_name: str
         mine_x, mine_y = samples.images[held], samples.labels[held]
         before_mine = accuracy(model, mine_x, mine_y, cancel)
         before_general = accuracy(model, general.x_test, general.y_test, cancel)
-        settings = TrainSettings(arch=_arch_of(model_path), epochs=epochs, batch_size=128,
-                                 learning_rate=learning_rate, validation_split=0.1, seed=seed, precision="float32")
+        settings = finetune_settings(arch_of(model_path), epochs, learning_rate, seed)
         info = Trainer(mixed_data(general, samples, train_idx, seed), settings, runs_dir, run_name,
                        start_from=model_path).run(progress=progress, cancel=cancel)
     tuned_path = runs.load_run(info.path).model_path
@@ -136,7 +153,17 @@ def finetune(model_path, samples: Samples, data=None, *, runs_dir, run_name: str
     return result
 
 
-def _arch_of(model_path: Path) -> str:
+def finetune_settings(arch: str, epochs: int = EPOCHS, learning_rate: float | None = None, seed: int = 0):
+    """The preset's recipe (training.TrainSettings.for_arch) with fine-tuning's epochs, learning rate (default:
+    LEARNING_RATE_SHARE of the recipe's), a tenth held out for validation, float32."""
+    from k49desk.training import TrainSettings
+
+    recipe = TrainSettings.for_arch(arch)
+    return TrainSettings.for_arch(arch, epochs=epochs, validation_split=0.1, seed=seed, precision="float32",
+                                  learning_rate=learning_rate or recipe.learning_rate * LEARNING_RATE_SHARE)
+
+
+def arch_of(model_path: Path) -> str:
     """The preset a model was trained as (its run records it; the starter is resnet-small), for the optimizer's
     recipe; seed-cnn's (Adam) for a bare model file."""
     from k49desk import paths, runs

@@ -21,3 +21,8 @@ def human_seconds(s: float | None) -> str:
     if s >= 60:
         return f"{s // 60} min {s % 60} s left"
     return f"{s} s left"
+
+
+def human_duration(s: float) -> str:
+    """How long something takes: '0.4 s', '42 s', '3 min 5 s', '1 h 2 min'."""
+    return f"{s:.1f} s" if s < 10 else human_seconds(s).removesuffix(" left")

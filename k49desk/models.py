@@ -188,8 +188,8 @@ ARCHITECTURES: dict[str, ArchSpec] = {
         ),
         ArchSpec(
             "preact-resnet-mid",
-            "pre-activation ResNet, stem 32 + one block each at 64/128/256 (14/7/4 px): ~1/12 of PreActResNet-18's "
-            "compute",
+            "pre-activation ResNet, stem 32 + one block each at 64/128/256 (28/14/7 px): ~1/3.4 of PreActResNet-18's "
+            "multiply-adds",
             lambda: preact_resnet((64, 128, 256), (1, 1, 1), 32, PYTORCH_WEIGHT_DECAY_AS_L2, "preact-resnet-mid"),
             Recipe(optimizer="sgd", learning_rate=0.05, momentum=0.9, schedule="cosine", epochs=15, batch_size=128,
                    shift=0.08, cutout=8),

@@ -45,6 +45,11 @@ def starter_model_path() -> Path:
     return resources_dir() / "models" / "starter.keras"
 
 
+def starter_info_path() -> Path:
+    """What the starter model was trained on and its figures with what they were measured on (PROVENANCE.md's)."""
+    return resources_dir() / "models" / "starter.json"
+
+
 def hiragana_font_path() -> Path:
     """IPAexGothic, shipped by the matplotlib-fontja dependency; found without importing matplotlib."""
     import importlib.util

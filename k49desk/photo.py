@@ -2,7 +2,9 @@
 
 One path for every image that enters the app (``predict``, the Photo tab, imports):
 
-1. read: any Pillow format; transparency composited onto a background that contrasts with the opaque pixels;
+1. read: any Pillow format, turned upright by its EXIF orientation (how phones store portrait photos), a large JPEG
+   decoded at a reduced size, a picture too large to hold refused; transparency composited onto a background that
+   contrasts with the opaque pixels;
 2. polarity from the image: the sign of the strong departures from the paper's level (a median wider than any
    stroke), so dark ink on light paper and white ink on black are both read, however dark the photo;
 3. background: the paper's level estimated at low resolution and subtracted, so uneven lighting and paper tone
@@ -17,15 +19,22 @@ One path for every image that enters the app (``predict``, the Photo tab, import
 
 from __future__ import annotations
 
+import math
+import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from k49desk.errors import DataError, EmptyDrawing, SeveralCharacters
 from k49desk.rasterize import PEN_WIDTH, SIZE, frame_like_k49
 
+# Pictures are read at this many pixels at most: a phone's 48-megapixel photo fits, and its float32 grey copy
+# stays at ~200 MB. A larger JPEG is decoded at a half, a quarter or an eighth of its size (cheap: the decoder skips
+# the detail); any other picture larger than this is refused with its size, before it is decoded.
+MAX_PIXELS = 50_000_000
 # Images are worked on at this long side at most: enough for a character's strokes, fast enough for a crop
 # rectangle dragged live (a few ms), and the same result whatever the camera's resolution. Smaller images are
 # enlarged to MIN_WORK_SIDE first, so that stroke weight can be corrected by fractions of a 28x28 pixel.
@@ -67,17 +76,69 @@ class Framed:
     stroke_px: float  # the source's stroke width in source pixels (before weight correction)
 
 
-def read_image(path: str | Path) -> np.ndarray:
-    """An image file as float32 grey values 0..255 (H, W); transparency composited so that the ink stays visible."""
-    path = Path(path)
+def check_image_file(path: Path) -> None:
+    """DataError unless `path` is a file: a folder, or nothing, named as such."""
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder, not an image (give a picture file)")
     if not path.is_file():
         raise DataError(f"{path}: image file not found")
+
+
+def open_picture(path: str | Path) -> Image.Image:
+    """An image file as a loaded Pillow image, upright (its EXIF orientation applied) and at most MAX_PIXELS (a larger
+    JPEG decoded at a reduced size); DataError naming the file when it is missing, unreadable or too large."""
+    path = Path(path)
+    check_image_file(path)
     try:
-        with Image.open(path) as image:
-            image.load()
-            return to_grey(image)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise DataError(f"{path}: not a readable image ({e.__class__.__name__})") from None
+        with warnings.catch_warnings():
+            # Pillow warns from ~90 megapixels; the size is checked here against MAX_PIXELS with a message of our own.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                w, h = image.size
+                if image.format == "JPEG" and w * h > MAX_PIXELS:
+                    # The JPEG decoder scales by 1/2, 1/4 or 1/8: the smallest that brings the picture under the limit.
+                    scale = 2 ** min(3, math.ceil(math.log2(w * h / MAX_PIXELS) / 2))
+                    image.draft(None, (math.ceil(w / scale), math.ceil(h / scale)))
+                if image.size[0] * image.size[1] > MAX_PIXELS:
+                    raise DataError(_too_large(path, w * h, f"{w}x{h} pixels, "))
+                image.load()
+                return ImageOps.exif_transpose(image)
+    except Image.DecompressionBombError as e:
+        # Pillow refuses pictures over ~180 megapixels before their size can be read; its message holds the count.
+        found = re.search(r"\((\d+) pixels\)", str(e))
+        raise DataError(_too_large(path, int(found.group(1)) if found else None)) from None
+    except UnidentifiedImageError:
+        raise DataError(f"{path}: not a readable image ({_unknown_format(path)})") from None
+    except (OSError, SyntaxError, ValueError) as e:
+        detail = e.strerror if isinstance(e, OSError) and e.strerror else str(e) or "damaged"
+        raise DataError(f"{path}: not a readable image ({detail})") from None
+
+
+def _unknown_format(path: Path) -> str:
+    """What a file Pillow cannot identify seems to be: empty, text, or a format Pillow does not know."""
+    import codecs
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+        if not head:
+            return "an empty file (0 bytes)"
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut at the end is not an error
+    except (OSError, UnicodeDecodeError):
+        return "not a picture format Pillow knows"
+    return "a text file, not a picture" if b"\0" not in head else "not a picture format Pillow knows"
+
+
+def _too_large(path: Path, pixels: int | None, size: str = "") -> str:
+    found = f"{size}{pixels / 1e6:,.0f} megapixels" if pixels else "larger than Pillow reads"
+    return (f"{path}: picture too large ({found}; k49desk reads up to {MAX_PIXELS / 1e6:.0f} megapixels, a JPEG "
+            f"photo up to {64 * MAX_PIXELS / 1e6:,.0f} at a reduced size); scale it down or crop it to the character first")
+
+
+def read_image(path: str | Path) -> np.ndarray:
+    """An image file as float32 grey values 0..255 (H, W), upright (see open_picture); transparency composited so
+    that the ink stays visible."""
+    return to_grey(open_picture(path))
 
 
 def to_grey(image: Image.Image) -> np.ndarray:

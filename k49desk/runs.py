@@ -59,6 +59,7 @@ class RunInfo:
     devices: tuple[str, ...] = ()  # the devices training ran on ("CPU:0", "GPU:0 (NVIDIA H200)", ...)
     resumed: tuple[dict, ...] = ()  # {"from_epoch": n, "at": iso time} for each continuation of the run
     fine_tuned_from: str | None = None  # the model file a fine-tuning started from
+    recipe: dict = field(default_factory=dict)  # the preset's recipe it trained with (models.Recipe: optimizer, ...)
     data: dict = field(default_factory=dict)  # name, practice, fingerprint, data_dir, practice_info
     sizes: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
@@ -114,6 +115,7 @@ class RunInfo:
                 devices=tuple(str(d) for d in meta.get("devices", ())),
                 resumed=tuple(dict(r) for r in meta.get("resumed", ())),
                 fine_tuned_from=meta.get("fine_tuned_from"),
+                recipe=dict(meta.get("recipe", {})),
                 data=dict(meta["data"]),
                 sizes=dict(meta.get("sizes", {})),
                 timings=dict(meta.get("timings", {})),

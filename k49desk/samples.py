@@ -15,7 +15,6 @@ finished by the next reader. A full disk fails before anything is replaced.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock
 
 from k49desk.classes import CLASSES, NUM_CLASSES
 from k49desk.errors import DataError
@@ -154,19 +154,19 @@ class SampleStore:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        """An exclusive lock on the folder for one read or one change (other windows and commands wait)."""
+        """An exclusive lock on the folder for one read or one change (other windows and commands wait); filelock's,
+        which works on Windows too (fcntl does not exist there)."""
+        lock = FileLock(self.folder / _LOCK)
         try:
-            handle = open(self.folder / _LOCK, "a+")
+            lock.acquire()
         except OSError:
             # A read-only folder can still be read; only a change needs the lock file.
             yield
             return
-        with handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _commit(self, samples: Samples, needed: int) -> None:
         staging = self.folder / _COMMIT
@@ -236,33 +236,103 @@ class SampleStore:
         return strokes
 
 
-def import_pictures(folder: str | Path) -> tuple[np.ndarray, np.ndarray, list[Path]]:
-    """(images, labels, files) from picture files in sub-folders named by character or romaji (`ぬ/` or `nu/`),
-    each framed like K49 through the same image path as `predict` (dark-on-light pictures inverted)."""
-    from k49desk.classes import by_name
-    from k49desk.errors import K49Error
+@dataclass(frozen=True)
+class ImportProgress:
+    done: int  # files looked at
+    total: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: Path  # a file, or a hidden folder (not read)
+    reason: str
+
+
+@dataclass
+class ImportedPictures:
+    """What `import_pictures` found: the usable pictures, framed like K49, and every file it left out, with why."""
+
+    images: np.ndarray  # (n, 28, 28) uint8
+    labels: np.ndarray  # (n,) uint8
+    files: list[Path]
+    skipped: list[Skipped]
+
+
+def import_pictures(folder: str | Path, *, progress=None, cancel=None) -> ImportedPictures:
+    """Every picture under `folder` whose character a folder on its path names (`ぬ/`, `nu/`, also `ぬ/extra/` or
+    `batch1/nu/`), framed like K49 through the same image path as `predict`; every other file skipped with its
+    reason (hidden, no or two character folders, empty, not a picture, blank, ...), hidden folders as one entry.
+    progress: ImportProgress per file; Cancelled when `cancel` is set. DataError when `folder` is not a folder."""
+    from k49desk.errors import Cancelled, K49Error
     from k49desk.photo import image_file_to_k49
 
     folder = Path(folder)
     if not folder.is_dir():
-        raise DataError(f"{folder}: folder not found")
-    images, labels, files = [], [], []
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
-        try:
-            cls = by_name(sub.name)
-        except KeyError:
-            raise DataError(f"{sub}: a sub-folder must be named by a character or its romaji (ぬ or nu), "
-                            f"not {sub.name!r}") from None
-        for path in sorted(p for p in sub.iterdir() if p.is_file() and not p.name.startswith(".")):
+        raise DataError(f"{folder}: {'is a file, not a folder' if folder.exists() else 'folder not found'} "
+                        f"(give a folder of sub-folders named by character, e.g. ぬ/ or nu/)")
+    files, skipped = _picture_files(folder)
+    imported = ImportedPictures(np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8), [], skipped)
+    images, labels = [], []
+    for done, path in enumerate(files, start=1):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("import cancelled")
+        label, reason = _character_of(path.relative_to(folder))
+        if reason is None:
             try:
                 images.append(image_file_to_k49(path))
+                labels.append(label)
+                imported.files.append(path)
             except K49Error as e:
-                raise DataError(f"{e}; nothing was imported") from None
-            labels.append(cls.index)
-            files.append(path)
-    if not files:
-        raise DataError(f"{folder}: no pictures found (put them in sub-folders named by character, e.g. ぬ/ or nu/)")
-    return np.stack(images), np.asarray(labels, np.uint8), files
+                reason = str(e).removeprefix(f"{path}: ")
+        if reason is not None:
+            skipped.append(Skipped(path, reason))
+        if progress is not None:
+            progress(ImportProgress(done, len(files)))
+    if images:
+        imported.images, imported.labels = np.stack(images), np.asarray(labels, np.uint8)
+    skipped.sort(key=lambda s: s.path)
+    return imported
+
+
+def _picture_files(folder: Path) -> tuple[list[Path], list[Skipped]]:
+    """(every file under `folder` outside hidden folders, sorted; the hidden files and folders, skipped)."""
+    files, skipped = [], []
+    for root, dirs, names in os.walk(folder):
+        for name in sorted(dirs):
+            if name.startswith("."):
+                skipped.append(Skipped(Path(root) / name, "hidden folder, not read"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            path = Path(root) / name
+            if name.startswith("."):
+                skipped.append(Skipped(path, "hidden file"))
+            elif path.is_file():
+                files.append(path)
+            else:
+                skipped.append(Skipped(path, "not a regular file"))
+    return files, skipped
+
+
+def _character_of(relative: Path) -> tuple[int | None, str | None]:
+    """(class index, None) from the character folders on a picture's path, or (None, why it cannot be known)."""
+    from k49desk.classes import by_name
+
+    named = []
+    for part in relative.parent.parts:
+        try:
+            named.append(by_name(part).index)
+        except KeyError:
+            pass
+    if len(set(named)) == 1:
+        return named[0], None
+    if not named and len(relative.parts) == 1:
+        return None, "character unknown: not in a character folder; put it in a sub-folder named by its character " \
+                     "or romaji (ぬ/ or nu/)"
+    if not named:
+        return None, f"character unknown: no folder on its path ({relative.parent.as_posix()}/) is named by a " \
+                     f"character or its romaji (ぬ or nu)"
+    chars = ", ".join(dict.fromkeys(CLASSES[i].char for i in named))
+    return None, f"character unknown: the folders on its path name different characters ({chars})"
 
 
 def _check_new(images: np.ndarray, labels: np.ndarray) -> None:

@@ -49,6 +49,9 @@ def synthesize(
     strokes_per_class: int = 0,
     test_strokes_per_class: int = 0,
     stroke_styles=("neat", "sloppy", "cursive"),
+    variants_per_class: int = 0,
+    test_variants_per_class: int = 0,
+    variant_fonts=None,
     progress=None,
     cancel=None,
 ) -> dict:
@@ -58,18 +61,24 @@ def synthesize(
     of (49,) per-class counts of font renders replacing train_per_class/test_per_class. `strokes_per_class` and
     `test_strokes_per_class`: pen-stroke drawings per class added to the training and test parts, shared evenly
     among `stroke_styles` (names in k49desk.handwriting.STYLES); with them, a part may hold no font renders at all.
+    `variants_per_class` and `test_variants_per_class`: kuzushiji variant forms per class (k49desk.variants:
+    hentaigana and cursive source kanji) rendered from `variant_fonts` (default: the installed faces that have them)
+    and augmented like the font renders; the iteration mark has none.
     The same arguments give the same bytes, and without strokes the same bytes as a fonts-only set always had.
     """
     out_dir = Path(out_dir)
     train_counts, test_counts = _counts(train_per_class, test_per_class, class_counts,
-                                        (strokes_per_class, test_strokes_per_class))
+                                        (strokes_per_class + variants_per_class,
+                                         test_strokes_per_class + test_variants_per_class))
     stroke_plan = _stroke_plan(strokes_per_class, test_strokes_per_class, stroke_styles)
+    variant_plan = _variant_plan(variants_per_class, test_variants_per_class, variant_fonts)
     check_output_folder(out_dir, "practice-set folder")  # before the rendering, not after it
     refuse_real_k49(out_dir)
     started = time.perf_counter()
     reporter = _Reporter(progress)
     stroke_total = classes.NUM_CLASSES * (strokes_per_class + test_strokes_per_class)
-    total = int(train_counts.sum() + test_counts.sum()) + stroke_total
+    variant_total = sum(int(counts.sum()) for _, counts in variant_plan[1])
+    total = int(train_counts.sum() + test_counts.sum()) + stroke_total + variant_total
     reporter.report(0, total, "fonts", force=True)
 
     if not train_counts.sum() and not test_counts.sum():
@@ -90,7 +99,8 @@ def synthesize(
     # Each split draws its labels, fonts and augmentations from its own stream, and each chunk of images from
     # a child stream: the bytes depend on the seed only, not on how threads interleave.
     # The pen strokes take a third stream, so the fonts' two streams are those a fonts-only set always had.
-    *font_streams, stroke_stream = np.random.SeedSequence(seed).spawn(3)
+    # Variant forms take a fourth (a child's stream depends only on its index, so the first three are unchanged).
+    *font_streams, stroke_stream, variant_stream = np.random.SeedSequence(seed).spawn(4)
     plans = []
     for split, counts, stream in zip(("train", "test"), (train_counts, test_counts), font_streams):
         rng = np.random.default_rng(stream)
@@ -124,6 +134,13 @@ def synthesize(
                 splits[split] = _add_strokes(pool, splits[split], per_class, stream, cancel,
                                              lambda done: reporter.report(offset + done, total, split))
 
+        variant_sources, variant_counts = variant_plan
+        for (split, counts), stream in zip(variant_counts, variant_stream.spawn(2)):
+            if counts.sum():
+                offset = sum(len(v[1]) for v in splits.values())
+                splits[split] = _add_variants(pool, splits[split], variant_sources, counts, stream, cancel,
+                                              lambda done: reporter.report(offset + done, total, split))
+
     seconds = time.perf_counter() - started
     info = {
         "practice_set": True,
@@ -155,6 +172,24 @@ def synthesize(
         info["train_counts"] = (train_counts + strokes_per_class).tolist()
         info["test_counts"] = (test_counts + test_strokes_per_class).tolist()
         info["note"] = "Practice set rendered from fonts and from KanjiVG pen strokes; not Kuzushiji-49"
+    if variant_total:
+        from k49desk import variants
+
+        train_variants, test_variants = (counts for _, counts in variant_plan[1])
+        info["variants"] = {
+            "fonts": sorted({str(v.path) for v in variant_plan[0]}),
+            "glyphs": {kind: sum(v.kind == kind for v in variant_plan[0]) for kind in ("hentaigana", "cursive kanji")},
+            "hentaigana_share": variants.HENTAIGANA_SHARE,
+            "train_per_class": train_variants.tolist(),
+            "test_per_class": test_variants.tolist(),
+            "note": "kuzushiji variant forms (Unicode hentaigana, cursive source kanji) rendered from fonts; "
+                    "not real kuzushiji",
+        }
+        info["train_size"] += int(train_variants.sum())
+        info["test_size"] += int(test_variants.sum())
+        info["train_counts"] = (np.asarray(info["train_counts"]) + train_variants).tolist()
+        info["test_counts"] = (np.asarray(info["test_counts"]) + test_variants).tolist()
+        info["note"] = info["note"].replace("; not", ", with kuzushiji variant forms from fonts; not")
     reporter.report(total, total, "writing", force=True)
     # The marker goes in first: a folder caught half-replaced is still recognised as a practice set.
     contents = {
@@ -231,6 +266,59 @@ def _add_strokes(pool, split, per_class: dict[str, int], stream, cancel, report)
     return images[order], labels[order]
 
 
+def _variant_plan(train_per_class, test_per_class, fonts):
+    """(variant glyph sources, [(split, (49,) counts)]): every class with variant forms gets the count asked for.
+
+    Checks the counts and finds the glyphs before anything is rendered; DataError when none can be had."""
+    from k49desk import variants
+
+    for n in (train_per_class, test_per_class):
+        if not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError("variant counts per class must be non-negative integers")
+    if not train_per_class and not test_per_class:
+        return [], []
+    if fonts is None:
+        fonts = variants.installed_variant_fonts()
+    fonts = [Path(f) for f in fonts]
+    for f in fonts:
+        if not f.is_file():
+            raise DataError(f"{f}: font file not found")
+    found = variants.sources(fonts)
+    if not found:
+        raise DataError("no font draws kuzushiji variant forms: install IPAmj Mincho (Debian fonts-ipamj-mincho) or "
+                        "name fonts with the Hentaigana block or a grass-script brush face")
+    has = np.bincount([v.label for v in found], minlength=classes.NUM_CLASSES) > 0
+    return found, [(split, np.where(has, n, 0).astype(np.int64))
+                   for split, n in (("train", train_per_class), ("test", test_per_class))]
+
+
+def _add_variants(pool, split, sources, counts, stream, cancel, report) -> tuple[np.ndarray, np.ndarray]:
+    """`split`'s (images, labels) with counts[c] augmented variant forms of each class c added, the whole shuffled."""
+    from k49desk import variants
+
+    rng = np.random.default_rng(stream.spawn(1)[0])
+    labels = np.repeat(np.arange(classes.NUM_CLASSES, dtype=np.uint8), counts)
+    picks = variants.pick(sources, labels, rng)
+    glyphs: dict[int, Glyph] = {}
+    needed = sorted(set(picks.tolist()))
+    by_face: dict[tuple[Path, int], list[int]] = {}
+    for k in needed:
+        by_face.setdefault((sources[k].path, sources[k].index), []).append(k)
+    jobs = [partial(_render_variants, face, [(k, sources[k].char) for k in ks], glyphs) for face, ks in by_face.items()]
+    _run_jobs(pool, jobs, cancel, lambda: None)
+    images = np.empty((len(labels), SIZE, SIZE), np.uint8)
+    starts = range(0, len(labels), _CHUNK)
+    done = [0] * len(starts)
+    jobs = [partial(_render_chunk, [glyphs[int(k)] for k in picks[s : s + _CHUNK]], child, images[s : s + _CHUNK],
+                    done, n, stroke_width=variants.STROKE_WIDTH)
+            for n, (s, child) in enumerate(zip(starts, stream.spawn(len(starts))))]
+    _run_jobs(pool, jobs, cancel, lambda: report(sum(done)))
+    all_images = np.concatenate([split[0], images])
+    all_labels = np.concatenate([split[1], labels])
+    order = rng.permutation(len(all_labels))
+    return all_images[order], all_labels[order]
+
+
 def refuse_real_k49(out_dir: Path) -> None:
     """A folder holding K49 files but no practice marker is someone's real data: never overwrite it."""
     if any((out_dir / n).exists() for n in FILE_NAMES) and not (out_dir / PRACTICE_MARKER).exists():
@@ -284,6 +372,17 @@ def _render_face(face: Face, face_number: int, labels: list[int], out: dict, sto
         out[face_number, label] = Glyph.render(font, classes.CLASSES[label].char)
 
 
+def _render_variants(face: tuple[Path, int], chars: list[tuple[int, str]], out: dict, stop) -> None:
+    """Render variant glyphs from one face into out[source number]."""
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(str(face[0]), size=_RENDER_PX, index=face[1])
+    for k, char in chars:
+        if stop.is_set():
+            raise Cancelled("practice set generation cancelled")
+        out[k] = Glyph.render(font, char)
+
+
 def _render_drawings(labels, drawing_style, seed, out: np.ndarray, done: list[int], slot: int, stop) -> None:
     """Draw and rasterise pen strokes for `labels` into `out`, counting progress in done[slot]."""
     from k49desk import handwriting
@@ -294,14 +393,15 @@ def _render_drawings(labels, drawing_style, seed, out: np.ndarray, done: list[in
     done[slot] = len(labels)
 
 
-def _render_chunk(glyphs: list, seed, out: np.ndarray, done: list[int], slot: int, stop) -> None:
-    """Augment `glyphs` into `out` with their own random stream, counting progress in done[slot]."""
+def _render_chunk(glyphs: list, seed, out: np.ndarray, done: list[int], slot: int, stop, **style) -> None:
+    """Augment `glyphs` into `out` with their own random stream (`style`: augment's keywords), counting progress in
+    done[slot]."""
     rng = np.random.default_rng(seed)
     for start in range(0, len(glyphs), _BATCH):
         if stop.is_set():
             raise Cancelled("practice set generation cancelled")
         batch = glyphs[start : start + _BATCH]
-        out[start : start + len(batch)] = augment(batch, rng)
+        out[start : start + len(batch)] = augment(batch, rng, **style)
         done[slot] = start + len(batch)
 
 

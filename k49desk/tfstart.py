@@ -18,12 +18,14 @@ from collections.abc import Callable
 from k49desk.stderr_capture import stderr_captured
 
 # Start-up chatter: absl's banner, absl-format INFO and WARNING lines (I1202 14:03:05.123 123 file.cc:45] ...),
-# CUDA's "no driver" errors on a machine without a GPU, and the second line of the CPU feature note.
+# CUDA's "no driver" errors on a machine without a GPU, the second line of the CPU feature note, and the TFLite
+# runtime's note on its CPU delegate (k49desk.export).
 START_UP_CHATTER = re.compile(
     r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
     r"|[IW]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ \S+:\d+\] "
     r"|E\d{4} \d\d:\d\d:\d+\.\d+ +\d+ cuda_\w+\.cc:\d+\] "
     r"|To enable the following instructions: .* rebuild TensorFlow with the appropriate compiler flags\."
+    r"|INFO: Created TensorFlow Lite XNNPACK delegate for CPU\."
 )
 # TSL's own logger honours this: warnings and info from TensorFlow's C++ code stay off the terminal, errors show.
 QUIET_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "2"}

@@ -50,7 +50,9 @@ class TrainJob:
     """One training run as the child carries it out: the data comes from data_dir, checked against fingerprint."""
 
     data_dir: Path
-    fingerprint: str  # of the data the window shows; the child refuses other data under the same folder
+    # Of the data the window shows; the child refuses other data under the same folder. None: whatever the folder
+    # holds (the quick start, whose files were just checked against their md5 and never loaded in the window).
+    fingerprint: str | None
     settings: training.TrainSettings
     runs_dir: Path
     trains: ClassVar[bool] = True  # the child's growth is measured against its first training job (see run)
@@ -97,6 +99,58 @@ class FinetuneJob:
 
 
 @dataclass(frozen=True)
+class LabelScanJob:
+    """The training-set label scan (k49desk.label_scan): one model per fold on the data in data_dir (checked against
+    fingerprint); returns (the cross-validated evaluation of the training images, their suspicious labels)."""
+
+    data_dir: Path
+    fingerprint: str
+    settings: training.TrainSettings
+    folds: int
+    trains: ClassVar[bool] = True
+
+    def __call__(self, *, progress=None, cancel=None):
+        from k49desk.label_scan import scan_training_labels
+
+        return scan_training_labels(_load_data(self.data_dir, self.fingerprint), self.settings, self.folds,
+                                    progress=progress, cancel=cancel)
+
+
+@dataclass(frozen=True)
+class LabelScanEstimateJob:
+    """Seconds the label scan of `train_size` images takes with these settings and folds, timed on a few real
+    batches here (k49desk.label_scan.estimate_scan_seconds)."""
+
+    settings: training.TrainSettings
+    train_size: int
+    folds: int
+    stop_grace_s: ClassVar[float] = 0.5  # as EstimateJob's
+
+    def __call__(self, *, progress=None, cancel=None) -> float:
+        from k49desk.label_scan import estimate_scan_seconds
+
+        return estimate_scan_seconds(self.settings, self.train_size, self.folds)
+
+
+class EvaluateJob:
+    """Evaluate a run's best model on the test set of data_dir (loaded here, usually still there from its training)
+    and write the evaluation files into out_dir, all or none; returns evaluation.figures()."""
+
+    run_dir: Path
+    data_dir: Path
+    out_dir: Path
+
+    def __call__(self, *, progress=None, cancel=None) -> dict:
+        from k49desk import evaluation
+
+        run = runs.load_run(self.run_dir)
+        ev = evaluation.evaluate(run.model_path, _load_data(self.data_dir), progress=progress, cancel=cancel)
+        ev.model_name = run.info.name
+        evaluation.write_evaluation(ev, self.out_dir)
+        return evaluation.figures(ev)
+
+
+@dataclass(frozen=True)
 class EstimateJob:
     """Seconds per training epoch of `train_size` images with these settings, timed on a few real batches here."""
 
@@ -119,21 +173,39 @@ class DescribeMachine:
         return training.choose_precision("auto"), training.describe_devices()
 
 
-_loaded_data = None  # in the child: the last data set loaded, reused while the window shows the same data
+# In the child: the last data set loaded and its files' (name, size, modification time), reused while the window
+# shows the same data and the files are unchanged (a download may have replaced them since).
+_loaded_data = None
+_loaded_stamp = None
+
+
+def _files_stamp(data_dir: Path) -> tuple:
+    from k49desk import dataset
+
+    stamp = []
+    for name in dataset.FILE_NAMES:
+        try:
+            info = (Path(data_dir) / name).stat()
+        except OSError:
+            continue
+        stamp.append((name, info.st_size, info.st_mtime_ns))
+    return tuple(stamp)
 
 
 def _load_data(data_dir: Path, fingerprint: str | None = None):
-    """The data in data_dir, reused from the last job when it is the same folder (and fingerprint, if given)."""
-    global _loaded_data
+    """The data in data_dir, reused from the last job when it is the same folder with the same files (and
+    fingerprint, if given)."""
+    global _loaded_data, _loaded_stamp
     from k49desk import dataset
 
-    data = _loaded_data
-    if data is None or Path(data.data_dir) != Path(data_dir) or fingerprint not in (None, data.fingerprint):
+    data, stamp = _loaded_data, _files_stamp(data_dir)
+    if (data is None or Path(data.data_dir) != Path(data_dir) or stamp != _loaded_stamp
+            or fingerprint not in (None, data.fingerprint)):
         _loaded_data = data = None  # the old arrays go before the new ones arrive
         data = dataset.load(data_dir)
         if fingerprint not in (None, data.fingerprint):
             raise DataError(f"{data_dir}: the data files changed since they were loaded; load the folder again")
-        _loaded_data = data
+        _loaded_data, _loaded_stamp = data, stamp
     return data
 
 
@@ -246,7 +318,7 @@ class TrainingProcess:
 
     @property
     def training(self) -> bool:
-        """Whether a training job (a run, a resume, a fine-tuning) is running in the child now."""
+        """Whether a training job (a run, a resume, a fine-tuning, a label scan) is running in the child now."""
         return self._training
 
     def run(self, job, *, progress=None, cancel=None):

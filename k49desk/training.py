@@ -594,7 +594,7 @@ def _fit(folder: Path, info: runs.RunInfo, data, settings: TrainSettings, histor
                 net.optimizer.learning_rate = keras.optimizers.schedules.CosineDecay(
                     s.learning_rate, decay_steps=max(s.epochs * batches, 1))
     info = info.replace(params=int(net.count_params()), devices=tuple(training_devices()), epochs_planned=s.epochs,
-                        status="running",
+                        status="running", recipe=asdict(recipe),
                         sizes={"train": len(train_idx), "validation": len(val_idx), "test": len(data.y_test),
                                "split": "stratified by class (sklearn train_test_split, seeded)",
                                "batch_per_device": s.batch_size, "devices_in_sync": replicas,

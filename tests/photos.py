@@ -143,3 +143,33 @@ def _smooth_noise(rng, shape: tuple[int, int], cell: int) -> np.ndarray:
     h, w = shape
     coarse = rng.normal(0, 1, (max(2, h // cell + 2), max(2, w // cell + 2))).astype(np.float32)
     return np.asarray(Image.fromarray(coarse, "F").resize((w, h), Image.Resampling.BICUBIC))
+
+
+EXIF_ORIENTATION = 0x0112
+
+
+def save_as_phone_portrait(picture: np.ndarray, path, quality: int = 95) -> None:
+    """`picture` (upright) saved as a phone stores a portrait photo: the sensor's pixels, turned a quarter left, with
+    EXIF Orientation 6 ("turn right 90 degrees to show")."""
+    exif = Image.Exif()
+    exif[EXIF_ORIENTATION] = 6
+    Image.fromarray(picture).transpose(Image.Transpose.ROTATE_90).save(path, "JPEG", quality=quality, exif=exif)
+
+
+def huge_blank_png(path, width: int, height: int) -> None:
+    """A valid black 1-bit PNG of width x height written row by row: a huge picture in a small file, made without
+    holding its pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = bytes(1 + (width + 7) // 8)  # filter byte 0, then the packed bits
+    packer = zlib.compressobj(9)
+    parts = [packer.compress(row * min(1024, height - start)) for start in range(0, height, 1024)]
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n")
+        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)))
+        f.write(chunk(b"IDAT", b"".join(parts) + packer.flush()))
+        f.write(chunk(b"IEND", b""))

@@ -187,6 +187,8 @@ def test_write_failure_after_the_work_is_one_line_and_leaves_nothing(capsys, tmp
 def test_synth_with_given_fonts_lists_used_and_skipped(capsys, tmp_path):
     import shutil
 
+    from k49desk import evaluation
+
     from k49desk import paths
 
     font = paths.hiragana_font_path()
@@ -216,6 +218,8 @@ def test_predict_refuses_npz_that_are_not_k49_images(capsys, tmp_path, trained_r
 def test_predict_says_when_training_data_is_unknown(capsys, tmp_path, trained_run):
     import shutil
 
+    from k49desk import evaluation
+
     bare = shutil.copyfile(trained_run / "model.keras", tmp_path / "bare.keras")
     image = tmp_path / "one.npz"
     np.savez(image, np.zeros((28, 28), np.uint8))
@@ -239,6 +243,8 @@ def test_predict_refuses_truncated_and_empty_npz(capsys, tmp_path, trained_run):
 
 def test_train_warns_once_when_labels_miss_classes(capsys, tmp_path, practice_dir, monkeypatch):
     import shutil
+
+    from k49desk import evaluation
 
     from k49desk import training
 
@@ -274,3 +280,116 @@ def test_synth_with_pen_strokes_only(capsys, tmp_path):
     code, _, err = run_cli(capsys, "synth", tmp_path / "q", "--test-per-class", 0)
     one_line_error(code, err, "the test part would be empty")
     assert not (tmp_path / "q").exists()
+
+
+@pytest.mark.parametrize("keep", ["one image", "one class"])
+def test_evaluate_a_test_set_of_one_class_completes_and_says_why_no_labels_are_ranked(capsys, tmp_path, practice_dir,
+                                                                                      trained_run, keep):
+    import shutil
+
+    from k49desk import evaluation
+
+    data_dir = tmp_path / "small"
+    shutil.copytree(practice_dir, data_dir)
+    data = dataset.load(practice_dir)
+    chosen = data.y_test == 5
+    chosen &= np.arange(len(chosen)) == np.flatnonzero(chosen)[0] if keep == "one image" else chosen
+    np.savez_compressed(data_dir / dataset.TEST_IMAGES, data.x_test[chosen])
+    np.savez_compressed(data_dir / dataset.TEST_LABELS, data.y_test[chosen])
+    out_dir = tmp_path / "ev"
+    code, out, err = run_cli(capsys, "evaluate", trained_run, "--data-dir", data_dir, "--out", out_dir)
+    assert code == 0, err
+    assert "Traceback" not in err
+    reason = "no suspicious labels can be ranked: " + ("its one image is" if keep == "one image" else "all 8 images are")
+    assert f"Suspicious labels: {reason} of one class (か)" in out
+    assert f"k49desk: note: {reason}" in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(evaluation.EVALUATION_FILES)
+    assert (out_dir / "label_issues.csv").read_text(encoding="utf-8").count("\n") == 1  # the header
+    assert reason in (out_dir / "summary.txt").read_text(encoding="utf-8")
+
+
+def _subcommands(parser, prefix=()):
+    """(command words, parser) for every command and sub-command."""
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, sub in action.choices.items():
+                yield (*prefix, name), sub, helps.get(name)
+                yield from _subcommands(sub, (*prefix, name))
+
+
+def test_every_command_and_option_has_help():
+    import argparse
+
+    commands = list(_subcommands(cli.build_parser()))
+    assert {" ".join(c) for c, _, _ in commands} >= {"download", "synth", "archs", "train", "evaluate", "predict",
+                                                      "samples", "samples import", "finetune", "explain", "export"}
+    missing = []
+    for words, parser, summary in commands:
+        if not (summary or "").strip():
+            missing.append(f"{' '.join(words)}: no summary in the command list")
+        if not (parser.description or "").strip():
+            missing.append(f"{' '.join(words)}: no description in its --help")
+        for action in parser._actions:
+            if isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
+                continue
+            if not (action.help or "").strip() or action.help == argparse.SUPPRESS:
+                missing.append(f"{' '.join(words)} {'/'.join(action.option_strings) or action.dest}")
+    assert not missing, "\n".join(missing)
+
+
+def test_starter_names_the_shipped_model_wherever_a_model_is_taken(capsys, tmp_path, practice_dir, monkeypatch):
+    from k49desk import paths
+
+    parser = cli.build_parser()
+    for argv in (["predict", "starter", "x.png"], ["evaluate", "starter"], ["finetune", "starter"],
+                 ["explain", "starter", "x.png", "--out", "h.png"], ["export", "starter", "--format", "tflite",
+                                                                    "--out", "m.tflite"]):
+        assert parser.parse_args(argv).model == paths.starter_model_path(), argv
+    assert parser.parse_args(["predict", "./starter", "x.png"]).model.name == "starter"  # a file of that name
+
+    picture = tmp_path / "shi.png"
+    from photos import PhotoStyle, character_on_paper
+    from strokes import STROKES
+
+    Image.fromarray(character_on_paper(STROKES["し"], PhotoStyle(noise=3.0))).save(picture)
+    code, out, err = run_cli(capsys, "predict", "starter", picture)
+    assert code == 0, err
+    assert out.startswith("Model starter") and "1. し (shi)" in out
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, "evaluate", "starter", "--data-dir", practice_dir)
+    assert code == 0, err
+    assert (tmp_path / "starter-evaluation" / "summary.txt").is_file()
+    assert not (paths.starter_model_path().parent / "starter-evaluation").exists()
+
+
+def test_default_folders_that_cannot_be_used_say_how_to_choose_another(capsys, tmp_path, practice_dir, monkeypatch):
+    from k49desk import training
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("K49DESK_DATA", str(blocker))
+    for argv in (["train", "--epochs", 1], ["download"], ["evaluate", "starter"]):
+        code, _, err = run_cli(capsys, *argv)
+        no_traceback_error(code, err, f"{blocker}: is a file, not a folder; choose another data folder",
+                           "--data-dir DIR or set K49DESK_DATA")
+    monkeypatch.setenv("K49DESK_SAMPLES", str(blocker))
+    code, _, err = run_cli(capsys, "samples")
+    no_traceback_error(code, err, f"{blocker}: is a file, not a folder", "--samples DIR or set K49DESK_SAMPLES")
+
+    monkeypatch.setattr(training.Trainer, "run", lambda *a, **k: pytest.fail("trained into an unusable runs folder"))
+    for runs_dir, problem in ((blocker, "is a file, not a folder"), (blocker / "runs", "cannot be created")):
+        monkeypatch.setenv("K49DESK_RUNS", str(runs_dir))
+        code, _, err = run_cli(capsys, "train", "--data-dir", practice_dir, "--epochs", 1)
+        no_traceback_error(code, err, f"{runs_dir}: {problem}", "choose another runs folder (set K49DESK_RUNS, or give "
+                                                                "--out RUN_DIR)")
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_folder_given_as_an_image_is_named_as_one(capsys, tmp_path):
+    from k49desk import paths
+
+    code, _, err = run_cli(capsys, "predict", paths.starter_model_path(), tmp_path)
+    no_traceback_error(code, err, f"{tmp_path}: is a folder, not an image")

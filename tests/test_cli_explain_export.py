@@ -46,6 +46,31 @@ def test_explain_an_unknown_character_is_a_usage_error(trained_run, ink_png, tmp
     assert by_char("ぬ").romaji == "nu"
 
 
+def test_explain_a_class_against_itself_is_a_one_line_error(trained_run, ink_png, tmp_path, capsys):
+    for given in (("ぬ", "ぬ"), ("nu", "ぬ")):
+        code, _, err = run_cli(capsys, "explain", trained_run, ink_png, "--class", given[0], "--versus", given[1],
+                               "--out", tmp_path / "heat.png")
+        one_line_error(code, err, "are the same class (ぬ): choose two different ones")
+    code, out, _ = run_cli(capsys, "explain", trained_run, ink_png, "--out", tmp_path / "heat.png")
+    top = re.search(r"the model reads (\S+)", out).group(1)
+    (tmp_path / "heat.png").unlink()
+    code, _, err = run_cli(capsys, "explain", trained_run, ink_png, "--versus", top, "--out", tmp_path / "heat.png")
+    one_line_error(code, err, f"the top candidate is {top} itself")
+    assert not (tmp_path / "heat.png").exists()
+
+
+def test_explain_versus_works_without_class_as_its_help_says(trained_run, ink_png, tmp_path, capsys):
+    code, out, _ = run_cli(capsys, "explain", "--help")
+    help_text = " ".join(out.split())
+    assert "needs --class" not in help_text and "--class, or the top candidate" in help_text
+    code, out, _ = run_cli(capsys, "explain", trained_run, ink_png, "--out", tmp_path / "top.png")
+    top = re.search(r"the model reads (\S+)", out).group(1)
+    other = "ぬ" if top != "ぬ" else "ふ"
+    code, out, err = run_cli(capsys, "explain", trained_run, ink_png, "--versus", other, "--out", tmp_path / "h.png")
+    assert code == 0, err
+    assert f"why {top} and not {other}" in out
+
+
 @pytest.mark.slow
 def test_export_writes_a_checked_tflite_file(trained_run, tmp_path, capsys):
     out = tmp_path / "model.tflite"

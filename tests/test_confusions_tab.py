@@ -230,3 +230,20 @@ def test_suspicious_labels_page_ranks_the_evaluations_test_images(qtbot, tab, st
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=first_row)
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=first_row)
     assert tab.pages.currentIndex() == 0 and tab.detail.test_index == first
+
+
+def test_suspicious_labels_page_says_why_a_one_class_test_set_has_none(qtbot, tab, state):
+    """Confident learning needs two classes: the page says so instead of 'failed unexpectedly: ValueError'."""
+    from k49desk.evaluation import from_probabilities
+
+    ev = _evaluations["ev"]
+    first = int(np.flatnonzero(ev.y_true == 5)[0])
+    one = from_probabilities(ev.y_true[first:first + 1], ev.probs[first:first + 1], data_name=ev.data_name,
+                             practice=True, model_name=ev.model_name)
+    state.evaluation_session.set_evaluation(one)
+    tab.pages.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: "no suspicious labels can be ranked" in tab.suspicious_source.text(), timeout=10_000)
+    qtbot.wait(200)
+    text = tab.suspicious_source.text()
+    assert "its one image is of one class (か)" in text and "unexpectedly" not in text and "Error" not in text
+    assert tab.suspicious.visible_issues() == []

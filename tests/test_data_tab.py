@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
@@ -11,12 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from k49desk import dataset
-from k49desk.classes import NUM_CLASSES, classmap_csv
+from k49desk.classes import NUM_CLASSES
 from k49desk.dataset import OfficialFile
 from k49desk.gui.fonts import register_qt_font
 from k49desk.paths import hiragana_font_path
 
 from http_mirror import serving, specs_of
+from tiny_data import k49_files
 
 
 def choose(monkeypatch, folder: Path) -> None:
@@ -115,29 +115,9 @@ def test_practice_folder_offered_is_not_left_behind_when_not_chosen(qtbot, windo
 # Download from a local mirror ------------------------------------------------------------------------------
 
 
-def _npz(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, array)
-    return buffer.getvalue()
-
-
-def tiny_k49_files() -> dict[str, bytes]:
-    """A small folder in the official format (no practice marker): 2 training and 1 test image per class."""
-    rng = np.random.default_rng(0)
-    y_train = np.repeat(np.arange(NUM_CLASSES, dtype=np.uint8), 2)
-    y_test = np.arange(NUM_CLASSES, dtype=np.uint8)
-    return {
-        dataset.TRAIN_IMAGES: _npz(rng.integers(0, 256, (len(y_train), 28, 28), dtype=np.uint8)),
-        dataset.TRAIN_LABELS: _npz(y_train),
-        dataset.TEST_IMAGES: _npz(rng.integers(0, 256, (len(y_test), 28, 28), dtype=np.uint8)),
-        dataset.TEST_LABELS: _npz(y_test),
-        dataset.CLASSMAP: classmap_csv().encode(),
-    }
-
-
 @pytest.fixture
 def mirror():
-    with serving(tiny_k49_files()) as server:
+    with serving(k49_files()) as server:
         yield server
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import threading
 
 import numpy as np
@@ -77,8 +78,15 @@ def test_write_evaluation_files(tmp_path):
     written = evaluation.write_evaluation(ev, tmp_path / "out")
     assert sorted(p.name for p in written) == sorted(
         ["report.csv", "confusion.csv", "confusion_normalized.csv", "pairs.csv", "predictions.csv",
-         "label_issues.csv", "y_pred.npy", "probs.npy", "summary.txt"]) == sorted(evaluation.EVALUATION_FILES)
+         "label_issues.csv", "y_pred.npy", "probs.npy", "summary.txt", "summary.json"]) == sorted(
+        evaluation.EVALUATION_FILES)
     assert all(p.parent == tmp_path / "out" and p.is_file() for p in written)
+    figures = json.loads((tmp_path / "out" / "summary.json").read_text())
+    top5 = np.argsort(ev.probs, axis=1)[:, -5:]
+    assert figures == {"model": "m", "data": "practice set", "practice": True, "test_images": 200,
+                       "accuracy": pytest.approx(ev.accuracy), "balanced_accuracy": pytest.approx(ev.balanced_accuracy),
+                       "top5_accuracy": pytest.approx(np.mean([y in row for y, row in zip(ev.y_true, top5)]))}
+    assert ev.accuracy < figures["top5_accuracy"] < 1
     assert not [p for p in tmp_path.rglob(".*")], "no staging folder or temporary file is left behind"
     with open(tmp_path / "out" / "label_issues.csv", encoding="utf-8") as f:
         issues = list(csv.reader(f))

@@ -11,7 +11,8 @@ from PIL import Image
 from k49desk import cli, runs
 from k49desk.classes import by_char
 from k49desk.errors import DataError
-from k49desk.finetune import USER_SHARE, mixed_data, split_samples
+from k49desk.finetune import LEARNING_RATE_SHARE, USER_SHARE, finetune_settings, mixed_data, split_samples
+from k49desk.models import ARCHITECTURES
 from k49desk.samples import SampleStore
 from photos import PhotoStyle, character_on_paper
 from strokes import STROKES
@@ -63,12 +64,25 @@ def test_cli_import_samples_finetune_round_trip(tmp_path, capsys, trained_run, p
                      "--epochs", "1", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "your held-out samples" in printed and "practice set test images" in printed
-    info = runs.load_run(out).info
+    run = runs.load_run(out)
+    info = run.info
     assert info.fine_tuned_from == str(runs.load_run(trained_run).model_path)
+    # The seed-cnn run's preset recipe, at a tenth of its learning rate.
+    assert info.recipe["optimizer"] == "adam" and info.sizes["batch_per_device"] == 256
+    assert run.settings["learning_rate"] == pytest.approx(1e-4)
     assert info.status == "completed" and info.epochs_done == 1
     result = json.loads((out / "finetune.json").read_text())
     assert result["held_out_samples"] == 3 and result["trained_samples"] == 9
     assert 0 <= result["after_mine"] <= 1 and 0 <= result["after_general"] <= 1
+
+
+@pytest.mark.parametrize("arch", list(ARCHITECTURES))
+def test_fine_tuning_follows_the_presets_recipe_at_a_smaller_learning_rate(arch):
+    recipe = ARCHITECTURES[arch].recipe
+    settings = finetune_settings(arch, epochs=2)
+    assert (settings.arch, settings.epochs, settings.batch_size) == (arch, 2, recipe.batch_size)
+    assert settings.learning_rate == pytest.approx(recipe.learning_rate * LEARNING_RATE_SHARE)
+    assert finetune_settings(arch, learning_rate=0.02).learning_rate == 0.02
 
 
 def test_cli_finetune_with_too_few_samples_says_so(tmp_path, capsys, trained_run):
@@ -76,3 +90,18 @@ def test_cli_finetune_with_too_few_samples_says_so(tmp_path, capsys, trained_run
     store.add(np.zeros((2, 28, 28), np.uint8), [by_char("ぬ").index] * 2)
     assert cli.main(["finetune", str(trained_run), "--samples", str(store.folder)]) == 2
     assert "too few samples to hold some out" in capsys.readouterr().err
+
+
+def test_with_no_data_set_the_replay_comes_from_the_starters_own_sources(tmp_path):
+    """Fonts, kuzushiji variant forms and pen-stroke drawings: what the starter learned, so that fine-tuning on a
+    reader's kuzushiji keeps the modern forms and the drawings in place."""
+    from k49desk.finetune import GENERAL_PER_SOURCE, practice_data
+
+    data = practice_data(tmp_path / "general")
+    info = data.practice_info
+    train, test = GENERAL_PER_SOURCE
+    assert info["strokes"]["train_per_class"] == train and info["strokes"]["test_per_class"] == test
+    assert max(info["variants"]["train_per_class"]) == train and info["variants"]["glyphs"]["hentaigana"] > 0
+    assert len(info["fonts"]) > 1  # the installed Japanese faces, not IPAexGothic alone
+    counts = np.bincount(data.y_train, minlength=49)
+    assert counts.min() >= 2 * train and counts.max() == 3 * train  # ゝ has no variant forms

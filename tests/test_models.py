@@ -93,3 +93,27 @@ def test_unknown_name_lists_the_valid_ones():
     with pytest.raises(ModelError, match="unknown architecture 'vgg99'.*seed-cnn, seed-cnn-dropout, resnet-small, "
                                          "preact-resnet-mid, preact-resnet-18"):
         models.build_model("vgg99")
+
+
+def multiply_adds(model) -> tuple[int, list[int]]:
+    """(multiply-adds per image of the conv and dense layers, the feature-map sizes the convs run at)."""
+    import keras
+
+    total, sizes = 0, set()
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            _, height, width, filters = layer.output.shape
+            total += height * width * layer.kernel_size[0] * layer.kernel_size[1] * layer.input.shape[-1] * filters
+            sizes.add(height)
+        elif isinstance(layer, keras.layers.Dense):
+            total += layer.input.shape[-1] * layer.units
+    return total, sorted(sizes, reverse=True)
+
+
+def test_the_mid_presets_description_says_its_sizes_and_compute_as_counted():
+    mid, mid_sizes = multiply_adds(models.build_model("preact-resnet-mid"))
+    full, full_sizes = multiply_adds(models.build_model("preact-resnet-18"))
+    assert (mid_sizes, full_sizes) == ([28, 14, 7], [28, 14, 7, 4])
+    assert full / mid == pytest.approx(3.4, abs=0.05)
+    description = models.get_arch("preact-resnet-mid").description
+    assert "(28/14/7 px)" in description and "~1/3.4 of PreActResNet-18's multiply-adds" in description

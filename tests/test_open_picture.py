@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 from PIL import Image
+from PySide6.QtWidgets import QMessageBox
 
 from k49desk import cli
 from k49desk.gui import app
@@ -60,8 +61,11 @@ def test_launch_with_a_picture_starts_on_the_photo_tab(qtbot, monkeypatch, tmp_p
 def test_a_missing_picture_is_a_message_in_the_window(qtbot, window, tmp_path):
     window.open_picture(tmp_path / "gone.png")
     assert window.tabs.currentWidget() is window.photo_tab
-    qtbot.waitUntil(lambda: "image file not found" in window.photo_tab.source_label.text(), timeout=10_000)
-    assert "gone.png" in window.photo_tab.source_label.text()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "errorMessage") is not None, timeout=10_000)
+    box = window.findChild(QMessageBox, "errorMessage")
+    assert "gone.png" in box.text() and "image file not found" in box.text() and box.text().count("\n") == 0
+    assert "Could not open gone.png" in window.photo_tab.source_label.text()
+    box.accept()
 
 
 def test_no_running_window_means_no_hand_off():

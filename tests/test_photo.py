@@ -10,7 +10,8 @@ from k49desk import cli
 from k49desk.errors import DataError, EmptyDrawing, SeveralCharacters
 from k49desk.photo import frame_photo, image_file_to_k49, read_image
 from k49desk.rasterize import rasterize_strokes
-from photos import PHONE, SCANNER, STYLES, PhotoStyle, character_on_paper, page_of_characters, transparent_png
+from photos import (PHONE, SCANNER, STYLES, PhotoStyle, character_on_paper, huge_blank_png, page_of_characters,
+                    save_as_phone_portrait, transparent_png)
 from strokes import STROKES
 
 # A spread of shapes: two-part (い, こ, り), one long stroke (し), loops (の, あ), dots (お, な), dense (ぬ, は).
@@ -139,6 +140,93 @@ def test_unreadable_and_missing_files_are_named(tmp_path):
         read_image(bad)
     with pytest.raises(DataError, match="image file not found"):
         read_image(tmp_path / "missing.png")
+    with pytest.raises(DataError, match=f"{tmp_path.name}: is a folder, not an image"):
+        read_image(tmp_path)
+
+
+def _predictions(capsys, *paths) -> list[str]:
+    """The starter's top-5 lines for each picture, as `k49desk predict` prints them."""
+    from k49desk import paths as k49paths
+
+    assert cli.main(["predict", str(k49paths.starter_model_path()), *map(str, paths)]) == 0
+    out = capsys.readouterr().out
+    return [part.split("\n  2. ")[0] for part in out.split("\n  1. ")[1:]]
+
+
+def test_a_phone_portrait_photo_is_read_upright_on_every_path(tmp_path, capsys):
+    """A JPEG with EXIF Orientation 6 stores its pixels turned; `predict`, `samples import` and read_image (the
+    Photo tab's) read it as its upright copy. し read sideways is つ."""
+    from k49desk.samples import SampleStore
+
+    picture = character_on_paper(STROKES["し"], PhotoStyle(size=(300, 400), noise=3.0), seed=1)
+    upright, phone = tmp_path / "upright.jpg", tmp_path / "phone.jpg"
+    Image.fromarray(picture).save(upright, quality=95)
+    save_as_phone_portrait(picture, phone)
+    assert Image.open(phone).size == (400, 300)  # stored sideways
+
+    assert read_image(phone).shape == read_image(upright).shape == (400, 300)
+    assert np.abs(read_image(phone) - read_image(upright)).mean() < 2  # JPEG noise only
+    assert _overlap(image_file_to_k49(phone), image_file_to_k49(upright)) >= 0.9
+    first_upright, first_phone = _predictions(capsys, upright, phone)
+    assert first_upright.startswith("し (shi)") and first_phone.startswith("し (shi)")
+
+    pictures = tmp_path / "pictures" / "shi"
+    pictures.mkdir(parents=True)
+    save_as_phone_portrait(picture, pictures / "phone.jpg")
+    assert cli.main(["samples", "--samples", str(tmp_path / "mine"), "import", str(pictures.parent)]) == 0
+    kept = SampleStore(tmp_path / "mine").read().images[0]
+    assert _overlap(kept, image_file_to_k49(upright)) >= 0.9
+
+
+def test_very_large_pictures_get_one_line_and_no_gigabytes(tmp_path, capsys):
+    """Pillow's DecompressionBombError (30000x30000) and DecompressionBombWarning (12000x12000) never reach the user;
+    the size is checked before the pixels are decoded."""
+    import tracemalloc
+    import warnings
+
+    from k49desk import paths
+
+    for side in (30000, 12000):
+        path = tmp_path / f"big{side}.png"
+        huge_blank_png(path, side, side)
+        tracemalloc.start()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                with pytest.raises(DataError, match=f"big{side}.png: picture too large .*{side * side / 1e6:,.0f} "
+                                                    f"megapixels; k49desk reads up to 50 megapixels"):
+                    read_image(path)
+            assert tracemalloc.get_traced_memory()[1] < 10e6
+        finally:
+            tracemalloc.stop()
+        assert cli.main(["predict", str(paths.starter_model_path()), str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith(f"k49desk: error: {path}: picture too large"), err
+        assert "Decompression" not in err
+
+
+def test_a_large_jpeg_photo_is_read_at_a_reduced_size(tmp_path):
+    """A JPEG over the limit is decoded at a half (here) of its size, without Pillow's warning; the character is
+    still found."""
+    import tracemalloc
+    import warnings
+
+    from k49desk.photo import MAX_PIXELS
+
+    path = tmp_path / "huge.jpg"
+    small = character_on_paper(STROKES["の"], PhotoStyle(size=(300, 225), noise=3.0), seed=2)
+    Image.fromarray(small).resize((10000, 7500), Image.Resampling.BILINEAR).save(path, quality=80)
+    tracemalloc.start()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            grey = read_image(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert grey.shape == (3750, 5000) and grey.size <= MAX_PIXELS
+    assert peak < 4.5 * grey.size + 50e6  # the float32 result and the decoded bytes, not 75 megapixels of them
+    assert _overlap(frame_photo(grey).image, frame_photo(small).image) >= 0.8
 
 
 def test_predict_reads_a_phone_photo_like_the_same_strokes_drawn(tmp_path, capsys):

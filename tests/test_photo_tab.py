@@ -126,9 +126,51 @@ def test_a_weak_first_candidate_says_the_model_is_unsure(qtbot, photo_tab):
     assert not photo_tab.candidates.unsure.isVisibleTo(photo_tab)
 
 
+def error_box(qtbot, tab) -> str:
+    """The text of the message box the tab shows (the project's one style), closed after reading."""
+    from PySide6.QtWidgets import QMessageBox
+
+    qtbot.waitUntil(lambda: any(b.isVisible() for b in tab.findChildren(QMessageBox, "errorMessage")), timeout=10_000)
+    (box,) = [b for b in tab.findChildren(QMessageBox, "errorMessage") if b.isVisible()]
+    text = box.text()
+    box.close()
+    return text
+
+
 def test_an_unreadable_file_is_named(qtbot, photo_tab, tmp_path):
     bad = tmp_path / "notes.png"
     bad.write_text("not a picture")
     photo_tab.open_file(bad)
     settled(qtbot, photo_tab)
-    assert "notes.png: not a readable image" in photo_tab.source_label.text()
+    assert "notes.png: not a readable image" in error_box(qtbot, photo_tab)
+    assert "Could not open notes.png" in photo_tab.source_label.text()
+
+
+def test_a_huge_picture_or_a_folder_gets_a_readable_message(qtbot, photo_tab, tmp_path):
+    from photos import huge_blank_png
+
+    huge = tmp_path / "huge.png"
+    huge_blank_png(huge, 30000, 30000)
+    for path, expected in ((huge, "huge.png: picture too large (900 megapixels"), (tmp_path, "is a folder, not an image")):
+        photo_tab.open_file(path)
+        settled(qtbot, photo_tab)
+        text = error_box(qtbot, photo_tab)
+        assert expected in text and "Error" not in text and "unexpectedly" not in text, text
+
+
+def test_a_phone_portrait_photo_is_shown_cropped_and_read_upright(qtbot, photo_tab, tmp_path):
+    from photos import save_as_phone_portrait
+
+    picture = character_on_paper(STROKES["し"], PhotoStyle(size=(300, 400), noise=3.0), seed=1)
+    path = tmp_path / "phone.jpg"
+    save_as_phone_portrait(picture, path)
+    photo_tab.open_file(path)
+    qtbot.waitUntil(lambda: photo_tab.crop.has_image(), timeout=10_000)
+    settled(qtbot, photo_tab)
+    assert photo_tab.crop.region() == (0, 0, 300, 400)  # the upright picture, as the model is given it
+    shown = photo_tab.crop._image
+    assert (shown.width(), shown.height()) == (300, 400)
+    assert top_char(photo_tab) == "し" == canvas_answer(photo_tab, "し")
+    drag(photo_tab.crop, (10, 10), (290, 390))
+    settled(qtbot, photo_tab)
+    assert top_char(photo_tab) == "し"

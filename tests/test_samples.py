@@ -144,7 +144,69 @@ def test_cli_imports_pictures_by_character_or_romaji(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"4 samples in {store_dir}" in out and "ぬ 2" in out
 
-    (pictures / "zz").mkdir()
-    assert cli.main(["samples", "import", str(pictures), "--samples", str(store_dir)]) == 2
-    assert "must be named by a character or its romaji" in capsys.readouterr().err
-    assert len(SampleStore(store_dir).read()) == 4  # nothing half-imported
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli.main(["samples", "import", str(empty), "--samples", str(store_dir)]) == 2
+    assert "no usable pictures found" in capsys.readouterr().err
+    assert len(SampleStore(store_dir).read()) == 4
+
+
+def _picture(path: Path, char: str, seed: int = 0) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(character_on_paper(STROKES[char], PhotoStyle(noise=3.0), seed=seed)).save(path)
+
+
+def test_import_of_a_folder_with_junk_imports_every_usable_picture_and_lists_every_skipped_file(tmp_path, capsys):
+    """One run: nested pictures are imported under the character a folder on their path names; every other file is
+    listed with its reason, none dropped silently; progress is shown on stderr."""
+    pictures = tmp_path / "pictures"
+    usable = {"ぬ/1.png": "ぬ", "nu/2.png": "ぬ", "ぬ/more/3.png": "ぬ", "batch 2/shi/4.png": "し"}
+    for name, char in usable.items():
+        _picture(pictures / name, char)
+    junk = {
+        ".thumbs": "hidden folder, not read",
+        "ぬ/.DS_Store": "hidden file",
+        "zz/5.png": "character unknown: no folder on its path (zz/) is named by a character",
+        "ぬ/ね/6.png": "character unknown: the folders on its path name different characters (ぬ, ね)",
+        "loose.png": "character unknown: not in a character folder",
+        "ぬ/empty.png": "not a readable image (an empty file (0 bytes))",
+        "ぬ/notes.txt": "not a readable image (a text file, not a picture)",
+        "ぬ/broken.png": "not a readable image (",
+        "ぬ/blank.png": "nothing to predict: no character found",
+    }
+    for name in ("zz/5.png", "ぬ/ね/6.png", "loose.png", ".thumbs/7.png"):
+        _picture(pictures / name, "し")
+    (pictures / "ぬ" / ".DS_Store").write_bytes(b"\0\1junk")
+    (pictures / "ぬ" / "empty.png").write_bytes(b"")
+    (pictures / "ぬ" / "notes.txt").write_text("my notes on ぬ\n", encoding="utf-8")
+    (pictures / "ぬ" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
+    Image.new("L", (80, 80), 240).save(pictures / "ぬ" / "blank.png")
+
+    store_dir = tmp_path / "mine"
+    assert cli.main(["samples", "--samples", str(store_dir), "import", str(pictures)]) == 0
+    out, err = capsys.readouterr()
+    assert f"imported 4 pictures from {pictures} (9 files skipped, listed above); 4 samples in {store_dir}" in out
+    listed = [line.strip() for line in err.splitlines() if line.startswith("  ")]
+    assert len(listed) == len(junk) and f"skipped {len(junk)} files:" in err
+    for name, reason in junk.items():
+        assert any(line.startswith(f"{pictures / name}: {reason}") for line in listed), (name, listed)
+    assert "reading pictures [" in err and "100.0% 11/11" in err  # the files looked at; hidden ones are not
+    assert "Traceback" not in err and "Error" not in err
+    counts = SampleStore(store_dir).read().counts()
+    assert counts[by_char("ぬ").index] == 3 and counts[by_char("し").index] == 1
+
+
+def test_import_reports_progress_and_can_be_cancelled(tmp_path):
+    import threading
+
+    from k49desk.errors import Cancelled
+
+    for i in range(3):
+        _picture(tmp_path / "no" / f"{i}.png", "の", seed=i)
+    seen = []
+    found = samples.import_pictures(tmp_path, progress=seen.append)
+    assert [(p.done, p.total) for p in seen] == [(1, 3), (2, 3), (3, 3)] and len(found.files) == 3
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        samples.import_pictures(tmp_path, cancel=cancel)

@@ -1,4 +1,5 @@
-"""The Suspicious labels view: ranked candidates, sorted and filtered by clicks, exported, with examples and saliency."""
+"""The Suspicious labels view: every image ranked as in label_issues.csv, sorted and filtered (by character, flagged
+only) by clicks, exported, with examples and saliency."""
 
 from __future__ import annotations
 
@@ -48,9 +49,16 @@ def click_row(qtbot, table, row: int, double: bool = False) -> None:
     click(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
+def flagged_count(issues) -> int:
+    return sum(q.flagged for q in issues)
+
+
 def test_rows_show_the_ranked_candidates_with_examples_of_both_characters(qtbot, view, audited):
     ev, images, issues, _ = audited
-    assert view.proxy.rowCount() == len(issues) and view.count_label.text() == f"{len(issues)} candidates"
+    assert len(issues) == len(images), "every image is ranked"
+    assert view.proxy.rowCount() == len(issues)
+    assert view.count_label.text() == f"{len(issues)} images, {flagged_count(issues)} flagged"
+    assert view.visible_issues() == issues, "the order of label_issues.csv"
     selected = []
     view.imageSelected.connect(selected.append)
     click_row(qtbot, view.table, 1)
@@ -87,7 +95,19 @@ def test_a_header_click_sorts_and_the_filter_keeps_one_character(qtbot, view, au
     kept = view.visible_issues()
     assert kept and all(character in (q.given, q.suggested) for q in kept)
     assert len(kept) == sum(character in (q.given, q.suggested) for q in issues)
-    assert view.count_label.text() == f"{len(kept)} of {len(issues)} candidates"
+    assert view.count_label.text() == f"{len(kept)} of {len(issues)} images, {flagged_count(issues)} flagged"
+
+
+def test_flagged_only_keeps_confident_learnings_picks_in_the_same_order(qtbot, view, audited):
+    _, _, issues, _ = audited
+    flagged = [q for q in issues if q.flagged]
+    assert 0 < len(flagged) < len(issues)
+    toggle = view.flagged_only
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton, pos=QPoint(4, toggle.height() // 2))
+    assert view.visible_issues() == flagged
+    assert view.proxy.index(0, 6).data() == "flagged"
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton, pos=QPoint(4, toggle.height() // 2))
+    assert view.visible_issues() == issues
 
 
 def test_export_writes_the_rows_shown(qtbot, view, audited, tmp_path, monkeypatch):

@@ -46,3 +46,29 @@ def test_a_cli_command_that_starts_tensorflow_prints_nothing_on_stderr(tmp_path)
         assert done.returncode == 0 and "1. " in done.stdout, done.stderr
         assert not any(word in done.stderr for word in CHATTER), done.stderr
         assert done.stderr == ""
+
+
+def test_finetune_and_export_print_no_tensorflow_start_up_lines(tmp_path, trained_run, practice_dir):
+    """finetune printed CUDA's 'failed call to cuInit', export TFLite's XNNPACK note; both now start TensorFlow
+    quietly, and what they say themselves stays."""
+    import pytest
+
+    from k49desk import dataset
+    from k49desk.samples import SampleStore
+
+    pytest.importorskip("tensorflow")
+    data = dataset.load(practice_dir)
+    store = SampleStore(tmp_path / "mine")
+    store.add(data.x_test[:8], data.y_test[:8])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    commands = (["finetune", trained_run, "--samples", store.folder, "--data-dir", practice_dir, "--epochs", 1,
+                 "--out", tmp_path / "tuned"],
+                ["export", trained_run, "--format", "tflite", "--out", tmp_path / "model.tflite"])
+    for argv in commands:
+        done = subprocess.run([sys.executable, "-m", "k49desk", *map(str, argv)], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        leaked = [line for line in done.stderr.splitlines()
+                  if any(word in line for word in (*CHATTER, "cuInit", "XNNPACK", "INFO: "))]
+        assert not leaked, done.stderr
+    assert (tmp_path / "model.tflite").is_file()

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from k49desk import runs, training
+from k49desk import models, runs, training
 from k49desk.gui import app
 from k49desk.gui.state import ActiveModel
 
@@ -124,6 +125,64 @@ def test_start_waits_for_tensorflow_and_data_and_form_shows_the_defaults(qtbot, 
     window.state.set_data(None)
     assert not tab.start_button.isEnabled()
     assert "Load data" in tab.hint_label.text()
+
+
+def choose_preset(tab, arch: str) -> None:
+    tab.arch_combo.setCurrentIndex(tab.arch_combo.findData(arch))
+
+
+@pytest.mark.slow
+def test_each_preset_fills_the_form_with_its_recipe_and_its_run_trains_with_it(qtbot, window, tab, practice_dir):
+    """The recipe as the command line resolves it (TrainSettings.for_arch), in the form and in the run it writes;
+    only the epochs are changed (to 1, to keep the test short)."""
+    ready(qtbot, window, practice_dir)
+    for arch, spec in models.ARCHITECTURES.items():
+        choose_preset(tab, arch)
+        recipe = training.TrainSettings.for_arch(arch)
+        assert tab.settings() == recipe, arch
+        assert (tab.epochs_spin.value(), tab.batch_spin.value()) == (spec.recipe.epochs, spec.recipe.batch_size)
+        assert tab.lr_spin.value() == pytest.approx(spec.recipe.learning_rate)
+        assert spec.recipe.describe() in tab.recipe_note.text() and "changed" not in tab.recipe_note.text()
+        assert not tab.recipe_button.isEnabled(), "the form shows the recipe already"
+
+        tab.epochs_spin.setValue(1)
+        assert tab.recipe_button.isEnabled() and "changed" in tab.recipe_note.text()
+        qtbot.mouseClick(tab.start_button, LEFT)
+        wait_done(qtbot, tab, timeout=300_000)
+        run = runs.load_run(window.state.model.run_dir)
+        assert (run.info.arch, run.info.status, run.info.epochs_planned) == (arch, "completed", 1)
+        assert run.info.recipe == json.loads(json.dumps(asdict(spec.recipe)))
+        assert run.info.sizes["batch_per_device"] == spec.recipe.batch_size
+        assert run.settings == {**recipe.to_dict(), "epochs": 1}
+
+    qtbot.mouseClick(tab.recipe_button, LEFT)
+    assert tab.settings() == training.TrainSettings.for_arch(tab.arch_combo.currentData())
+
+
+def test_the_form_keeps_each_presets_values_across_launches_until_recipe_defaults(qtbot, window, tab):
+    choose_preset(tab, "resnet-small")
+    tab.epochs_spin.setValue(7)
+    tab.lr_spin.setValue(0.002)
+    choose_preset(tab, "preact-resnet-mid")
+    assert tab.settings() == training.TrainSettings.for_arch("preact-resnet-mid")
+
+    def launch():
+        again = app.create_window(window.state.data_dir, window.state.runs_dir)
+        qtbot.addWidget(again)
+        return again.train_tab
+
+    second = launch()
+    assert second.settings() == training.TrainSettings.for_arch("preact-resnet-mid"), "the last preset chosen"
+    choose_preset(second, "resnet-small")
+    assert second.settings() == training.TrainSettings.for_arch("resnet-small", epochs=7, learning_rate=0.002)
+    assert "changed" in second.recipe_note.text()
+    qtbot.mouseClick(second.recipe_button, LEFT)
+    assert second.settings() == training.TrainSettings.for_arch("resnet-small")
+    assert not second.recipe_button.isEnabled()
+
+    third = launch()
+    choose_preset(third, "resnet-small")
+    assert third.settings() == training.TrainSettings.for_arch("resnet-small"), "Recipe defaults is kept too"
 
 
 def test_one_epoch_fills_curves_progress_log_runs_table_and_active_model(qtbot, window, tab, practice_dir):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import html
 import os
 import sys
 from pathlib import Path
@@ -30,6 +31,7 @@ from k49desk.gui.draw_tab import DrawTab
 from k49desk.gui.evaluate_tab import EvaluateTab
 from k49desk.gui.fonts import register_qt_font
 from k49desk.gui.messages import show_error
+from k49desk.gui.model_banner import starter_summary
 from k49desk.gui.photo_tab import PhotoTab
 from k49desk.gui.settings import DATA_DIR_KEY, ORGANIZATION, RUNS_DIR_KEY, app_settings
 from k49desk.gui.single_instance import PictureServer, send_to_running
@@ -221,7 +223,9 @@ class MainWindow(QMainWindow):
             + self.tr("<p>Train, evaluate and draw handwritten hiragana with Kuzushiji-49 (K49).</p>"
                       "<p>K49 is CC BY-SA 4.0 — “KMNIST Dataset” (created by CODH), adapted from “Kuzushiji Dataset” "
                       "(created by NIJL and others), doi:10.20676/00000341.</p>"
-                      "<p>Hiragana are drawn with IPAexGothic (IPA Font License).</p>"),
+                      "<p>Hiragana are drawn with IPAexGothic (IPA Font License).</p>")
+            # What the starter model was trained on, from its starter.json (the core's words: English).
+            + f"<p>{html.escape(starter_summary())}</p>",
         )
 
     def choose_language(self, language: str) -> None:

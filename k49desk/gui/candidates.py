@@ -6,9 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QModelIndex, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QStyle,
     QStyledItemDelegate,
     QVBoxLayout,
@@ -27,14 +29,20 @@ COPIED_MESSAGE_MS = 2000
 
 
 def prediction_panel(*parts: QWidget, width: int = 320) -> QWidget:
-    """The fixed-width column beside a drawing or a picture: the model's status, what it sees, its candidates."""
-    panel = QWidget()
+    """The fixed-width column beside a drawing or a picture: the model banner and status, what it sees, its
+    candidates. It scrolls where the window is too short for all of it, so the window still fits a small screen."""
+    panel = QWidget(objectName="predictionPanel")
     layout = QVBoxLayout(panel)
     for part in parts:
         layout.addWidget(part)
     layout.addStretch(1)
-    panel.setFixedWidth(width)
-    return panel
+    scroll = QScrollArea(objectName="predictionPanelScroll")
+    scroll.setWidget(panel)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setFixedWidth(width)
+    return scroll
 
 
 def no_prediction_hint(predictor) -> str:

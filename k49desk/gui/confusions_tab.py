@@ -663,20 +663,25 @@ class ConfusionsTab(QWidget):
         if ev is None:
             self.suspicious_source.setText(self.tr("Evaluate a model to see the test images whose labels it disputes."))
             return
+        if ev.label_issues_note:
+            # The note comes from the core (why there is no list): English.
+            self.suspicious_source.setText(self.tr("Test images of {0}: {1}.").format(i18n.data_name(ev.data_name),
+                                                                                        ev.label_issues_note))
+            return
         images = self.session.images
         self.suspicious_source.setText(self.tr("Looking for suspicious labels…"))
 
         def find(progress, cancel):
-            from k49desk.label_issues import find_label_issues
-
-            return find_label_issues(ev.y_true, ev.probs)
+            return ev.label_issues()
 
         def show(issues) -> None:
             self.suspicious.set_issues(ev, images, issues)
             self.suspicious_source.setText(self.tr(
-                "Test images of {data} whose given label {model} disputes most (confident learning, from the "
-                "evaluation's probabilities): {n} candidates for a person to check.").format(
-                data=i18n.data_name(ev.data_name), model=ev.model_name, n=i18n.number(len(issues))))
+                "The test images of {data}, the label {model} disputes most first (label quality from the "
+                "evaluation's probabilities): {total} candidates for a person to check, {flagged} flagged by "
+                "confident learning.").format(data=i18n.data_name(ev.data_name), model=ev.model_name,
+                                              total=i18n.number(len(issues)),
+                                              flagged=i18n.number(sum(q.flagged for q in issues))))
 
         self._issues.run(self.tr("find suspicious labels"), find, on_success=show,
                          on_failure=lambda message: self.suspicious_source.setText(message))
@@ -686,8 +691,9 @@ class ConfusionsTab(QWidget):
         self._issues_are_test = False
         self.suspicious.set_issues(ev, images, issues)
         self.suspicious_source.setText(self.tr(
-            "Training images whose label the cross-validated models dispute most: {n} candidates for a person to "
-            "check.").format(n=i18n.number(len(issues))))
+            "The training images, the label the cross-validated models dispute most first: {total} candidates for "
+            "a person to check, {flagged} flagged by confident learning.").format(
+                total=i18n.number(len(issues)), flagged=i18n.number(sum(q.flagged for q in issues))))
 
     def _open_suspicious(self, index: int) -> None:
         """A test image's row opened: shown large, with its neighbours, in the Confused pairs page."""

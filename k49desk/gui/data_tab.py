@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +50,7 @@ class DataTab(QWidget):
         super().__init__(parent)
         self.state = state
         # Tests point these at a local mirror with small files.
-        self.base_url = os.environ.get("K49DESK_BASE_URL", download.BASE_URL)
+        self.base_url = download.default_base_url()
         self.download_files = dataset.OFFICIAL
         self.practice_options: dict = {}  # extra keyword arguments for synth.synthesize
         self.work = TaskSlot(state, self)  # the one download / synth / load running
@@ -206,7 +205,7 @@ class DataTab(QWidget):
         """Checksums on a worker: md5 of the 66 MB training images takes a moment."""
         data_dir = self.state.data_dir
         self.checksums.run(
-            "check data files",
+            self.tr("check data files"),
             lambda progress, cancel: dataset.check_files(data_dir),
             on_success=lambda statuses: self._show_files(statuses, checking=False),
         )

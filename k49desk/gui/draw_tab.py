@@ -24,6 +24,7 @@ from k49desk.gui.active_predictor import shared_predictor
 from k49desk.gui.candidates import TOP_K, CandidateList, no_prediction_hint, prediction_panel
 from k49desk.gui.canvas import DrawCanvas
 from k49desk.gui.images import to_pixmap
+from k49desk.gui.model_banner import ModelBanner
 from k49desk.gui.saliency_view import SaliencyRequests, overlay_pixmap, saliency_legend
 from k49desk.gui.state import AppState
 from k49desk.gui.teach_panel import TeachPanel
@@ -61,6 +62,7 @@ class DrawTab(QWidget):
         self.clear_button.setToolTip(self.tr("Remove every stroke (Esc)"))
         self.clear_button.clicked.connect(self.canvas.clear)
 
+        self.banner = ModelBanner(state, parent=self)
         self.model_label = QLabel(objectName="modelStatus")
         self.model_label.setWordWrap(True)
         self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -125,7 +127,7 @@ class DrawTab(QWidget):
         candidates_layout.addWidget(self.timing)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
-        layout.addWidget(prediction_panel(self.model_label, preview_box, candidates_box))
+        layout.addWidget(prediction_panel(self.banner, self.model_label, preview_box, candidates_box))
 
     # Prediction ---------------------------------------------------------------------------------
 

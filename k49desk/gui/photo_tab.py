@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from k49desk.gui.active_predictor import shared_predictor
 from k49desk.gui.candidates import TOP_K, CandidateList, no_prediction_hint, prediction_panel
 from k49desk.gui.images import to_pixmap, to_qimage
+from k49desk.gui.messages import show_error
+from k49desk.gui.model_banner import ModelBanner
 from k49desk.gui.settings import PHOTO_FOLDER_KEY, app_settings
 from k49desk.gui.state import AppState
 from k49desk.gui.workers import TaskSlot
@@ -207,6 +209,7 @@ class PhotoTab(QWidget):
         self.source_label.setWordWrap(True)
         self.source_label.setStyleSheet("color: palette(mid);")
 
+        self.banner = ModelBanner(state, "photo", self)
         self.model_label = QLabel(objectName="photoModelStatus")
         self.model_label.setWordWrap(True)
         self.preview = QLabel(objectName="photoPreview")
@@ -231,7 +234,7 @@ class PhotoTab(QWidget):
         QVBoxLayout(candidates_box).addWidget(self.candidates)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
-        layout.addWidget(prediction_panel(self.model_label, preview_box, candidates_box))
+        layout.addWidget(prediction_panel(self.banner, self.model_label, preview_box, candidates_box))
 
         paste = QShortcut(QKeySequence(QKeySequence.StandardKey.Paste), self)
         paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -264,7 +267,14 @@ class PhotoTab(QWidget):
         app_settings().setValue(PHOTO_FOLDER_KEY, str(Path(path).resolve().parent))
         self.source_label.setText(self.tr("Opening {file}…").format(file=name))
         self._opening.run(self.tr("open {file}").format(file=name), lambda progress, cancel: read_image(path),
-                          on_success=lambda grey: self.set_picture(grey, name), on_failure=self.source_label.setText)
+                          on_success=lambda grey: self.set_picture(grey, name),
+                          on_failure=lambda message: self._open_failed(name, message))
+
+    def _open_failed(self, name: str, message: str) -> None:
+        """The picture could not be read: said in the project's message box; the picture shown before stays."""
+        self.source_label.setText(self.tr("Could not open {0}").format(name) if self._grey is None else
+                                  self.tr("Could not open {0}; still showing the picture before").format(name))
+        show_error(self, self.tr("Could not open the picture"), message[:1].upper() + message[1:])
 
     def paste(self) -> None:
         data = QGuiApplication.clipboard().mimeData()

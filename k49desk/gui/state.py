@@ -64,7 +64,7 @@ class AppState(QObject):
 
     @property
     def training_process(self):
-        """The one child process that trains (Train tab runs and fine-tuning), created on first use."""
+        """The one child process that trains (Train tab runs, fine-tuning, the label scan), created on first use."""
         if self._training_process is None:
             from k49desk.train_process import TrainingProcess
 

@@ -1,4 +1,5 @@
-"""Suspicious labels: the images whose given label the model disputes, ranked, with correct examples and saliency.
+"""Suspicious labels: every image ranked by how likely its given label is wrong (k49desk.label_issues, the order of
+label_issues.csv), confident learning's flag as a column and a filter, with correct examples and saliency.
 
 A listed image is a candidate for a person to check, not a verdict: the model may be the one that is wrong.
 """
@@ -45,7 +46,8 @@ class IssuesModel(RowsTableModel):
 
     COLUMNS = (QT_TRANSLATE_NOOP("IssuesModel", "Rank"), QT_TRANSLATE_NOOP("IssuesModel", "Image"),
                QT_TRANSLATE_NOOP("IssuesModel", "Label"), QT_TRANSLATE_NOOP("IssuesModel", "Model reads"),
-               QT_TRANSLATE_NOOP("IssuesModel", "Sure"), QT_TRANSLATE_NOOP("IssuesModel", "P(label)"))
+               QT_TRANSLATE_NOOP("IssuesModel", "Sure"), QT_TRANSLATE_NOOP("IssuesModel", "P(label)"),
+               QT_TRANSLATE_NOOP("IssuesModel", "Flagged"))
 
     def __init__(self, parent=None):
         super().__init__([QCoreApplication.translate("IssuesModel", c) for c in self.COLUMNS], parent)
@@ -65,11 +67,13 @@ class IssuesModel(RowsTableModel):
         if role == ISSUE:
             return q
         if role == SORT:
-            return (q.rank, q.rank, q.given, q.suggested, -q.suggested_confidence, q.self_confidence)[column]
+            return (q.rank, q.rank, q.given, q.suggested, -q.suggested_confidence, q.self_confidence,
+                    (not q.flagged, q.rank))[column]
         if role == Qt.ItemDataRole.DisplayRole:
             return (str(q.rank), None, f"{CLASSES[q.given].char}  {CLASSES[q.given].romaji}",
-                    f"{CLASSES[q.suggested].char}  {CLASSES[q.suggested].romaji}", i18n.percent(q.suggested_confidence, 0),
-                    i18n.percent(q.self_confidence))[column]
+                    f"{CLASSES[q.suggested].char}  {CLASSES[q.suggested].romaji}",
+                    i18n.percent(q.suggested_confidence, 0), i18n.percent(q.self_confidence),
+                    self.tr("flagged") if q.flagged else "")[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 1 and self.images is not None:
             pixmap = self._pixmaps.get(q.index)
             if pixmap is None:
@@ -89,11 +93,13 @@ class IssuesModel(RowsTableModel):
 
 
 class CharacterFilter(QSortFilterProxyModel):
-    """Keeps the rows whose label or reading is one character (None: all); sorts by each column's SORT value."""
+    """Keeps the rows whose label or reading is one character (None: all), and only the flagged ones when asked;
+    sorts by each column's SORT value."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.character: int | None = None
+        self.flagged_only = False
         self.setSortRole(SORT)
 
     def set_character(self, character: int | None) -> None:
@@ -101,11 +107,16 @@ class CharacterFilter(QSortFilterProxyModel):
         self.character = character
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def set_flagged_only(self, flagged_only: bool) -> None:
+        self.beginFilterChange()
+        self.flagged_only = flagged_only
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     def filterAcceptsRow(self, row, parent) -> bool:
-        if self.character is None:
-            return True
         q = self.sourceModel().rows[row]
-        return self.character in (q.given, q.suggested)
+        if self.flagged_only and not q.flagged:
+            return False
+        return self.character is None or self.character in (q.given, q.suggested)
 
 
 class ExampleStrip(QGroupBox):
@@ -172,6 +183,10 @@ class SuspiciousLabels(QWidget):
         self.filter_picker.setToolTip(self.tr("Only rows labelled as, or read as, this character"))
         self.filter_picker.currentIndexChanged.connect(lambda _: self.proxy.set_character(
             self.filter_picker.currentData()))
+        self.flagged_only = QCheckBox(self.tr("Flagged only"), objectName="suspiciousFlaggedOnly")
+        self.flagged_only.setToolTip(self.tr("Only the images confident learning flags as label issues, in the same "
+                                             "order"))
+        self.flagged_only.toggled.connect(self.proxy.set_flagged_only)
         self.count_label = QLabel(objectName="suspiciousCount")
         self.export_button = QPushButton(self.tr("Export CSV…"), objectName="suspiciousExport")
         self.export_button.setToolTip(self.tr("Save the rows shown (label_issues.csv format)"))
@@ -182,8 +197,9 @@ class SuspiciousLabels(QWidget):
         self.proxy.layoutChanged.connect(self._update_count)
 
         note = QLabel(self.tr("Each row is a candidate for a person to check, not a verdict: the label may be wrong, "
-                              "or the model may be. Ranked by the model's probability for the given label (lowest "
-                              "first)."), objectName="suspiciousNote")
+                              "or the model may be. Every image, ranked by the model's probability for the given label "
+                              "(lowest first); “flagged” marks those confident learning picks out as label issues."),
+                      objectName="suspiciousNote")
         note.setWordWrap(True)
         note.setStyleSheet("color: palette(mid);")
 
@@ -208,6 +224,7 @@ class SuspiciousLabels(QWidget):
         tools = QHBoxLayout()
         tools.addWidget(QLabel(self.tr("Character")))
         tools.addWidget(self.filter_picker)
+        tools.addWidget(self.flagged_only)
         tools.addWidget(self.count_label, 1)
         tools.addWidget(self.export_button)
         left = QWidget()
@@ -269,13 +286,14 @@ class SuspiciousLabels(QWidget):
 
     def _update_count(self, *args) -> None:
         total, shown = len(self.issues_model.rows), self.proxy.rowCount()
+        flagged = sum(q.flagged for q in self.issues_model.rows)
         if not total:
             self.count_label.setText(self.tr("No suspicious labels"))
-        elif shown != total:
-            self.count_label.setText(self.tr("{shown} of {total} candidates").format(shown=i18n.number(shown),
-                                                                                     total=i18n.number(total)))
         else:
-            self.count_label.setText(self.tr("{total} candidates").format(total=i18n.number(total)))
+            self.count_label.setText(
+                (self.tr("{shown} of {total} images, {flagged} flagged") if shown != total
+                 else self.tr("{total} images, {flagged} flagged")).format(
+                    shown=i18n.number(shown), total=i18n.number(total), flagged=i18n.number(flagged)))
         self.export_button.setEnabled(shown > 0)
 
     def _on_row(self, current: QModelIndex, previous: QModelIndex | None = None) -> None:

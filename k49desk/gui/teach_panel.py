@@ -200,7 +200,8 @@ class TeachPanel(QWidget):
 
         store, data, runs_dir, process = self.store, self.state.data, self.state.runs_dir, self.state.training_process
         if process.training:
-            self.status.setText(self.tr("A training run is going on in the Train tab: fine-tune when it has finished."))
+            self.status.setText(self.tr("A training run is going on in the training process (a Train tab run or a "
+                                        "training-set label scan): fine-tune when it has finished."))
             return
 
         def work(progress, cancel):

@@ -2,10 +2,14 @@
 
 Runs train in a child process (k49desk.train_process), kept warm from the moment the tab is shown with data and
 TensorFlow ready; a Task thread waits for its messages and hands them to this tab as signals.
+
+The form starts from the chosen preset's recipe (training.TrainSettings.for_arch, as the command line does); what the
+user changes is kept per preset across launches (QSettings) until "Recipe defaults" restores the recipe.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import replace
 from functools import partial
@@ -38,6 +42,7 @@ from k49desk.classes import NUM_CLASSES
 from k49desk.errors import RunError
 from k49desk.gui import i18n
 from k49desk.gui.messages import show_error
+from k49desk.gui.settings import app_settings
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.workers import TaskSlot
 from k49desk.train_process import DescribeMachine, EstimateJob, ResumeJob, TrainJob
@@ -50,6 +55,8 @@ ESTIMATE_DELAY_MS = 400
 PRECISION_CHOICES = ((QT_TRANSLATE_NOOP("TrainTab", "automatic"), "auto"), ("float32", "float32"),
                      (QT_TRANSLATE_NOOP("TrainTab", "mixed bfloat16"), "bfloat16"),
                      (QT_TRANSLATE_NOOP("TrainTab", "mixed float16 (loss scaling)"), "float16"))
+FORM_KEY = "train/{arch}"  # QSettings key of a preset's last form values (JSON of TrainSettings.to_dict())
+LAST_ARCH_KEY = "train/arch"
 CONTINUABLE = ("stopped", "crashed", "diverged")  # statuses of runs that Continue resumes
 # A run's status (runs.STATUSES) as the runs table and the status line show it.
 RUN_STATUSES = {"running": QT_TRANSLATE_NOOP("TrainTab", "running"),
@@ -216,8 +223,14 @@ class TrainTab(QWidget):
         # A new measurement once the settings have stopped changing for a moment, not for each step of a spin box.
         self._estimate_timer = QTimer(self, interval=ESTIMATE_DELAY_MS, singleShot=True)
         self._estimate_timer.timeout.connect(self._measure_epoch)
+        self._filling_form = False  # the form is being set from a recipe or saved values: nothing to save
         self._build()
-        self._set_form(training.TrainSettings().to_dict())
+        self._show_preset(str(app_settings().value(LAST_ARCH_KEY, training.TrainSettings().arch)))
+        self.arch_combo.currentIndexChanged.connect(lambda _i: self._show_preset(self.arch_combo.currentData()))
+        for signal in (self.epochs_spin.valueChanged, self.batch_spin.valueChanged, self.lr_spin.valueChanged,
+                       self.val_spin.valueChanged, self.seed_spin.valueChanged,
+                       self.precision_combo.currentIndexChanged):
+            signal.connect(self._form_edited)
         for signal in (self.arch_combo.currentIndexChanged, self.batch_spin.valueChanged,
                        self.precision_combo.currentIndexChanged, self.val_spin.valueChanged):
             signal.connect(self._estimate_timer.start)
@@ -255,14 +268,21 @@ class TrainTab(QWidget):
         self.device_label = QLabel(objectName="trainDevices", wordWrap=True)
         self.device_label.setEnabled(False)
         self.estimate_label = QLabel(objectName="epochEstimate", wordWrap=True)
+        self.recipe_button = QPushButton(self.tr("Recipe defaults"), objectName="recipeDefaultsButton")
+        self.recipe_button.setToolTip(self.tr("Set the form back to the chosen preset's recipe"))
+        self.recipe_button.clicked.connect(self.restore_recipe)
+        self.recipe_note = QLabel(objectName="recipeNote", wordWrap=True)
+        self.recipe_note.setEnabled(False)
         form = QFormLayout()
         form.addRow(self.tr("Architecture"), self.arch_combo)
+        form.addRow(self.recipe_note)
         form.addRow(self.tr("Epochs"), self.epochs_spin)
         form.addRow(self.tr("Batch size"), self.batch_spin)
         form.addRow(self.tr("Learning rate"), self.lr_spin)
         form.addRow(self.tr("Validation split"), self.val_spin)
         form.addRow(self.tr("Seed"), self.seed_spin)
         form.addRow(self.tr("Precision"), self.precision_combo)
+        form.addRow(self.recipe_button)
         self.settings_widgets = (self.arch_combo, self.epochs_spin, self.batch_spin, self.lr_spin, self.val_spin,
                                  self.seed_spin, self.precision_combo)
 
@@ -458,16 +478,67 @@ class TrainTab(QWidget):
                 self.arch_combo.setItemText(i, self.tr("{name} — {n} parameters").format(name=name,
                                                                                          n=i18n.number(params)))
 
-    def _set_form(self, s: dict) -> None:
-        i = self.arch_combo.findData(s["arch"])
-        if i >= 0:
-            self.arch_combo.setCurrentIndex(i)
-        self.epochs_spin.setValue(int(s["epochs"]))
-        self.batch_spin.setValue(int(s["batch_size"]))
-        self.lr_spin.setValue(float(s["learning_rate"]))
-        self.val_spin.setValue(float(s["validation_split"]))
-        self.seed_spin.setValue(int(s["seed"]))
-        self.precision_combo.setCurrentIndex(max(self.precision_combo.findData(s.get("precision", "auto")), 0))
+    # The form and the presets' recipes --------------------------------------------------------------------
+
+    def _show_preset(self, arch: str) -> None:
+        """Fill the form for preset `arch`: the values last used with it, else its recipe."""
+        if arch not in models.ARCHITECTURES:
+            arch = training.TrainSettings().arch
+        store, key = app_settings(), FORM_KEY.format(arch=arch)
+        shown = training.TrainSettings.for_arch(arch)
+        if store.contains(key):
+            try:
+                shown = training.TrainSettings.from_dict({**json.loads(str(store.value(key))), "arch": arch})
+            except (ValueError, TypeError, AttributeError):  # a damaged or hand-edited entry: the recipe instead
+                pass
+        self._set_form(shown)
+        store.setValue(LAST_ARCH_KEY, arch)
+        store.sync()
+
+    def restore_recipe(self) -> None:
+        """Set the form back to the chosen preset's recipe and forget the values kept for it."""
+        arch = self.arch_combo.currentData()
+        store = app_settings()
+        store.remove(FORM_KEY.format(arch=arch))
+        store.sync()
+        self._set_form(training.TrainSettings.for_arch(arch))
+
+    def _at_recipe(self) -> bool:
+        return self.settings() == training.TrainSettings.for_arch(self.arch_combo.currentData())
+
+    def _set_form(self, s: training.TrainSettings) -> None:
+        self._filling_form = True
+        try:
+            i = self.arch_combo.findData(s.arch)
+            if i >= 0:
+                self.arch_combo.blockSignals(True)  # the preset's values are being shown already
+                self.arch_combo.setCurrentIndex(i)
+                self.arch_combo.blockSignals(False)
+            self.epochs_spin.setValue(s.epochs)
+            self.batch_spin.setValue(s.batch_size)
+            self.lr_spin.setValue(s.learning_rate)
+            self.val_spin.setValue(s.validation_split)
+            self.seed_spin.setValue(s.seed)
+            self.precision_combo.setCurrentIndex(max(self.precision_combo.findData(s.precision), 0))
+        finally:
+            self._filling_form = False
+        self._form_edited()
+
+    def _form_edited(self, *_ignored) -> None:
+        """Keep the form's values for its preset (unless they are the recipe's), and say whether they are."""
+        arch = self.arch_combo.currentData()
+        at_recipe = self._at_recipe()
+        self.recipe_note.setText(self.tr("Recipe: {recipe}").format(recipe=models.get_arch(arch).recipe.describe())
+                                 + ("" if at_recipe else self.tr(" (changed here)")))
+        self.recipe_button.setEnabled(not at_recipe and not self.is_training())
+        if self._filling_form:
+            return
+        store = app_settings()
+        if at_recipe:
+            store.remove(FORM_KEY.format(arch=arch))
+        else:
+            store.setValue(FORM_KEY.format(arch=arch), json.dumps(self.settings().to_dict()))
+        store.sync()
 
     def settings(self) -> training.TrainSettings:
         """The form as training.TrainSettings."""
@@ -485,17 +556,18 @@ class TrainTab(QWidget):
         return self.run_slot.busy
 
     def _update_buttons(self, *_ignored) -> None:
-        training = self.is_training()
+        busy = self.is_training()
         ready = self.state.ml_ready and self.state.data is not None
-        self.start_button.setEnabled(ready and not training)
-        self.stop_button.setEnabled(training and not self.run_slot.cancel_requested)
+        self.start_button.setEnabled(ready and not busy)
+        self.stop_button.setEnabled(busy and not self.run_slot.cancel_requested)
         for w in self.settings_widgets:
-            w.setEnabled(not training)
-        self.open_run_button.setEnabled(not training and bool(self.runs_table.selectedItems()))
+            w.setEnabled(not busy)
+        self.recipe_button.setEnabled(not busy and not self._at_recipe())
+        self.open_run_button.setEnabled(not busy and bool(self.runs_table.selectedItems()))
         selected = self._selected_run()
-        self.continue_button.setEnabled(not training and self.state.ml_ready and selected is not None
+        self.continue_button.setEnabled(not busy and self.state.ml_ready and selected is not None
                                         and selected.status in CONTINUABLE)
-        if training:
+        if busy:
             hint = ""
         elif not self.state.ml_ready:
             hint = self.tr("Loading TensorFlow…")
@@ -509,7 +581,7 @@ class TrainTab(QWidget):
     # Training -----------------------------------------------------------------------------------------
 
     def start(self) -> None:
-        if self.is_training() or self.state.data is None:
+        if self.is_training() or self.state.data is None or self._process_busy():
             return
         data = self.state.data
         self._show_curves({}, self.epochs_spin.value())
@@ -518,7 +590,7 @@ class TrainTab(QWidget):
     def continue_selected_run(self) -> None:
         """Continue the selected run from its last completed epoch; its curves go on from where they ended."""
         info = self._selected_run()
-        if self.is_training() or info is None:
+        if self.is_training() or info is None or self._process_busy():
             return
         try:
             run = runs.load_run(info.path)
@@ -529,6 +601,15 @@ class TrainTab(QWidget):
         self._append_log(self.tr("Continuing run {name} from epoch {epoch}").format(name=info.name,
                                                                                  epoch=run.info.epochs_done + 1))
         self._train(ResumeJob(Path(info.path)))
+
+    def _process_busy(self) -> bool:
+        """True, with a message, while the training process trains something else: a fine-tuning or a label scan
+        may take hours, so a run does not silently wait behind it."""
+        if self.training_process.training:
+            show_error(self, self.tr("Training"), self.tr(
+                "Another training job (a fine-tuning or a training-set label scan) is running in the training "
+                "process: start when it has finished."))
+        return self.training_process.training
 
     def _train(self, job) -> None:
         self.progress_bar.setValue(0)

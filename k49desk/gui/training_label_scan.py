@@ -1,11 +1,15 @@
 """Suspicious labels in the training set: cross-validated probabilities as a long task (estimate, progress, Cancel).
 
 Every training image needs a probability from a model that never saw it, so the scan trains one model per fold
-(k49desk.label_issues.cross_validated_probabilities): minutes to hours. Its duration is estimated from a few
-timed batches before it starts; the result plugs into SuspiciousLabels.set_issues.
+(k49desk.label_scan): minutes to hours, in the window's training process like every other training (a job of
+k49desk.train_process; refused while another training job runs there). Its duration is estimated from a few timed
+batches there before it starts; the result plugs into SuspiciousLabels.set_issues.
 """
 
 from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
@@ -21,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from k49desk.gui import i18n
-from k49desk.gui.workers import TaskSlot, import_ml_modules
-from k49desk.label_issues import DEFAULT_FOLDS
+from k49desk.gui.workers import TaskSlot
+from k49desk.label_scan import DEFAULT_FOLDS
 
 
 def about(seconds: float) -> str:
@@ -43,6 +47,7 @@ class TrainingLabelScan(QWidget):
     def __init__(self, state, parent=None):
         super().__init__(parent)
         self.setObjectName("trainingLabelScan")
+        self.state = state
         self.data = None
         self._slot = TaskSlot(state, self)
         self._slot.busyChanged.connect(self._on_busy)
@@ -96,40 +101,34 @@ class TrainingLabelScan(QWidget):
     def settings(self):
         from k49desk.training import TrainSettings
 
-        return TrainSettings(arch=self.arch.currentText(), epochs=self.epochs.value())
+        # The preset's recipe (optimizer, schedule, batch size, learning rate) as in the Train tab; fewer epochs.
+        return TrainSettings.for_arch(self.arch.currentText(), epochs=self.epochs.value())
 
     def is_running(self) -> bool:
         return self._slot.busy
 
     def estimate(self) -> None:
-        data, settings, folds = self.data, self.settings(), self.folds.value()
+        from k49desk.train_process import LabelScanEstimateJob
 
-        def work(progress, cancel):
-            import_ml_modules()
-            from k49desk.label_issues import estimate_cross_validation_seconds
-
-            return estimate_cross_validation_seconds(data, settings, folds)
-
+        job = LabelScanEstimateJob(self.settings(), len(self.data.y_train), self.folds.value())
         self.status.setText(self.tr("Timing a few training batches…"))
-        self._slot.run(self.tr("estimate label scan"), work, on_success=self._on_estimate, on_failure=self._on_failed)
+        self._slot.run(self.tr("estimate label scan"), partial(self.state.training_process.run, job),
+                       on_success=self._on_estimate, on_failure=self._on_failed)
 
     def start(self) -> None:
-        data, settings, folds = self.data, self.settings(), self.folds.value()
+        from k49desk.train_process import LabelScanJob
 
-        def work(progress, cancel):
-            import_ml_modules()
-            from k49desk import evaluation
-            from k49desk.label_issues import cross_validated_probabilities, find_label_issues
-
-            probs = cross_validated_probabilities(data, settings, folds, progress=progress, cancel=cancel)
-            ev = evaluation.from_probabilities(data.y_train, probs, data_name=data.name, practice=data.practice,
-                                               model_name=f"{settings.arch}, {folds}-fold cross-validation")
-            return ev, find_label_issues(data.y_train, probs)
-
+        process, folds = self.state.training_process, self.folds.value()
+        if process.training:
+            self.status.setText(self.tr("Another training job (a Train tab run or a fine-tuning) is running in the "
+                                        "training process: start the scan when it has finished."))
+            return
+        job = LabelScanJob(Path(self.data.data_dir), self.data.fingerprint, self.settings(), folds)
         self.progress.setValue(0)
         self.status.setText(self.tr("Training fold 1 of {folds}…").format(folds=folds))
-        self._slot.run(self.tr("scan training labels"), work, on_progress=self._on_progress, on_success=self._on_done,
-                       on_failure=self._on_failed, on_cancelled=self._on_cancelled, user_work=True)
+        self._slot.run(self.tr("scan training labels"), partial(process.run, job), on_progress=self._on_progress,
+                       on_success=self._on_done, on_failure=self._on_failed, on_cancelled=self._on_cancelled,
+                       user_work=True)
 
     # Results ------------------------------------------------------------------------------------------
 
@@ -160,8 +159,9 @@ class TrainingLabelScan(QWidget):
     def _on_done(self, result) -> None:
         ev, issues = result
         self.progress.setValue(1000)
-        self.status.setText(self.tr("{n} suspicious training labels (candidates to check, not verdicts).").format(
-            n=i18n.number(len(issues))))
+        self.status.setText(self.tr("{flagged} suspicious training labels flagged by confident learning, all {total} "
+                                    "images ranked (candidates to check, not verdicts).").format(
+            flagged=i18n.number(sum(q.flagged for q in issues)), total=i18n.number(len(issues))))
         self.scanFinished.emit(ev, self.data.x_train, issues)
 
     def _on_failed(self, message: str) -> None:

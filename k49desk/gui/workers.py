@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
 from k49desk.errors import Cancelled, K49Error
 from k49desk.progress import throttled
@@ -35,6 +35,13 @@ def import_ml_modules() -> None:
     with _ML_IMPORT_LOCK:
         import keras  # noqa: F401
         import tensorflow  # noqa: F401
+
+
+def unexpected_reason(error: BaseException) -> str:
+    """What an unexpected error says, as words for a person; the exception's class goes to the log only."""
+    if isinstance(error, MemoryError):
+        return QCoreApplication.translate("Task", "not enough memory")
+    return str(error).strip() or QCoreApplication.translate("Task", "no details given (see the log)")
 
 
 class Task(QThread):
@@ -73,7 +80,7 @@ class Task(QThread):
         except Exception as e:  # an unexpected failure must reach the user, not vanish with the thread
             log.error("%s failed:\n%s", self.name, traceback.format_exc())
             self.failed.emit(self.tr("{task} failed unexpectedly: {error}").format(task=self.name,
-                                                                                  error=f"{type(e).__name__}: {e}"))
+                                                                                  error=unexpected_reason(e)))
         else:
             if self._cancel.is_set() and result is None:
                 self.cancelled.emit()

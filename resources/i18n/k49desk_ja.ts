@@ -174,6 +174,14 @@
         <translation>「{label}」: 誤読したテスト画像 {n} 枚 (モデルが読んだ文字ごと)</translation>
     </message>
     <message>
+        <source>The test images of {data}, the label {model} disputes most first (label quality from the evaluation&apos;s probabilities): {total} candidates for a person to check, {flagged} flagged by confident learning.</source>
+        <translation>{data} のテスト画像を、{model} が付与ラベルに最も強く異を唱えるものから順に表示 (評価の確率によるラベル品質): 人が確認すべき候補 {total} 件、うち confident learning による検出 {flagged} 件。</translation>
+    </message>
+    <message>
+        <source>The training images, the label the cross-validated models dispute most first: {total} candidates for a person to check, {flagged} flagged by confident learning.</source>
+        <translation>学習画像を、交差検証モデルがラベルに最も強く異を唱えるものから順に表示: 人が確認すべき候補 {total} 件、うち confident learning による検出 {flagged} 件。</translation>
+    </message>
+    <message>
         <source>read as {label}: {n}</source>
         <translation>「{label}」と誤読: {n}</translation>
     </message>
@@ -190,20 +198,16 @@
         <translation>モデルを評価すると、モデルがラベルに異を唱えるテスト画像を表示します。</translation>
     </message>
     <message>
+        <source>Test images of {0}: {1}.</source>
+        <translation>{0} のテスト画像: {1}.</translation>
+    </message>
+    <message>
         <source>Looking for suspicious labels…</source>
         <translation>疑わしいラベルを探しています…</translation>
     </message>
     <message>
-        <source>Test images of {data} whose given label {model} disputes most (confident learning, from the evaluation&apos;s probabilities): {n} candidates for a person to check.</source>
-        <translation>{data} のテスト画像のうち、{model} が付与ラベルに最も強く異を唱えるもの (評価の確率による confident learning): 人が確認すべき候補 {n} 件。</translation>
-    </message>
-    <message>
         <source>find suspicious labels</source>
         <translation>疑わしいラベルの検出</translation>
-    </message>
-    <message>
-        <source>Training images whose label the cross-validated models dispute most: {n} candidates for a person to check.</source>
-        <translation>交差検証モデルがラベルに最も強く異を唱える学習画像: 人が確認すべき候補 {n} 件。</translation>
     </message>
 </context>
 <context>
@@ -278,6 +282,10 @@
     <message>
         <source>Choose a K49-format data folder</source>
         <translation>K49 形式のデータフォルダを選択</translation>
+    </message>
+    <message>
+        <source>check data files</source>
+        <translation>データファイルの確認</translation>
     </message>
     <message>
         <source>{n} bytes</source>
@@ -767,6 +775,14 @@
         <translation>P(ラベル)</translation>
     </message>
     <message>
+        <source>Flagged</source>
+        <translation>検出</translation>
+    </message>
+    <message>
+        <source>flagged</source>
+        <translation>検出</translation>
+    </message>
+    <message>
         <source>image #{n}: labelled {given}, the model reads {suggested} ({sure}); its probability for the label is {p}</source>
         <translation>画像 #{n}: ラベルは {given}、モデルの認識は {suggested} ({sure})。ラベルの確率は {p}</translation>
     </message>
@@ -923,6 +939,93 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     </message>
 </context>
 <context>
+    <name>ModelBanner</name>
+    <message>
+        <source>{top1} on {name} ({data})</source>
+        <translation>{name} で {top1} ({data})</translation>
+    </message>
+    <message>
+        <source>The starter model was trained on {what}. Measured: {figures}.</source>
+        <translation>初期モデルの学習データ: {what}。測定結果: {figures}。</translation>
+    </message>
+    <message>
+        <source>Get a K49 model…</source>
+        <translation>K49 モデルを用意…</translation>
+    </message>
+    <message>
+        <source>Download K49, train the preset recommended for this machine, evaluate it and make it the active model; the time it takes is shown first</source>
+        <translation>K49 をダウンロードし、このマシンに勧めるプリセットで学習・評価して使用中のモデルにします。かかる時間を先に表示します</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>A K49-trained model exists: run {run} (File › Open run…).</source>
+        <translation>K49 で学習したモデルがあります: 学習結果 {run} (ファイル › 学習結果を開く…)。</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>モデルなし</translation>
+    </message>
+    <message>
+        <source>Train a model in the Train tab, or get a K49 model below.</source>
+        <translation>「学習」タブでモデルを学習するか、下のボタンで K49 モデルを用意してください。</translation>
+    </message>
+    <message>
+        <source>A model file; what it was trained on is not recorded.</source>
+        <translation>モデルファイル: 何で学習したかは記録されていません。</translation>
+    </message>
+    <message>
+        <source>Starter model</source>
+        <translation>初期モデル</translation>
+    </message>
+    <message>
+        <source>Trained on {what}.</source>
+        <translation>学習データ: {what}。</translation>
+    </message>
+    <message>
+        <source>Measured: {figures}.</source>
+        <translation>測定結果: {figures}。</translation>
+    </message>
+    <message>
+        <source>{top1} top-1, {top5} top-5 on {name}: {data}</source>
+        <translation>{name} で top-1 {top1}、top-5 {top5}: {data}</translation>
+    </message>
+    <message>
+        <source>Fine-tuned from {model} on your samples mixed with {data} images.</source>
+        <translation>{model} を自分のサンプルと {data} の画像でファインチューニング。</translation>
+    </message>
+    <message>
+        <source>Trained on a practice set (rendered fonts and generated drawings), not on K49.</source>
+        <translation>練習用データ (フォントの描画と生成した手書き) で学習。K49 ではありません。</translation>
+    </message>
+    <message>
+        <source>Trained on {data} ({images} training images).</source>
+        <translation>{data} で学習 (学習画像 {images} 枚)。</translation>
+    </message>
+    <message>
+        <source>Measured: {top1} top-1, {top5} top-5 on {data}&apos;s test set ({n} images).</source>
+        <translation>測定結果: {data} のテストデータ ({n} 枚) で top-1 {top1}、top-5 {top5}。</translation>
+    </message>
+    <message>
+        <source>Validation accuracy {acc} on a held-out part of its training data ({data}).</source>
+        <translation>学習データ ({data}) から取り分けた検証データでの正解率 {acc}。</translation>
+    </message>
+    <message>
+        <source>Not measured yet.</source>
+        <translation>まだ測定していません。</translation>
+    </message>
+    <message>
+        <source>K49 model: run {run}</source>
+        <translation>K49 モデル: 学習結果 {run}</translation>
+    </message>
+    <message>
+        <source>Run {run}</source>
+        <translation>学習結果 {run}</translation>
+    </message>
+</context>
+<context>
     <name>PairsModel</name>
     <message>
         <source>True</source>
@@ -1027,6 +1130,18 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <translation>{file} を開く</translation>
     </message>
     <message>
+        <source>Could not open {0}</source>
+        <translation>{0} を開けませんでした</translation>
+    </message>
+    <message>
+        <source>Could not open {0}; still showing the picture before</source>
+        <translation>{0} を開けませんでした。前の画像を表示したままです</translation>
+    </message>
+    <message>
+        <source>Could not open the picture</source>
+        <translation>画像を開けませんでした</translation>
+    </message>
+    <message>
         <source>the clipboard</source>
         <translation>クリップボード</translation>
     </message>
@@ -1080,6 +1195,85 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source> · same point: {labels}</source>
         <translation> · 同じ位置: {labels}</translation>
+    </message>
+</context>
+<context>
+    <name>QuickModelFlow</name>
+    <message>
+        <source>A training run is going on in the Train tab: get a K49 model when it has finished.</source>
+        <translation>「学習」タブで学習中です。終わってから K49 モデルを用意してください。</translation>
+    </message>
+    <message>
+        <source>Measuring the time per epoch on this machine…</source>
+        <translation>このマシンでの1エポックの時間を計測中…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>キャンセル中…</translation>
+    </message>
+    <message>
+        <source>Download K49: {left} of {total} to fetch into {folder}.</source>
+        <translation>K49 のダウンロード: {total} のうち {left} を {folder} に取得します。</translation>
+    </message>
+    <message>
+        <source>K49 is already in {folder}.</source>
+        <translation>K49 はすでに {folder} にあります。</translation>
+    </message>
+    <message>
+        <source>Train {arch} for {epochs} epochs on {images} images ({why}).</source>
+        <translation>{arch} を {images} 枚の画像で {epochs} エポック学習します ({why})。</translation>
+    </message>
+    <message>
+        <source>Time per epoch here: about {epoch}, {total} for training, measured on a few real training steps on {devices} (validation and the download not included).</source>
+        <translation>このマシンでの1エポックの時間: 約 {epoch}、学習全体で {total} ({devices} で実際の数ステップを計測。検証とダウンロードは含みません)。</translation>
+    </message>
+    <message>
+        <source>Then evaluate it on K49&apos;s test set and make it the active model. You can cancel at any time.</source>
+        <translation>その後 K49 のテストデータで評価し、使用中のモデルにします。いつでもキャンセルできます。</translation>
+    </message>
+    <message>
+        <source>Get a K49 model</source>
+        <translation>K49 モデルを用意</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>開始中…</translation>
+    </message>
+    <message>
+        <source>Step {n} of {count}</source>
+        <translation>ステップ {n}/{count}</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>{stage}: downloading {file} ({n} of {count}), {done} of {total}, {left}</source>
+        <translation>{stage}: {file} をダウンロード中 ({n}/{count})、{done} / {total}、{left}</translation>
+    </message>
+    <message>
+        <source>{stage}: training, epoch {epoch} of {epochs}, {left}</source>
+        <translation>{stage}: 学習中、エポック {epoch}/{epochs}、{left}</translation>
+    </message>
+    <message>
+        <source>{stage}: evaluating on the test set, {done} of {total} images</source>
+        <translation>{stage}: テストデータで評価中、{done} / {total} 枚</translation>
+    </message>
+    <message>
+        <source>Done: run {run} is now the active model ({top1} top-1, {top5} top-5 on {data}&apos;s test set, {n} images).</source>
+        <translation>完了: 学習結果 {run} を使用中のモデルにしました ({data} のテストデータ {n} 枚で top-1 {top1}、top-5 {top5})。</translation>
+    </message>
+    <message>
+        <source>Cancelled; the active model is unchanged. A download resumes where it stopped.</source>
+        <translation>キャンセルしました。使用中のモデルは変わりません。ダウンロードは中断した所から再開できます。</translation>
+    </message>
+    <message>
+        <source>Getting a K49 model failed: {message}</source>
+        <translation>K49 モデルの用意に失敗しました: {message}</translation>
     </message>
 </context>
 <context>
@@ -1237,6 +1431,14 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <translation>この文字がラベルか認識結果である行だけ</translation>
     </message>
     <message>
+        <source>Flagged only</source>
+        <translation>検出されたものだけ</translation>
+    </message>
+    <message>
+        <source>Only the images confident learning flags as label issues, in the same order</source>
+        <translation>confident learning がラベル誤りとして検出した画像だけを、同じ順で表示します</translation>
+    </message>
+    <message>
         <source>Export CSV…</source>
         <translation>CSV に書き出す…</translation>
     </message>
@@ -1245,8 +1447,16 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <translation>表示中の行を保存します (label_issues.csv 形式)</translation>
     </message>
     <message>
-        <source>Each row is a candidate for a person to check, not a verdict: the label may be wrong, or the model may be. Ranked by the model&apos;s probability for the given label (lowest first).</source>
-        <translation>各行は人が確認すべき候補であり、判定ではありません: ラベルが誤っていることも、モデルが誤っていることもあります。付与ラベルに対するモデルの確率の低い順に並べています。</translation>
+        <source>Each row is a candidate for a person to check, not a verdict: the label may be wrong, or the model may be. Every image, ranked by the model&apos;s probability for the given label (lowest first); “flagged” marks those confident learning picks out as label issues.</source>
+        <translation>各行は人が確認すべき候補であり、判定ではありません: ラベルが誤っていることも、モデルが誤っていることもあります。すべての画像を、付与ラベルに対するモデルの確率の低い順に並べています。「検出」は confident learning がラベル誤りとして選んだものです。</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} images, {flagged} flagged</source>
+        <translation>{total} 枚中 {shown} 枚、検出 {flagged} 件</translation>
+    </message>
+    <message>
+        <source>{total} images, {flagged} flagged</source>
+        <translation>{total} 枚、検出 {flagged} 件</translation>
     </message>
     <message>
         <source>Show what the model looks at</source>
@@ -1263,14 +1473,6 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source>No suspicious labels</source>
         <translation>疑わしいラベルはありません</translation>
-    </message>
-    <message>
-        <source>{shown} of {total} candidates</source>
-        <translation>候補 {total} 件中 {shown} 件</translation>
-    </message>
-    <message>
-        <source>{total} candidates</source>
-        <translation>候補 {total} 件</translation>
     </message>
     <message>
         <source>#{n}: labelled {given}, the model reads {suggested} ({sure})</source>
@@ -1295,6 +1497,14 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
 </context>
 <context>
     <name>Task</name>
+    <message>
+        <source>not enough memory</source>
+        <translation>メモリが足りません</translation>
+    </message>
+    <message>
+        <source>no details given (see the log)</source>
+        <translation>詳細はありません (ログを参照)</translation>
+    </message>
     <message>
         <source>{task} failed unexpectedly: {error}</source>
         <translation>{task}が予期せず失敗しました: {error}</translation>
@@ -1359,8 +1569,8 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <translation>、「{char}」{n} 件</translation>
     </message>
     <message>
-        <source>A training run is going on in the Train tab: fine-tune when it has finished.</source>
-        <translation>「学習」タブで学習中です。終わってからファインチューニングしてください。</translation>
+        <source>A training run is going on in the training process (a Train tab run or a training-set label scan): fine-tune when it has finished.</source>
+        <translation>学習プロセスで学習中です (「学習」タブの学習か、学習ラベルの調査)。終わってからファインチューニングしてください。</translation>
     </message>
     <message>
         <source>Fine-tuning “{model}” on your samples, mixed with the loaded data…</source>
@@ -1448,6 +1658,14 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source>Diverged</source>
         <translation>発散</translation>
+    </message>
+    <message>
+        <source>Recipe defaults</source>
+        <translation>レシピの既定値</translation>
+    </message>
+    <message>
+        <source>Set the form back to the chosen preset&apos;s recipe</source>
+        <translation>選んだプリセットのレシピに戻します</translation>
     </message>
     <message>
         <source>Architecture</source>
@@ -1576,6 +1794,22 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source>Time per epoch here: about {epoch}, {all} for {n} epoch(s)</source>
         <translation>このマシンでの1エポックの時間: 約 {epoch}、{n} エポックで {all}</translation>
+    </message>
+    <message>
+        <source>Recipe: {recipe}</source>
+        <translation>レシピ: {recipe}</translation>
+    </message>
+    <message>
+        <source> (changed here)</source>
+        <translation> (変更あり)</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>Another training job (a fine-tuning or a training-set label scan) is running in the training process: start when it has finished.</source>
+        <translation>学習プロセスで別の学習 (ファインチューニングか学習ラベルの調査) が実行中です。終わってから開始してください。</translation>
     </message>
     <message>
         <source>{ended} after {n} epoch(s)</source>
@@ -1753,6 +1987,10 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <translation>ラベル調査の見積もり</translation>
     </message>
     <message>
+        <source>Another training job (a Train tab run or a fine-tuning) is running in the training process: start the scan when it has finished.</source>
+        <translation>学習プロセスで別の学習 (「学習」タブの学習かファインチューニング) が実行中です。終わってから調査を開始してください。</translation>
+    </message>
+    <message>
         <source>Training fold 1 of {folds}…</source>
         <translation>分割 1/{folds} を学習中…</translation>
     </message>
@@ -1773,8 +2011,8 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <translation>分割 {fold}/{folds}: エポック {epoch}/{epochs}、バッチ {batch}/{batches}</translation>
     </message>
     <message>
-        <source>{n} suspicious training labels (candidates to check, not verdicts).</source>
-        <translation>疑わしい学習ラベル {n} 件 (確認すべき候補であり、判定ではありません)。</translation>
+        <source>{flagged} suspicious training labels flagged by confident learning, all {total} images ranked (candidates to check, not verdicts).</source>
+        <translation>confident learning が検出した疑わしい学習ラベル {flagged} 件、全 {total} 枚を順位付け (確認すべき候補であり、判定ではありません)。</translation>
     </message>
     <message>
         <source>Scan failed: {error}</source>

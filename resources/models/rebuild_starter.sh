@@ -2,16 +2,20 @@
 # Rebuilds resources/models/starter.keras from Debian fonts, KanjiVG's strokes and k49desk's own code (PROVENANCE.md).
 # Run from the repository root with k49desk and its strokes extra installed (python -m pip install '.[strokes]').
 #
-# It builds the shipped starter model (~26 minutes on 2 CPU cores): the font renders below plus 2,000 training and
+# It builds the shipped starter model (~45 minutes on 2 quiet CPU cores): the font renders below, 2,000 training and
 # 150 test pen-stroke drawings per class from KanjiVG (styles neat, sloppy and cursive, a third each; scrawl is kept
-# out for validation), 10 epochs. STARTER_OUT=FILE writes the model elsewhere (to compare before replacing).
-# STROKES_PER_CLASS=0 TEST_STROKES_PER_CLASS=0 EPOCHS=8 runs the commands that built the earlier fonts-only starter:
-# without strokes, synth writes the same bytes it always did.
+# out for validation) and 2,000 training and 150 test kuzushiji variant forms per class (Unicode hentaigana and the
+# grass-script forms of each kana's source kanji, from the five faces below), 9 epochs. STARTER_OUT=FILE writes the
+# model elsewhere (to compare before replacing). VARIANTS_PER_CLASS=0 TEST_VARIANTS_PER_CLASS=0 EPOCHS=10 runs the
+# commands that built the previous starter (fonts and strokes); STROKES_PER_CLASS=0 TEST_STROKES_PER_CLASS=0 as well
+# and EPOCHS=8, the fonts-only one before it: without strokes or variants, synth writes the same bytes it always did.
 set -euo pipefail
 work=${1:-$(mktemp -d)}
 strokes=${STROKES_PER_CLASS:-2000}
 test_strokes=${TEST_STROKES_PER_CLASS:-150}
-epochs=${EPOCHS:-10}
+variants=${VARIANTS_PER_CLASS:-2000}
+test_variants=${TEST_VARIANTS_PER_CLASS:-150}
+epochs=${EPOCHS:-9}
 dest=${STARTER_OUT:-resources/models/starter.keras}  # where the weights-only file goes
 kanjivg=20260714
 
@@ -28,7 +32,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   apt-get update -qq
   apt-get install -y -qq fonts-kouzan-mouhitsu fonts-aoyagi-soseki fonts-aoyagi-kouzan-t fonts-kiloji fonts-klee \
     fonts-ipaexfont fonts-ipafont-gothic fonts-ipafont-mincho fonts-vlgothic fonts-horai-umefont fonts-umeplus \
-    fonts-hanazono fonts-motoya-l-cedar fonts-motoya-l-maruberi fonts-mplus fonts-droid-fallback >/dev/null
+    fonts-hanazono fonts-motoya-l-cedar fonts-motoya-l-maruberi fonts-mplus fonts-droid-fallback fonts-ipamj-mincho \
+    >/dev/null
   # Held out of training whole, for bench/heldout_fonts.py only.
   apt-get install -y -qq fonts-seto fonts-yozvox-yozfont fonts-dejima-mincho fonts-oradano-mincho-gsrr \
     fonts-sawarabi-gothic fonts-sawarabi-mincho >/dev/null
@@ -72,8 +77,18 @@ fonts=(
   $d/truetype/umeplus/umeplus-p-gothic.ttf
   $d/truetype/vlgothic/VL-Gothic-Regular.ttf
 )
+# The kuzushiji variant forms: hentaigana from IPAmj Mincho and HanaMinA, source kanji from the three brush faces
+# that draw them in grass or running script (k49desk.variants).
+variant_fonts=(
+  $d/truetype/ipamj/ipamjm.ttf
+  $d/truetype/hanazono/HanaMinA.ttf
+  $d/truetype/kouzan-mouhitsu/KouzanBrushFontSousyo.ttf
+  $d/truetype/kouzan-mouhitsu/kouzan-mouhitsu-gyosho.ttf
+  $d/truetype/aoyagi-soseki/aoyagi-soseki.ttf
+)
 k49desk synth "$work/data" --train-per-class 1000 --test-per-class 150 --seed 49 --fonts "${fonts[@]}" \
-  --strokes-per-class "$strokes" --test-strokes-per-class "$test_strokes" --stroke-styles neat sloppy cursive
+  --strokes-per-class "$strokes" --test-strokes-per-class "$test_strokes" --stroke-styles neat sloppy cursive \
+  --variants-per-class "$variants" --test-variants-per-class "$test_variants" --variant-fonts "${variant_fonts[@]}"
 k49desk train --data-dir "$work/data" --arch resnet-small --epochs "$epochs" --validation-split 0.1 --seed 49 --out "$work/run"
 k49desk evaluate "$work/run" --data-dir "$work/data" --out "$work/eval"
 # The shipped file holds the weights only (the optimizer state would triple its size and the app never trains it
@@ -94,4 +109,8 @@ PY
 python bench/sloppy_strokes.py --model "$dest" --per-class 100 | tee "$work/sloppy_strokes.txt"
 python bench/starter_strokes.py --model "$dest" | tee "$work/starter_strokes.txt"
 python bench/heldout_fonts.py --model "$dest" --per-class 50 | tee "$work/heldout_fonts.txt"
+# Real kuzushiji (10 classes), where ../shared/kuzushiji-dev is present: measured, never trained on.
+if [ -f ../shared/kuzushiji-dev/kuzushiji-dev-imgs.npz ]; then
+  python bench/kuzushiji_dev.py --model "$dest" | tee "$work/kuzushiji_dev.txt"
+fi
 echo "starter model written to $dest (run and evaluation in $work)"
