@@ -45,6 +45,7 @@ def test_the_command_line_picture_goes_to_the_window(monkeypatch, tmp_path):
 def test_launch_with_a_picture_starts_on_the_photo_tab(qtbot, monkeypatch, tmp_path):
     monkeypatch.setenv("K49DESK_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("K49DESK_RUNS", str(tmp_path / "runs"))
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")  # launch() installs the system's language: English, as the others
     monkeypatch.setattr(app, "start_ml_import", lambda window: None)  # no TensorFlow needed to open a picture
     shot = picture(tmp_path / "shot.png")
     _, window = app.launch([], shot)

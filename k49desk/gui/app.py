@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
                       "<p>K49 is CC BY-SA 4.0 — “KMNIST Dataset” (created by CODH), adapted from “Kuzushiji Dataset” "
                       "(created by NIJL and others), doi:10.20676/00000341.</p>"
                       "<p>Hiragana are drawn with IPAexGothic (IPA Font License).</p>")
-            # What the starter model was trained on, from its starter.json (the core's words: English).
+            # What the starter model was trained on: resources/models/starter.json, in the window's language.
             + f"<p>{html.escape(starter_summary())}</p>",
         )
 

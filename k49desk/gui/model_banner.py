@@ -55,10 +55,15 @@ def starter_info() -> dict:
     return info
 
 
+def localized(entry: dict, key: str) -> str:
+    """A text of starter.json in the window's language: KEY_ja for Japanese where the file has it, else KEY."""
+    return str(entry.get(f"{key}_{i18n.current_language()}", entry[key]))
+
+
 def measured_text(figure: dict) -> str:
     """'97.8% on generated sloppy drawings (practice data)'."""
     return QCoreApplication.translate("ModelBanner", "{top1} on {name} ({data})").format(
-        top1=percent(figure["top1"]), name=figure["name"], data=figure["data"])
+        top1=percent(figure["top1"]), name=localized(figure, "name"), data=localized(figure, "data"))
 
 
 def starter_summary() -> str:
@@ -70,7 +75,7 @@ def starter_summary() -> str:
     headlines = [f for f in info["measured"] if f.get("headline")][:HEADLINES]
     return QCoreApplication.translate(
         "ModelBanner", "The starter model was trained on {what}. Measured: {figures}.").format(
-        what=info["trained_on"], figures="; ".join(measured_text(f) for f in headlines))
+        what=localized(info, "trained_on"), figures="; ".join(measured_text(f) for f in headlines))
 
 
 class QuickModelFlow(QObject):
@@ -310,17 +315,17 @@ def _describe_starter() -> tuple[str, str, str]:
     except RunError as e:
         return QCoreApplication.translate("ModelBanner", "Starter model"), str(e), ""
     headlines = [f for f in info["measured"] if f.get("headline")][:HEADLINES]
-    # What it was trained and measured on comes from starter.json, in English.
     details = "\n".join([
-        QCoreApplication.translate("ModelBanner", "Trained on {what}.").format(what=info["trained_on"]),
+        QCoreApplication.translate("ModelBanner", "Trained on {what}.").format(what=localized(info, "trained_on")),
         QCoreApplication.translate("ModelBanner", "Measured: {figures}.").format(
             figures="; ".join(measured_text(f) for f in headlines))])
     tooltip = "\n".join(
         QCoreApplication.translate("ModelBanner", "{top1} top-1, {top5} top-5 on {name}: {data}").format(
-            top1=percent(f["top1"]), top5="—" if f.get("top5") is None else percent(f["top5"]), name=f["name"],
-            data=f.get("source", f["data"]))
+            top1=percent(f["top1"]), top5="—" if f.get("top5") is None else percent(f["top5"]),
+            name=localized(f, "name"), data=localized(f, "source" if "source" in f else "data"))
         for f in info["measured"])
-    return info.get("name", QCoreApplication.translate("ModelBanner", "Starter model")), details, tooltip
+    title = localized(info, "name") if "name" in info else QCoreApplication.translate("ModelBanner", "Starter model")
+    return title, details, tooltip
 
 
 def _describe_run(info: runs.RunInfo) -> tuple[str, str, str]:

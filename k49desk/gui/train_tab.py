@@ -528,7 +528,7 @@ class TrainTab(QWidget):
         """Keep the form's values for its preset (unless they are the recipe's), and say whether they are."""
         arch = self.arch_combo.currentData()
         at_recipe = self._at_recipe()
-        self.recipe_note.setText(self.tr("Recipe: {recipe}").format(recipe=models.get_arch(arch).recipe.describe())
+        self.recipe_note.setText(self.tr("Recipe: {recipe}").format(recipe=recipe_text(models.get_arch(arch).recipe))
                                  + ("" if at_recipe else self.tr(" (changed here)")))
         self.recipe_button.setEnabled(not at_recipe and not self.is_training())
         if self._filling_form:
@@ -806,3 +806,25 @@ class TrainTab(QWidget):
         self.state.set_model(ActiveModel(run.info.name, Path(run.model_path), Path(run.info.path)))
         return run
 
+
+def recipe_text(recipe: models.Recipe) -> str:
+    """A preset's training recipe in the window's language (models.Recipe.describe() is the command line's)."""
+    rate = i18n.number(recipe.learning_rate, 5).rstrip("0").rstrip(".")
+    optimizer = (QCoreApplication.translate("recipe_text", "SGD lr {lr} momentum {m}").format(
+        lr=rate, m=f"{recipe.momentum:g}") if recipe.optimizer == "sgd"
+        else QCoreApplication.translate("recipe_text", "Adam lr {lr}").format(lr=rate))
+    schedule = (QCoreApplication.translate("recipe_text", "cosine schedule") if recipe.schedule == "cosine"
+                else QCoreApplication.translate("recipe_text", "constant schedule"))
+    parts = [optimizer, schedule, QCoreApplication.translate("recipe_text", "batch {n}").format(n=recipe.batch_size),
+             QCoreApplication.translate("recipe_text", "{n} epochs").format(n=recipe.epochs)]
+    augmentations = [text for text, on in (
+        (QCoreApplication.translate("recipe_text", "shift"), recipe.shift),
+        (QCoreApplication.translate("recipe_text", "rotation"), recipe.rotation),
+        (QCoreApplication.translate("recipe_text", "zoom"), recipe.zoom),
+        (QCoreApplication.translate("recipe_text", "cutout {n}px").format(n=recipe.cutout), recipe.cutout),
+        (QCoreApplication.translate("recipe_text", "input mixup alpha {a}").format(a=f"{recipe.mixup_alpha:g}"),
+         recipe.mixup_alpha)) if on]
+    if augmentations:
+        parts.append(QCoreApplication.translate("recipe_text", "augmentation: {list}").format(
+            list=", ".join(augmentations)))
+    return ", ".join(parts)

@@ -2112,6 +2112,57 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     </message>
 </context>
 <context>
+    <name>recipe_text</name>
+    <message>
+        <source>SGD lr {lr} momentum {m}</source>
+        <translation>SGD 学習率 {lr} モーメンタム {m}</translation>
+    </message>
+    <message>
+        <source>Adam lr {lr}</source>
+        <translation>Adam 学習率 {lr}</translation>
+    </message>
+    <message>
+        <source>cosine schedule</source>
+        <translation>コサイン減衰</translation>
+    </message>
+    <message>
+        <source>constant schedule</source>
+        <translation>一定の学習率</translation>
+    </message>
+    <message>
+        <source>batch {n}</source>
+        <translation>バッチ {n}</translation>
+    </message>
+    <message>
+        <source>{n} epochs</source>
+        <translation>{n} エポック</translation>
+    </message>
+    <message>
+        <source>shift</source>
+        <translation>平行移動</translation>
+    </message>
+    <message>
+        <source>rotation</source>
+        <translation>回転</translation>
+    </message>
+    <message>
+        <source>zoom</source>
+        <translation>拡大縮小</translation>
+    </message>
+    <message>
+        <source>cutout {n}px</source>
+        <translation>カットアウト {n}px</translation>
+    </message>
+    <message>
+        <source>input mixup alpha {a}</source>
+        <translation>入力 mixup alpha {a}</translation>
+    </message>
+    <message>
+        <source>augmentation: {list}</source>
+        <translation>データ拡張: {list}</translation>
+    </message>
+</context>
+<context>
     <name>summary_html</name>
     <message>
         <source>Practice set — not K49.&lt;/b&gt; These numbers say nothing about real Kuzushiji.</source>
