@@ -13,6 +13,14 @@ sys.path.insert(0, str(REPO / "tests"))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+def add_smoke_flag(parser) -> None:
+    """--smoke: the benchmark's whole code path in seconds on tiny data, so that CI notices one that no longer runs
+    (.ci/run); its figures mean nothing."""
+    parser.add_argument("--smoke", action="store_true",
+                        help="run every step in seconds on tiny data, only to check that the benchmark works (CI); "
+                             "the figures it prints mean nothing")
+
+
 def machine() -> str:
     import tensorflow as tf
 

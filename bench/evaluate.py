@@ -16,26 +16,32 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _common import REPO, machine
+from _common import REPO, add_smoke_flag, machine
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--archs", nargs="+", default=["seed-cnn", "resnet-small"])
+    add_smoke_flag(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.reps, args.archs = 1, ["seed-cnn"]
 
     from k49desk import dataset, evaluation, modelio, models, synth
 
     labels = REPO.parent / "shared" / "k49" / "k49-test-labels.npz"
     test_counts = (np.bincount(dataset.load_labels(labels), minlength=49) if labels.is_file()
                    else np.full(49, 787))
+    counts_note = "K49 real test class counts" if labels.is_file() else "787 per class"
+    if args.smoke:
+        test_counts, counts_note = np.full(49, 2), "2 per class (--smoke)"
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         synth.synthesize(tmp / "practice", class_counts=(np.ones(49, int), test_counts), seed=0)
         print(f"machine: {machine()}")
         print(f"data: practice set (not K49), {int(test_counts.sum()):,} test images with "
-              f"{'K49 real test class counts' if labels.is_file() else '787 per class'}")
+              f"{counts_note}")
         for arch in args.archs:
             path = tmp / f"{arch}.keras"
             models.build_model(arch).save(path)

@@ -22,6 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
+from _common import add_smoke_flag
 
 from k49desk import dataset, synth
 from k49desk.classes import NUM_CLASSES
@@ -40,15 +41,16 @@ def test_class_counts() -> tuple[np.ndarray, str]:
     return counts, "equal class counts"
 
 
-def prepare(work: Path) -> tuple[dataset.K49Data, Path, str]:
-    """The big practice set to evaluate, and a model trained one epoch on a small practice set."""
+def prepare(work: Path, smoke: bool = False) -> tuple[dataset.K49Data, Path, str]:
+    """The big practice set to evaluate (2 images per class with smoke), and a model trained one epoch on a small
+    practice set."""
     from k49desk.training import Trainer, TrainSettings
 
-    counts, counts_note = test_class_counts()
+    counts, counts_note = (np.full(NUM_CLASSES, 2), "2 per class (--smoke)") if smoke else test_class_counts()
     t = time.perf_counter()
     synth.synthesize(work / "big", class_counts=(np.full(NUM_CLASSES, 1), counts), seed=1)
     print(f"synthesised {int(counts.sum()):,} test images ({counts_note}) in {time.perf_counter() - t:.0f} s")
-    synth.synthesize(work / "small", train_per_class=60, test_per_class=5, seed=2)
+    synth.synthesize(work / "small", train_per_class=4 if smoke else 60, test_per_class=1 if smoke else 5, seed=2)
     t = time.perf_counter()
     settings = TrainSettings(arch="seed-cnn", epochs=1)
     run = Trainer(dataset.load(work / "small"), settings, work / "runs").run()
@@ -174,10 +176,13 @@ class Gui:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    add_smoke_flag(parser)
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.repeats = 1
 
     with tempfile.TemporaryDirectory(prefix="k49bench-") as tmp:
-        data, model_path, counts_note = prepare(Path(tmp))
+        data, model_path, counts_note = prepare(Path(tmp), args.smoke)
         data.fingerprint  # hashed once up front, as the Data tab does on load; not part of either timing
         gui = Gui(model_path, data)
         time_core(model_path, data)  # warm-up: TensorFlow's first graph build is paid by whichever runs first
@@ -186,8 +191,8 @@ def main(argv=None) -> int:
         for _ in range(args.repeats):
             core.append(time_core(model_path, data))
             gui_times.append(gui.time_evaluate())
-        hover_ms = gui.time_hover()
-        scroll_ms, grid_images = gui.time_grid_scroll()
+        hover_ms = gui.time_hover(20 if args.smoke else 400)
+        scroll_ms, grid_images = gui.time_grid_scroll(3 if args.smoke else 30)
 
     core_s, gui_s = statistics.median(core), statistics.median(gui_times)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, CPU only"

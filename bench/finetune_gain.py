@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import machine
+from _common import add_smoke_flag, machine
 
 
 def main() -> None:
@@ -28,7 +28,12 @@ def main() -> None:
     parser.add_argument("--n", type=int, nargs="+", default=[5, 10, 20], help="samples per character")
     parser.add_argument("--style", default="scrawl", help="the held-out drawing style playing the user")
     parser.add_argument("--epochs", type=int, default=3)
+    add_smoke_flag(parser)
     args = parser.parse_args()
+    # Per character: drawings that measure the style, general training and test images.
+    measure, general_train, general_test = (2, 8, 2) if args.smoke else (20, 80, 20)
+    if args.smoke:
+        args.n, args.epochs = [2], 1
 
     import numpy as np
 
@@ -41,10 +46,10 @@ def main() -> None:
     style = handwriting.style(args.style)
     print(machine())
     print(f"base model: {base}; the user: GENERATED '{args.style}' KanjiVG pen strokes (not handwriting, not K49)")
-    test_labels = np.repeat(np.arange(NUM_CLASSES), 20)
+    test_labels = np.repeat(np.arange(NUM_CLASSES), measure)
     test_images = handwriting.render(test_labels, style, 2)
     with tempfile.TemporaryDirectory() as tmp:
-        synth.synthesize(Path(tmp) / "general", train_per_class=80, test_per_class=20, seed=0,
+        synth.synthesize(Path(tmp) / "general", train_per_class=general_train, test_per_class=general_test, seed=0,
                          fonts=[paths.hiragana_font_path()])
         general = dataset.load(Path(tmp) / "general")
         model = modelio.load_model(base)

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import machine
+from _common import add_smoke_flag, machine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 TIMEOUT_S = 300
@@ -42,9 +42,11 @@ def idle(app, seconds: float) -> None:
 
 
 def slope(values: list[float]) -> float:
-    """Least-squares slope of values against their index."""
+    """Least-squares slope of values against their index; NaN for fewer than two values (one cycle)."""
     import numpy as np
 
+    if len(values) < 2:
+        return float("nan")
     return float(np.polyfit(np.arange(len(values)), values, 1)[0])
 
 
@@ -55,7 +57,10 @@ def main(argv=None) -> int:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--retire-mb", type=float, help="replace the training process once it grew this much "
                         "(default: k49desk.train_process.RETIRE_GROWTH_MB)")
+    add_smoke_flag(parser)
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.cycles, args.per_class, args.batch_size = 1, 4, 16
 
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -68,8 +73,9 @@ def main(argv=None) -> int:
     qt_app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory(prefix="k49bench-") as tmp:
         tmp = Path(tmp)
+        os.environ.setdefault("K49DESK_SETTINGS", str(tmp / "settings.ini"))  # the window's, not the user's
         data_dir = tmp / "practice"
-        synth.synthesize(data_dir, train_per_class=args.per_class, test_per_class=10, seed=0,
+        synth.synthesize(data_dir, train_per_class=args.per_class, test_per_class=1 if args.smoke else 10, seed=0,
                          fonts=[paths.hiragana_font_path()])
         window = gui_app.create_window(data_dir, tmp / "runs")
         window.show()

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import machine, percentile
+from _common import add_smoke_flag, machine, percentile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -87,7 +87,7 @@ class Gui:
         self.draws += 1
 
     def close(self) -> None:
-        self.tab.end_training_process()
+        self.state.end_training_process()
 
     def _wait_for_tasks(self) -> None:
         while self.state.running_tasks():
@@ -160,7 +160,10 @@ def main(argv=None) -> int:
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--reps", type=int, default=1, help="runs of each side after the warm-up (alternating)")
     parser.add_argument("--heartbeat-ms", type=int, default=10)
+    add_smoke_flag(parser)
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.per_class, args.batch_size, args.epochs, args.reps = 4, 16, 1, 1
 
     from k49desk import dataset, paths, synth
     from k49desk.training import TrainSettings
@@ -168,17 +171,20 @@ def main(argv=None) -> int:
     settings = TrainSettings(arch=args.arch, epochs=args.epochs, batch_size=args.batch_size)
     with tempfile.TemporaryDirectory(prefix="k49bench-") as tmp:
         tmp = Path(tmp)
+        os.environ.setdefault("K49DESK_SETTINGS", str(tmp / "settings.ini"))  # the Train form's, not the user's
         data_dir = args.data_dir
         if data_dir is None:
             data_dir = tmp / "practice"
-            synth.synthesize(data_dir, train_per_class=args.per_class, test_per_class=20, seed=0,
+            synth.synthesize(data_dir, train_per_class=args.per_class, test_per_class=2 if args.smoke else 20, seed=0,
                              fonts=[paths.hiragana_font_path()])
         data = dataset.load(data_dir)
         data.fingerprint  # hashed once here, as the Data tab does on load; part of neither timing
 
-        core_run(data, settings, tmp / "warm-up")
+        if not args.smoke:  # warm-ups: TensorFlow's one-time costs in this process and in the child
+            core_run(data, settings, tmp / "warm-up")
         gui = Gui(data, tmp / "gui-runs", settings)
-        gui.run(args.heartbeat_ms)  # warm-up of the child process
+        if not args.smoke:
+            gui.run(args.heartbeat_ms)
         core, ui = [], []
         n = 0
         for _ in range(args.reps):

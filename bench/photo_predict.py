@@ -29,7 +29,7 @@ import argparse
 import time
 from pathlib import Path
 
-from _common import machine
+from _common import add_smoke_flag, machine
 
 
 def _old_path(grey):
@@ -51,7 +51,10 @@ def main() -> None:
     parser.add_argument("--k49", action="store_true", help="also the first 100 real K49 test images, photographed")
     parser.add_argument("--kuzushiji", type=int, default=0, metavar="N",
                         help="also N real kuzushiji images per class of the development set, photographed")
+    add_smoke_flag(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.seeds, args.drawings = 1, 0
 
     import numpy as np
     from photos import STYLES, character_on_paper
@@ -63,20 +66,21 @@ def main() -> None:
     from k49desk.predictor import Predictor
     from k49desk.rasterize import rasterize_strokes
 
+    characters = dict(list(STROKES.items())[:3]) if args.smoke else STROKES
     predictor = Predictor(args.model or paths.starter_model_path())
     print(machine())
     print(f"model: {predictor.name} ({predictor.model.count_params():,} params); trained on "
           f"{'a practice set, not K49' if predictor.practice else 'see run.json'}")
-    print(f"pictures: {len(STROKES)} characters x {args.seeds} seeds per style, GENERATED here (tests/photos.py), "
+    print(f"pictures: {len(characters)} characters x {args.seeds} seeds per style, GENERATED here (tests/photos.py), "
           f"not real scans")
-    canvas_hits = sum(predictor.top_k(rasterize_strokes(s), 1)[0][0].char == c for c, s in STROKES.items())
-    print(f"canvas (the same strokes drawn on the Draw tab): top-1 {canvas_hits}/{len(STROKES)}")
+    canvas_hits = sum(predictor.top_k(rasterize_strokes(s), 1)[0][0].char == c for c, s in characters.items())
+    print(f"canvas (the same strokes drawn on the Draw tab): top-1 {canvas_hits}/{len(characters)}")
     print(f"{'style':24} {'old path top-1':>15} {'new top-1':>10} {'new top-5':>10} {'refused':>8} {'ms/picture':>11}")
     for name, style in STYLES.items():
         old = new1 = new5 = refused = 0
         times = []
         for seed in range(args.seeds):
-            for i, (char, strokes) in enumerate(STROKES.items()):
+            for i, (char, strokes) in enumerate(characters.items()):
                 picture = character_on_paper(strokes, style, seed=1000 * seed + i)
                 try:
                     old += predictor.top_k(_old_path(picture), 1)[0][0].char == char
@@ -92,7 +96,7 @@ def main() -> None:
                 top = [h.char for h, _ in predictor.top_k(framed, 5)]
                 new1 += top[0] == char
                 new5 += char in top
-        n = args.seeds * len(STROKES)
+        n = args.seeds * len(characters)
         print(f"{name:24} {old / n:>15.1%} {new1 / n:>10.1%} {new5 / n:>10.1%} {refused:>8} "
               f"{1000 * float(np.median(times)):>11.1f}")
     if args.drawings:

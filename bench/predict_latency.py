@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _common import machine, percentile
+from _common import add_smoke_flag, machine, percentile
 
 
 def canvas_updates(strokes_by_char, count: int):
@@ -36,7 +36,10 @@ def main() -> None:
     parser.add_argument("--predict-calls", type=int, default=40)
     parser.add_argument("--density", choices=("mouse", "written"), default="mouse")
     parser.add_argument("--arch", default=None, help="time an untrained preset instead of the starter model")
+    add_smoke_flag(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.updates, args.predict_calls = 20, 3
 
     from strokes import STROKES, at_mouse_density
 

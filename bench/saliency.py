@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _common import REPO, machine, percentile
+from _common import REPO, add_smoke_flag, machine, percentile
 
 SHARED = REPO.parent / "shared" / "k49"
 
@@ -76,7 +76,7 @@ def time_maps(model_name: str, model, images: np.ndarray, label: str) -> None:
               f"{np.median(correlations):24.2f} {np.median(abs_correlations):6.2f}")
 
 
-def label_scan(model, repeats: int = 3) -> None:
+def label_scan(model, repeats: int = 3, limit: int | None = None) -> None:
     """Predict 38,547 random-pixel images labelled with K49's real test label counts, then rank the label issues."""
     from k49desk.evaluation import predict_probabilities
     from k49desk.label_issues import find_label_issues
@@ -89,6 +89,7 @@ def label_scan(model, repeats: int = 3) -> None:
     else:
         labels = np.resize(np.arange(49), 38547)
         source = "balanced labels (K49's labels not found)"
+    labels = labels[:limit]
     images = np.random.default_rng(0).integers(0, 256, (len(labels), 28, 28), dtype=np.uint8)
     start = time.perf_counter()
     probs = predict_probabilities(model, images)
@@ -108,7 +109,10 @@ def main() -> None:
     parser.add_argument("--run", type=Path, default=None, help="also measure this run's model")
     parser.add_argument("--maps", type=int, default=100, help="images per method and model")
     parser.add_argument("--data-dir", type=Path, default=None, help="use this practice set's test images")
+    add_smoke_flag(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.maps = 2
 
     from k49desk import dataset, evaluation, paths, runs
 
@@ -125,7 +129,7 @@ def main() -> None:
         named.append((f"{run.info.name} ({run.info.arch}, trained on the {run.info.data_name})", run.model_path))
     for name, path in named:
         time_maps(name, evaluation.load_model(path), images, label)
-    label_scan(evaluation.load_model(paths.starter_model_path()))
+    label_scan(evaluation.load_model(paths.starter_model_path()), *((1, 490) if args.smoke else (3, None)))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import argparse
 import time
 from pathlib import Path
 
-from _common import shown_path
+from _common import add_smoke_flag, shown_path
 
 
 def main() -> None:
@@ -26,7 +26,10 @@ def main() -> None:
     parser.add_argument("--per-class", type=int, default=100, help="drawings per class and style (default 100)")
     parser.add_argument("--styles", nargs="+", default=["neat", "sloppy", "cursive", "scrawl"])
     parser.add_argument("--seed", type=int, default=12012, help="held-out seed (default 12012)")
+    add_smoke_flag(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.per_class, args.styles = 1, args.styles[:2]
 
     import numpy as np
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from _common import shown_path
+from _common import add_smoke_flag, shown_path
 
 
 def main() -> None:
@@ -25,6 +25,7 @@ def main() -> None:
     parser.add_argument("-k", type=int, default=5, help="how many candidates to show and count (default 5)")
     parser.add_argument("--density", choices=("written", "mouse"), default="written")
     parser.add_argument("--jitter", type=float, default=0.0, help="tremor in canvas pixels (Gaussian sigma)")
+    add_smoke_flag(parser)  # it takes seconds anyway: --smoke runs it as it is
     args = parser.parse_args()
 
     import numpy as np

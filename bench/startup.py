@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from _common import REPO, add_smoke_flag
 
 WINDOW_CHILD = """
 import os, time
@@ -59,7 +59,10 @@ def time_tensorflow(env: dict) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5)
+    add_smoke_flag(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.reps = 1
 
     settings = tempfile.mkdtemp(prefix="k49desk-bench-")
     env = dict(os.environ, PYTHONPATH=str(REPO), TF_CPP_MIN_LOG_LEVEL="2",
@@ -67,8 +70,8 @@ def main() -> None:
                K49DESK_DATA=str(Path(settings) / "data"), K49DESK_RUNS=str(Path(settings) / "runs"))
     if not env.get("DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
-    # One unmeasured round of each, so both find their files in the page cache.
-    time_window(env), time_tensorflow(env)
+    if not args.smoke:  # one unmeasured round of each, so both find their files in the page cache
+        time_window(env), time_tensorflow(env)
     windows, imports = [], []
     for _ in range(args.reps):
         windows.append(time_window(env))

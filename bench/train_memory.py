@@ -1,7 +1,7 @@
 """Peak memory of training on a data set of K49's full size (232,365 training and 38,547 test images).
 
 The training core keeps one uint8 copy of the images and gathers each batch in the graph (k49desk.training); the
-seed's recipe would add a float32 copy of the training images (4x their size, ~730 MB) on top. Goal: well under
+the Keras example's recipe would add a float32 copy of the training images (4x their size, ~730 MB) on top. Goal: well under
 2 GB for the whole process.
 
 The images are random uint8 pixels with K49's real label counts when ../shared/k49 is beside the repo (otherwise
@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from _common import REPO, machine
+from _common import REPO, add_smoke_flag, machine
 
 TRAIN_SIZE, TEST_SIZE = 232_365, 38_547
 
@@ -56,7 +56,10 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--fraction", type=float, default=1.0,
                         help="use this share of K49's size (1.0); a small one shows what does not grow with the data")
+    add_smoke_flag(parser)
     args = parser.parse_args()
+    if args.smoke:
+        args.batches, args.batch_size, args.fraction = 3, 32, 0.0
 
     import numpy as np
 

@@ -354,7 +354,7 @@ def _cmd_predict(args) -> int:
         print("  its outputs are not probabilities (logits): softmax applied")
     for label, image in inputs:
         print(f"{label}:")
-        for rank, (h, p) in enumerate(predictor.top_k(image, k=5), start=1):
+        for rank, (h, p) in enumerate(predictor.top_k(image), start=1):
             print(f"  {rank}. {h.char} ({h.romaji}) {p:7.2%}")
     return 0
 
@@ -532,15 +532,18 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Train a model preset with its training recipe (see 'k49desk archs'). The "
                                    "validation part is a stratified, seeded split of the training set (every class "
                                    "keeps its share), not Keras' tail split. Ctrl+C or SIGTERM stops after the current "
-                                   "batch and keeps the completed epochs; --resume continues such a run. With "
-                                   "TF_CONFIG set, runs as one worker of a MultiWorkerMirroredStrategy cluster.")
+                                   "batch and keeps the completed epochs; --resume continues such a run. Several GPUs "
+                                   "of one machine train together (MirroredStrategy, automatic): that is the way to "
+                                   "scale. Several machines (TF_CONFIG) are not supported with Keras 3: its fit cannot "
+                                   "build a model under MultiWorkerMirroredStrategy (keras-team/keras#20585), so a "
+                                   "worker stops with a one-line message.")
     p.add_argument("--data-dir", type=Path, default=None, help=data_help)
     p.add_argument("--arch", default="seed-cnn", choices=list(ARCHITECTURES), help="model preset (default seed-cnn)")
     p.add_argument("--epochs", type=_positive_int, default=None, metavar="N",
                    help="epochs in all (default: the preset's recipe); with --resume, the new total")
     p.add_argument("--batch-size", type=_positive_int, default=None, metavar="B",
-                   help=f"per device (default: the preset's recipe; {DEFAULT_BATCH_SIZE} for the seed CNN, ~1.7x the "
-                        f"seed's 32 in samples/s on CPU)")
+                   help=f"per device (default: the preset's recipe; {DEFAULT_BATCH_SIZE} for seed-cnn, where the Keras "
+                        f"example's recipe uses 32)")
     p.add_argument("--learning-rate", type=_positive_float, default=None, metavar="LR",
                    help="initial learning rate (default: the preset's recipe)")
     p.add_argument("--validation-split", type=_fraction, default=0.3, metavar="F",

@@ -43,16 +43,6 @@ class SkippedFont:
         return {"name": self.name, "file": str(self.path), "index": self.index, "reason": self.reason}
 
 
-def find_japanese_fonts() -> list[Path]:
-    """Every installed font file with a face covering all 49 characters, one face per family; IPAexGothic first."""
-    return list(dict.fromkeys(face.path for face in installed_faces()[0]))
-
-
-def skipped_japanese_fonts() -> list[SkippedFont]:
-    """The installed Japanese font faces the practice set leaves out, each with its reason."""
-    return list(installed_faces()[1])
-
-
 @lru_cache(maxsize=1)
 def installed_faces() -> tuple[tuple[Face, ...], tuple[SkippedFont, ...]]:
     """(faces used, faces skipped) among the bundled IPAexGothic and the installed fonts; looked up once."""

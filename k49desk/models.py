@@ -61,7 +61,7 @@ def _output(x):
 
 
 def _seed_cnn(dropout: float, name: str):
-    """The seed recipe: two conv/pool blocks and a softmax; pixels are scaled inside so callers feed 0..255."""
+    """The Keras example's CNN: two conv/pool blocks and a softmax; pixels are scaled inside so callers feed 0..255."""
     import keras
     from keras import layers
 
@@ -170,14 +170,14 @@ ARCHITECTURES: dict[str, ArchSpec] = {
     for spec in (
         ArchSpec(
             "seed-cnn",
-            "seed recipe: conv 32 + pool, conv 64 + pool, dense 49 softmax",
+            "the Keras example's recipe: conv 32 + pool, conv 64 + pool, dense 49 softmax",
             lambda: _seed_cnn(0.0, "seed-cnn"),
             source="the kmnist benchmark's Keras simple CNN (rois-codh/kmnist), without its dense layer and dropout",
             published="Keras simple CNN: 89.36% K49 balanced accuracy (rois-codh/kmnist table; a larger CNN than this)",
         ),
         ArchSpec(
             "seed-cnn-dropout",
-            "seed recipe with 30% dropout after each conv block",
+            "the Keras example's recipe with 30% dropout after each conv block",
             lambda: _seed_cnn(0.3, "seed-cnn-dropout"),
         ),
         ArchSpec(

@@ -132,7 +132,8 @@ def _unknown_format(path: Path) -> str:
 def _too_large(path: Path, pixels: int | None, size: str = "") -> str:
     found = f"{size}{pixels / 1e6:,.0f} megapixels" if pixels else "larger than Pillow reads"
     return (f"{path}: picture too large ({found}; k49desk reads up to {MAX_PIXELS / 1e6:.0f} megapixels, a JPEG "
-            f"photo up to {64 * MAX_PIXELS / 1e6:,.0f} at a reduced size); scale it down or crop it to the character first")
+            f"photo up to {64 * MAX_PIXELS / 1e6:,.0f} at a reduced size); scale it down or crop it to the character "
+            f"first")
 
 
 def read_image(path: str | Path) -> np.ndarray:

@@ -9,6 +9,8 @@ import numpy as np
 
 from k49desk.classes import CLASSES, Hiragana
 
+TOP_K = 5  # candidates shown for one image: the Draw and Photo tabs, a test image's detail, `k49desk predict`
+
 
 class Predictor:
     """Top-k characters for one 28x28 image in about a millisecond on CPU.
@@ -49,7 +51,7 @@ class Predictor:
             raise ValueError(f"expected one 28x28 image, got an array of shape {image.shape}")
         return self._call(image.reshape(self._shape).astype(np.float32)).numpy()[0]
 
-    def top_k(self, image, k: int = 5) -> list[tuple[Hiragana, float]]:
+    def top_k(self, image, k: int = TOP_K) -> list[tuple[Hiragana, float]]:
         """The k most probable characters with their probabilities, most probable first."""
         probs = self.probabilities(image)
         order = np.argsort(probs)[::-1][:k]

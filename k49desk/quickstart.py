@@ -47,12 +47,11 @@ def default_source() -> Source:
 
 
 def recommended_preset(devices: list[str]) -> tuple[str, str]:
-    """(preset, why in one sentence) for training on `devices` (training.training_devices())."""
+    """(preset, why: a clause that follows the preset's name) for training on `devices` (training_devices())."""
     if any(d.startswith("GPU") for d in devices):
-        return GPU_PRESET, (f"{GPU_PRESET}: a GPU trains its 15-epoch recipe (SGD, cosine schedule, cutout) in "
-                            f"reasonable time")
-    return CPU_PRESET, (f"{CPU_PRESET}: no GPU here, and on a CPU it is the strongest preset whose recipe finishes "
-                        f"within hours (the starter model's architecture)")
+        return GPU_PRESET, "a GPU trains its 15-epoch recipe (SGD, cosine schedule, cutout) in reasonable time"
+    return CPU_PRESET, ("no GPU here, and on a CPU it is the strongest preset whose recipe finishes within hours; "
+                        "the starter model has its architecture")
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ class Plan:
     to_download: int  # bytes still to fetch (0 when the folder already holds every file at its full size)
     download_total: int
     settings: training.TrainSettings
-    why: str  # why this preset, one sentence
+    why: str  # why this preset (recommended_preset)
     devices: tuple[str, ...]
     train_size: int  # training images per epoch (the rest of the training set validates)
     seconds_per_epoch: float  # measured on a few real steps here; validation not included

@@ -271,8 +271,7 @@ def import_pictures(folder: str | Path, *, progress=None, cancel=None) -> Import
         raise DataError(f"{folder}: {'is a file, not a folder' if folder.exists() else 'folder not found'} "
                         f"(give a folder of sub-folders named by character, e.g. ぬ/ or nu/)")
     files, skipped = _picture_files(folder)
-    imported = ImportedPictures(np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8), [], skipped)
-    images, labels = [], []
+    images, labels, used = [], [], []
     for done, path in enumerate(files, start=1):
         if cancel is not None and cancel.is_set():
             raise Cancelled("import cancelled")
@@ -281,27 +280,28 @@ def import_pictures(folder: str | Path, *, progress=None, cancel=None) -> Import
             try:
                 images.append(image_file_to_k49(path))
                 labels.append(label)
-                imported.files.append(path)
+                used.append(path)
             except K49Error as e:
                 reason = str(e).removeprefix(f"{path}: ")
         if reason is not None:
             skipped.append(Skipped(path, reason))
         if progress is not None:
             progress(ImportProgress(done, len(files)))
-    if images:
-        imported.images, imported.labels = np.stack(images), np.asarray(labels, np.uint8)
-    skipped.sort(key=lambda s: s.path)
-    return imported
+    return ImportedPictures(np.stack(images) if images else np.zeros((0, 28, 28), np.uint8),
+                            np.asarray(labels, np.uint8), used, sorted(skipped, key=lambda s: s.path))
 
 
 def _picture_files(folder: Path) -> tuple[list[Path], list[Skipped]]:
-    """(every file under `folder` outside hidden folders, sorted; the hidden files and folders, skipped)."""
+    """(every file under `folder` outside hidden and linked folders, sorted; those folders and the hidden files,
+    skipped)."""
     files, skipped = [], []
     for root, dirs, names in os.walk(folder):
         for name in sorted(dirs):
             if name.startswith("."):
                 skipped.append(Skipped(Path(root) / name, "hidden folder, not read"))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            elif (Path(root) / name).is_symlink():  # os.walk does not follow it: a loop would never end
+                skipped.append(Skipped(Path(root) / name, "a link to a folder, not followed"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(root) / d).is_symlink())
         for name in sorted(names):
             path = Path(root) / name
             if name.startswith("."):

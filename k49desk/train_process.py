@@ -132,6 +132,7 @@ class LabelScanEstimateJob:
         return estimate_scan_seconds(self.settings, self.train_size, self.folds)
 
 
+@dataclass(frozen=True)
 class EvaluateJob:
     """Evaluate a run's best model on the test set of data_dir (loaded here, usually still there from its training)
     and write the evaluation files into out_dir, all or none; returns evaluation.figures()."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from k49desk import runs
 from k49desk.errors import Cancelled, DataError, K49Error, RunError
 
-# Batch 256 instead of the seed's 32: the seed CNN trains ~1.7x faster per sample on 2 CPU cores (per-step
+# Batch 256 instead of the Keras example's 32: seed-cnn trains ~1.7x faster per sample on 2 CPU cores (per-step
 # overhead dominates such a small model; bench/train_throughput.py) and reaches similar accuracy per epoch with Adam.
 DEFAULT_BATCH_SIZE = 256
 EVAL_BATCH_SIZE = 1024  # validation only runs the forward pass: bigger batches cost no accuracy and less overhead
@@ -182,6 +182,26 @@ def _strategy():
     if not gpus and len(cpus) > 1:
         return tf.distribute.MirroredStrategy([d.name for d in cpus])
     return tf.distribute.get_strategy()
+
+
+def _multi_worker_strategy():
+    import tensorflow as tf
+
+    return tf.distribute.MultiWorkerMirroredStrategy
+
+
+MULTI_WORKER_ISSUE = "keras-team/keras#20585"
+
+
+def multi_worker_unsupported(error: Exception) -> str:
+    """The one line a cluster worker (TF_CONFIG) stops with: why several machines cannot train together here."""
+    import keras
+
+    lines = str(error).strip().splitlines() or [""]
+    return (f"training on several machines (TF_CONFIG) is not supported with Keras {keras.__version__}: its fit "
+            f"cannot build a model under MultiWorkerMirroredStrategy ({MULTI_WORKER_ISSUE}; here "
+            f"{type(error).__name__}: ...{lines[-1][-160:]}); unset TF_CONFIG to train on this machine, whose GPUs "
+            f"train together (MirroredStrategy)")
 
 
 def training_devices() -> list[str]:
@@ -611,11 +631,12 @@ def _fit(folder: Path, info: runs.RunInfo, data, settings: TrainSettings, histor
                 callbacks=[callback, _tensorboard(folder)], shuffle=False, verbose=0)
     except OSError as e:
         raise RunError(_files().describe_os_error(e, folder.parent, _needed_bytes(net.count_params()))) from None
-    except ValueError as e:
-        if "PerReplica" in str(e) and "MultiWorker" in type(strategy).__name__:
-            raise RunError(f"multi-worker training (TF_CONFIG) does not work with Keras {keras.__version__}: its fit "
-                           f"fails to build a model under MultiWorkerMirroredStrategy (keras-team/keras#20585); "
-                           f"unset TF_CONFIG to train on this machine's devices") from None
+    except (ValueError, TypeError) as e:
+        # Keras 3's fit fails to build the model under MultiWorkerMirroredStrategy before the first step, with a
+        # message that varies (a PerReplica value it cannot convert, in TF 2.21); Keras filters the frames that would
+        # say where. Any such failure of a cluster run before an epoch ended is that limitation.
+        if isinstance(strategy, _multi_worker_strategy()) and len(history["loss"]) == initial_epoch:
+            raise RunError(multi_worker_unsupported(e)) from None
         raise
     total = time.perf_counter() - start + float(info.timings.get("total_seconds", 0.0))
     epochs_done = len(history["loss"])

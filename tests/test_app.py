@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QFontMetrics, QRawFont
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QRawFont
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
@@ -15,6 +15,7 @@ from k49desk.classes import CHARS
 from k49desk.gui import app
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.state import ActiveModel
+from k49desk.paths import starter_model_path
 
 from gui_helpers import ml_ready
 
@@ -34,7 +35,8 @@ def test_hiragana_font_is_registered_and_covers_all_49(window):
     assert "IPAexGothic" in QApplication.font().families()
     font = hiragana_font(14)
     metrics = QFontMetrics(font)
-    raw = QRawFont.fromFont(font)
+    raw = QRawFont.fromFont(QFont(font.families()[-1]))  # the hiragana fallback behind the UI family
+    assert font.families()[-1] == "IPAexGothic"
     for ch in CHARS:
         assert metrics.inFontUcs4(ord(ch)), ch
         assert raw.supportsCharacter(ch), ch
@@ -87,11 +89,11 @@ def test_a_pair_opened_in_the_evaluate_tab_brings_the_confusions_tab_forward(win
     assert window.tabs.currentWidget() is window.confusions_tab
 
 
-def test_status_bar_shows_data_folder_model_and_loading(qtbot, window, tmp_path):
+def test_status_bar_shows_data_folder_and_loading_and_the_picker_the_model(qtbot, window, tmp_path):
     assert str(tmp_path / "data") in window.data_label.text()
     assert window.loading_label.isVisible()
     window.state.set_model(ActiveModel("run-7", tmp_path / "m.keras", tmp_path))
-    assert window.model_label.text() == "Model: run-7"
+    assert window.model_picker.combo.currentText() == "run-7"
     window.state.set_data_dir(tmp_path / "elsewhere")
     assert str(tmp_path / "elsewhere") in window.data_label.text()
     window.set_gpus([])
@@ -101,18 +103,18 @@ def test_status_bar_shows_data_folder_model_and_loading(qtbot, window, tmp_path)
 
 
 def test_starter_model_is_active_at_first(window):
-    if app.starter_model_path().is_file():
+    if starter_model_path().is_file():
         assert window.state.model.name == "starter model"
-        assert window.model_label.text() == "Model: starter model"
+        assert window.model_picker.combo.currentText().startswith("Starter model")
     else:
-        assert window.model_label.text() == "Model: none"
+        assert window.state.model is None and window.model_picker.combo.currentIndex() == -1
 
 
 def test_window_size_and_last_tab_are_remembered(qtbot, tmp_path, isolated_settings):
     first = app.create_window(tmp_path / "data", tmp_path / "runs")
     qtbot.addWidget(first)
     first.show()
-    first.resize(720, 520)  # inside the offscreen screen (800 x 600)
+    first.resize(720, 580)  # inside the offscreen screen (800 x 600), above the window's minimum height
     first.show_tab(first.draw_tab)
     first.close()
     assert isolated_settings.is_file()
@@ -120,7 +122,7 @@ def test_window_size_and_last_tab_are_remembered(qtbot, tmp_path, isolated_setti
     second = app.create_window(tmp_path / "data", tmp_path / "runs")
     qtbot.addWidget(second)
     assert second.tabs.currentWidget().objectName() == "drawTab"
-    assert (second.width(), second.height()) == (720, 520)
+    assert (second.width(), second.height()) == (720, 580)
 
 
 def test_ctrl_q_quits_and_f1_shows_about(qtbot, window, monkeypatch):
@@ -145,7 +147,7 @@ def test_open_run_menu_makes_its_model_active(qtbot, window, monkeypatch, traine
     window.open_run_action.trigger()
     run = runs.load_run(trained_run)
     assert window.state.model == ActiveModel(run.info.name, Path(run.model_path), Path(run.info.path))
-    assert window.model_label.text() == f"Model: {run.info.name}"
+    assert window.model_picker.combo.currentText().startswith(run.info.name)
     assert window.tabs.currentWidget() is window.train_tab
     assert window.train_tab.plots.points("val_accuracy") == len(run.history["val_accuracy"])
 
@@ -193,10 +195,10 @@ def test_close_during_training_asks_then_stops_cleanly(qtbot, window, monkeypatc
     assert window.state.running_tasks() == []
     (info,) = runs.list_runs(window.state.runs_dir)
     assert info.status == "stopped" and 1 <= info.epochs_done < 50
-    # The stopped run's result arrives after the close began and makes its model active; that must not start a
-    # model load in the Draw tab that nothing waits for (its thread would abort the process at exit).
+    # The stopped run's result arrives after the close began and offers its model; that must not start a model load
+    # in the Draw tab that nothing waits for (its thread would abort the process at exit).
     qtbot.wait(500)
-    assert window.state.model.run_dir == info.path
+    assert window.state.offered_model.run_dir == info.path
     assert started_after_close == [] and window.state.running_tasks() == []
 
 

@@ -300,7 +300,8 @@ def test_evaluate_a_test_set_of_one_class_completes_and_says_why_no_labels_are_r
     code, out, err = run_cli(capsys, "evaluate", trained_run, "--data-dir", data_dir, "--out", out_dir)
     assert code == 0, err
     assert "Traceback" not in err
-    reason = "no suspicious labels can be ranked: " + ("its one image is" if keep == "one image" else "all 8 images are")
+    reason = "no suspicious labels can be ranked: " + ("its one image is" if keep == "one image" else
+                                                        "all 8 images are")
     assert f"Suspicious labels: {reason} of one class (か)" in out
     assert f"k49desk: note: {reason}" in err and len(err.strip().splitlines()) == 1
     assert sorted(p.name for p in out_dir.iterdir()) == sorted(evaluation.EVALUATION_FILES)

@@ -122,12 +122,45 @@ def test_clicking_a_pair_shows_its_images_and_correct_examples(qtbot, tab, state
     assert tab.grid.test_indices() == [int(i) for i in ev.misclassified(true, pred)]
     strip = tab.correct_grid.grid_model.items
     headers = [item.text for item in strip if item.kind == HEADER]
-    assert headers == [f"{CLASSES[true].label} read correctly", f"{CLASSES[pred].label} read correctly"]
+    none = ": none among the test images"
+    assert headers == [f"{CLASSES[c].label} read correctly" + ("" if ev.confusion[c, c] else none) for c in (true, pred)]
     assert all(ev.y_true[i.test_index] == ev.y_pred[i.test_index] for i in strip if i.kind == IMAGE)
     first = tab.grid.grid_model.items[0]
     top1, top2 = ev.top_k(first.test_index, k=2)
     assert first.caption.startswith(f"{CLASSES[pred].char} {top1[1]:.0%}")
     assert first.caption.endswith(f"2nd {CLASSES[top2[0]].char} {top2[1]:.0%}")
+
+
+def test_a_character_never_read_correctly_says_none_under_its_heading(qtbot, tab, state):
+    ev = state.evaluation_session.evaluation
+    never = [c for c in range(49) if ev.confusion[c, c] == 0 and ev.confusion[c].sum() > 0]
+    if not never:  # the quick model reads every class right at least once: make one it never does
+        import dataclasses
+
+        c = int(np.argmax(ev.confusion.sum(axis=1) - np.diag(ev.confusion)))
+        y_pred = ev.y_pred.copy()
+        y_pred[ev.y_true == c] = (c + 1) % 49
+        confusion = ev.confusion.copy()
+        confusion[c] = 0
+        confusion[c, (c + 1) % 49] = np.sum(ev.y_true == c)
+        state.evaluation_session.set_evaluation(dataclasses.replace(ev, y_pred=y_pred, confusion=confusion))
+        never = [c]
+    state.evaluation_session.select_class(never[0])
+    strip = tab.correct_grid.grid_model.items
+    heading = next(item.text for item in strip if item.kind == HEADER)
+    assert heading == f"{CLASSES[never[0]].label} read correctly: none among the test images"
+
+
+def test_pair_names_are_not_cut(qtbot, tab, state):
+    """The longest names ("→ ゝ iteration mark") fit their columns at the default width."""
+    from PySide6.QtGui import QFontMetrics
+
+    metrics = QFontMetrics(tab.pairs_model.char_font)
+    header = tab.pairs_table.horizontalHeader()
+    iteration = CLASSES[-1]
+    assert iteration.romaji == "iteration mark"
+    assert header.sectionSize(0) > metrics.horizontalAdvance(f"{iteration.char} {iteration.romaji}")
+    assert header.sectionSize(1) > metrics.horizontalAdvance(f"→ {iteration.char} {iteration.romaji}")
 
 
 def test_example_button_shows_fu_read_as_nu(qtbot, tab, state):

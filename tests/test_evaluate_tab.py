@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QTabWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QToolTip
 
 from k49desk import dataset, paths
 from k49desk.classes import CLASSES, NUM_CLASSES
@@ -220,7 +220,8 @@ def test_clicking_a_confusion_cell_opens_the_pair_with_its_images(qtbot, state):
     selected = confusions.pairs_table.selectionModel().currentIndex()
     assert selected.siblingAtColumn(0).data(SORT) == true and selected.siblingAtColumn(1).data(SORT) == pred
 
-    # An empty cell (no test image of that pair) opens nothing, and leaves the Confusions tab as it was.
+    # An empty cell (no test image of that pair) opens no pair and stays in the Evaluate tab, but the click is seen:
+    # its true character is selected.
     window.setCurrentWidget(evaluate)
     empty_true, empty_pred = map(int, np.argwhere(ev.confusion == 0)[0])
     requested = []
@@ -228,7 +229,52 @@ def test_clicking_a_confusion_cell_opens_the_pair_with_its_images(qtbot, state):
     QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=pixel_of(canvas, evaluate.confusion_plot.axes, empty_pred,
                                                                      empty_true))
     QApplication.processEvents()
-    assert requested == [] and window.currentWidget() is evaluate and confusions.view == ("pair", true, pred)
+    assert (empty_true, empty_pred) not in requested and window.currentWidget() is evaluate
+    assert state.evaluation_session.selected_class == empty_true
+    assert evaluate.confusion_plot.highlighted_class == empty_true
+
+
+def test_the_cell_under_the_mouse_is_outlined_and_named_in_a_tooltip(qtbot, tab, state):
+    ev = state.evaluation_session.evaluation
+    plot = tab.confusion_plot
+    tab.plot_tabs.setCurrentIndex(0)
+    off = ev.confusion.copy()
+    np.fill_diagonal(off, -1)
+    true, pred = map(int, np.unravel_index(off.argmax(), off.shape))
+    assert not plot.hover_mark.get_visible()
+    QTest.mouseMove(plot.canvas, pixel_of(plot.canvas, plot.axes, pred, true))
+    qtbot.waitUntil(plot.hover_mark.get_visible)
+    assert plot.hover_mark.get_xy() == (pred - 0.5, true - 0.5)
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert QToolTip.text() == f"true {CLASSES[true].char} read as {CLASSES[pred].char}: {int(ev.confusion[true, pred])}"
+    QTest.mouseMove(plot.canvas, pixel_of(plot.canvas, plot.axes, true, true))
+    qtbot.waitUntil(lambda: plot.hover_mark.get_xy() == (true - 0.5, true - 0.5))
+    assert QToolTip.text() == f"{CLASSES[true].char} read correctly: {int(ev.confusion[true, true])}"
+
+
+def test_no_full_bar_over_an_empty_table(qtbot, state):
+    from k49desk.evaluation import EvalProgress
+
+    tab = show(qtbot, EvaluateTab(state))
+    state.evaluation_session.cache.clear()
+    seen = []
+
+    def look(event):  # right after the tab has shown this event
+        QApplication.processEvents()
+        seen.append((event.done, event.total, tab.progress_bar.maximum(), tab.progress_bar.value(),
+                     tab.progress_label.text(), tab.report_model.rowCount()))
+
+    state.evaluation_session.progressed.connect(look)
+    with qtbot.waitSignal(state.evaluation_session.evaluationChanged, timeout=EVALUATE_TIMEOUT_MS):
+        qtbot.mouseClick(tab.evaluate_button, Qt.MouseButton.LeftButton)
+    _evaluations[evaluation_key(state.model.path, state.data)] = state.evaluation_session.evaluation
+    finished = [s for s in seen if s[0] == s[1]]
+    assert finished, "the last progress event reports every image"
+    for done, total, maximum, value, label, rows in finished:
+        assert rows == 0 and maximum == 0, "a busy bar, not 100%, while the report is computed"
+        assert "computing the report" in label
+    qtbot.waitUntil(lambda: not tab.progress_bar.isVisible())
+    assert tab.report_model.rowCount() == 49
 
 
 def test_normalised_mode_shows_recall_on_the_diagonal(qtbot, tab, state):

@@ -79,7 +79,7 @@ def visible_texts(window) -> list[tuple[str, str]]:
     for i in range(window.tabs.count()):
         window.tabs.setCurrentIndex(i)
         found += widget_texts(window)
-    for label in (window.data_label, window.model_label, window.loading_label):
+    for label in (window.data_label, window.loading_label):
         _keep(found, label.objectName(), label.text())
     return found
 
@@ -145,7 +145,7 @@ def test_every_visible_text_is_japanese(qtbot, translated_window):
     tabs = translated_window.tabs
     assert [tabs.tabText(i) for i in range(tabs.count())] == ["データ", "学習", "評価", "誤分類", "手書き", "写真"]
     assert translated_window.findChild(QGroupBox, "trainSettingsBox").title() == "設定"
-    assert translated_window.windowTitle().startswith("k49desk — くずし字")
+    assert "くずし字" in translated_window.windowTitle()
     assert translated_window.language_actions["ja"].isChecked()
 
 

@@ -75,7 +75,7 @@ def test_one_click_downloads_trains_evaluates_and_activates(qtbot, window, mirro
     flow = point_at(window, mirror, epochs=1, batch_size=32)
     box = click_get_and_read_the_plan(qtbot, window)
     text = box.text()
-    assert "resnet-small for 1 epochs" in text and "Time per epoch here: about" in text
+    assert "resnet-small for 1 epoch(s)" in text and "Time per epoch here: about" in text
     total = sum(len(b) for b in mirror.files.values())
     assert f"{total / 1e3:.1f} kB of {total / 1e3:.1f} kB to fetch" in text  # decimal units, as QLocale writes them
     assert window.state.model.name == "starter model", "nothing changes before Start"

@@ -181,11 +181,13 @@ def test_import_of_a_folder_with_junk_imports_every_usable_picture_and_lists_eve
     (pictures / "ぬ" / "notes.txt").write_text("my notes on ぬ\n", encoding="utf-8")
     (pictures / "ぬ" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
     Image.new("L", (80, 80), 240).save(pictures / "ぬ" / "blank.png")
+    (pictures / "link").symlink_to(pictures / "ぬ", target_is_directory=True)
+    junk["link"] = "a link to a folder, not followed"
 
     store_dir = tmp_path / "mine"
     assert cli.main(["samples", "--samples", str(store_dir), "import", str(pictures)]) == 0
     out, err = capsys.readouterr()
-    assert f"imported 4 pictures from {pictures} (9 files skipped, listed above); 4 samples in {store_dir}" in out
+    assert f"imported 4 pictures from {pictures} (10 files skipped, listed above); 4 samples in {store_dir}" in out
     listed = [line.strip() for line in err.splitlines() if line.startswith("  ")]
     assert len(listed) == len(junk) and f"skipped {len(junk)} files:" in err
     for name, reason in junk.items():

@@ -9,13 +9,12 @@ from PySide6.QtWidgets import QMessageBox, QSplitter
 from k49desk.gui import app, i18n
 
 
-def test_folders_and_splitters_come_back(qtbot, tmp_path, isolated_settings, monkeypatch):
+def test_runs_folder_and_splitters_come_back(qtbot, tmp_path, isolated_settings, monkeypatch):
     monkeypatch.delenv("K49DESK_DATA", raising=False)
     monkeypatch.delenv("K49DESK_RUNS", raising=False)
     first = app.create_window(tmp_path / "data", tmp_path / "runs")
     qtbot.addWidget(first)
     first.show()
-    first.state.set_data_dir(tmp_path / "elsewhere")
     first.resize(720, 520)
     first.show_tab(first.train_tab)
     splitter = first.findChild(QSplitter, "trainSplitter")
@@ -23,18 +22,17 @@ def test_folders_and_splitters_come_back(qtbot, tmp_path, isolated_settings, mon
     sizes = splitter.sizes()
     first.close()
 
-    second = app.create_window()  # no folders given: the last session's
+    second = app.create_window(tmp_path / "data")  # no runs folder given: the last session's
     qtbot.addWidget(second)
-    assert second.state.data_dir == tmp_path / "elsewhere" and second.state.runs_dir == tmp_path / "runs"
-    assert second.data_tab.folder_edit.text() == str(tmp_path / "elsewhere")
+    assert second.state.runs_dir == tmp_path / "runs"
     second.show()
     # Where the divider was: the left pane's width (the right one takes whatever the window has left).
     assert second.findChild(QSplitter, "trainSplitter").sizes()[0] == sizes[0] < 300
     # The environment still wins over the settings, as for the command line.
-    monkeypatch.setenv("K49DESK_DATA", str(tmp_path / "from-env"))
-    third = app.create_window()
+    monkeypatch.setenv("K49DESK_RUNS", str(tmp_path / "from-env"))
+    third = app.create_window(tmp_path / "data")
     qtbot.addWidget(third)
-    assert third.state.data_dir == tmp_path / "from-env"
+    assert third.state.runs_dir == tmp_path / "from-env"
 
 
 def test_a_damaged_settings_file_is_set_aside_with_a_message(qtbot, tmp_path, isolated_settings):

@@ -92,9 +92,48 @@ def test_correct_keep_count_relabel_delete_and_finetune(qtbot, state, trained_ru
     assert SampleStore(store.folder).read().labels.size == 8
 
 
+def keep_drawings(qtbot, tab, chars) -> None:
+    """Draw each character with the mouse and keep it as what the model read."""
+    keep = child(tab, "keepSampleButton")
+    for char in chars:
+        QTest.keyClick(child(tab, "drawCanvas"), Qt.Key.Key_Escape)
+        draw(child(tab, "drawCanvas"), STROKES[char])
+        qtbot.waitUntil(keep.isEnabled, timeout=5_000)
+        qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+
+
+def test_finetune_needs_samples_and_says_so_without_a_command_line(qtbot, state, trained_run):  # noqa: F811
+    from k49desk.finetune import MIN_SAMPLES
+
+    model = ActiveModel("practice run", Path(trained_run) / "model.keras", Path(trained_run))
+    tab = make_tab(qtbot, state, model)
+    button = child(tab, "finetuneButton")
+    assert not button.isEnabled()
+    assert f"at least {MIN_SAMPLES}" in button.toolTip() and "0 kept" in button.toolTip()
+    assert "k49desk" not in button.toolTip(), "a GUI user is not sent to the command line"
+    keep_drawings(qtbot, tab, ["の", "し", "あ"][: MIN_SAMPLES - 1])
+    assert not button.isEnabled() and f"{MIN_SAMPLES - 1} kept" in button.toolTip()
+    keep_drawings(qtbot, tab, ["ぬ"])
+    assert button.isEnabled()
+
+
+def test_a_message_under_the_canvas_does_not_move_it(qtbot, state, trained_run):  # noqa: F811
+    tab = make_tab(qtbot, state, ActiveModel("practice run", Path(trained_run) / "model.keras", Path(trained_run)))
+    canvas = child(tab, "drawCanvas")
+    before = canvas.geometry()
+    keep_drawings(qtbot, tab, ["の"])  # "Kept as の (no)." appears under the canvas
+    assert child(tab, "teachStatus").text().startswith("Kept as")
+    QTest.qWait(50)
+    assert canvas.geometry() == before
+    tab.candidates.show_top([(by_char("の"), 0.3), (by_char("ぬ"), 0.2)], "")  # an unsure reading: its note shows
+    QTest.qWait(50)
+    assert tab.candidates.unsure.text() and canvas.geometry() == before
+
+
 def test_finetune_is_refused_while_a_training_run_uses_the_training_process(qtbot, state, trained_run):  # noqa: F811
     model = ActiveModel("practice run", Path(trained_run) / "model.keras", Path(trained_run))
     tab = make_tab(qtbot, state, model)
+    keep_drawings(qtbot, tab, ["の", "し", "あ", "ぬ"])
     process = state.training_process
     process._training = True  # as while the Train tab's run goes on in it
     try:

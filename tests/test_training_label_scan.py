@@ -124,3 +124,17 @@ def test_the_scan_is_refused_while_a_training_run_goes_on(qtbot, scan, state, pr
 
 def test_durations_read_as_people_say_them():
     assert [about(s) for s in (40, 720, 9000)] == ["about 40 s", "about 12 min", "about 2.5 h"]
+
+
+def test_a_training_set_of_one_class_says_why_before_any_training(qtbot, scan):
+    from k49desk.dataset import K49Data
+    from tiny_data import tiny_data
+
+    data = tiny_data(train_per_class=4, test_per_class=1)
+    one = data.y_train == 7
+    scan.set_data(K49Data(data.x_train[one], data.y_train[one], data.x_test, data.y_test, data.classes,
+                          data.data_dir, data.practice, data.practice_info))
+    assert "no suspicious labels can be ranked: all 4 images are of one class" in scan.status.text()
+    assert not scan.estimate_button.isEnabled() and not scan.start_button.isEnabled()
+    scan.set_data(data)
+    assert scan.estimate_button.isEnabled() and "Estimate the time first" in scan.status.text()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -32,13 +33,16 @@ from k49desk.gui.evaluate_tab import EvaluateTab
 from k49desk.gui.fonts import register_qt_font
 from k49desk.gui.messages import show_error
 from k49desk.gui.model_banner import starter_summary
+from k49desk.gui.model_picker import ModelNotice, ModelPicker
 from k49desk.gui.photo_tab import PhotoTab
 from k49desk.gui.settings import DATA_DIR_KEY, ORGANIZATION, RUNS_DIR_KEY, app_settings
 from k49desk.gui.single_instance import PictureServer, send_to_running
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.train_tab import TrainTab
 from k49desk.gui.workers import Task, import_ml_modules
-from k49desk.paths import APP_NAME, default_data_dir, default_runs_dir, resources_dir, starter_model_path
+from k49desk.errors import ModelError
+from k49desk.model_choices import model_at, starter_model
+from k49desk.paths import APP_NAME, default_data_dir, default_runs_dir, resources_dir
 from k49desk.tfstart import start_tensorflow
 
 CLOSE_TIMEOUT_S = 8.0
@@ -65,7 +69,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.state = state
         self.setObjectName("mainWindow")
-        self.setWindowTitle(self.tr("k49desk — Kuzushiji-49 hiragana"))
+        # Qt adds the application's display name ("… — k49desk"): the title itself does not repeat it.
+        self.setWindowTitle(self.tr("Kuzushiji-49 hiragana"))
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
@@ -86,17 +91,27 @@ class MainWindow(QMainWindow):
         ):
             tab.setObjectName(name)
             self.tabs.addTab(tab, title)
-        self.setCentralWidget(self.tabs)
+        self.model_picker = ModelPicker(state, self.tabs)
+        self.tabs.setCornerWidget(self.model_picker, Qt.Corner.TopRightCorner)
+        self.model_notice = ModelNotice(state, self)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.model_notice)
+        central_layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self.evaluate_tab.pairOpened.connect(lambda *_pair: self.show_tab(self.confusions_tab))
+        self.data_tab.drawRequested.connect(lambda: self.show_tab(self.draw_tab))
 
         self._build_status_bar()
         self._build_menus()
 
         state.dataDirChanged.connect(self._show_data_dir)
-        state.modelChanged.connect(self._show_model)
+        state.dataChanged.connect(self._remember_data)
+        state.modelChanged.connect(self._remember_model)
         state.mlReady.connect(self._ml_ready)
         self._show_data_dir(state.data_dir)
-        self._show_model(state.model)
         self._restore_settings()
 
     # Layout ------------------------------------------------------------------------------------------
@@ -105,13 +120,11 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         bar.setObjectName("statusBar")
         self.data_label = QLabel(objectName="statusDataDir")
-        self.model_label = QLabel(objectName="statusModel")
         self.gpu_label = QLabel(objectName="statusGpu")
         self.loading_label = QLabel(self.tr("loading TensorFlow…"), objectName="statusLoading")
         self.loading_label.setEnabled(False)  # greyed: it is a note, not a warning
         bar.addWidget(self.data_label, 1)
         bar.addPermanentWidget(self.loading_label)
-        bar.addPermanentWidget(self.model_label)
         bar.addPermanentWidget(self.gpu_label)
         self.loading_label.setVisible(not self.state.ml_ready)
         self.gpu_label.setVisible(False)
@@ -132,6 +145,10 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(file_menu, self.tr("&Quit"), "quitAction", self.close,
                                         QKeySequence.StandardKey.Quit)
         self.quit_action.setShortcut("Ctrl+Q")  # also where the platform's standard Quit key differs
+        model_menu = menu_bar.addMenu(self.tr("&Model"))
+        model_menu.setObjectName("modelMenu")
+        self.open_model_action = self._action(model_menu, self.tr("Open model &file…"), "openModelAction",
+                                              self.choose_model_file, "Ctrl+M")
         language_menu = menu_bar.addMenu(self.tr("&Language"))
         language_menu.setObjectName("languageMenu")
         group = QActionGroup(self)
@@ -159,11 +176,6 @@ class MainWindow(QMainWindow):
     def _show_data_dir(self, path: Path) -> None:
         self.data_label.setText(self.tr("Data: {folder}").format(folder=path))
         self.data_label.setToolTip(str(path))
-
-    def _show_model(self, model: ActiveModel | None) -> None:
-        self.model_label.setText(self.tr("Model: {name}").format(name=model.name) if model else self.tr("Model: none"))
-        self.model_label.setToolTip(str(model.path) if model
-                                    else self.tr("Train a model or open a run (File > Open run…)"))
 
     def set_gpus(self, gpus: list[str]) -> None:
         self.gpu_label.setText(self.tr("GPU: {names}").format(names=", ".join(gpus)) if gpus
@@ -207,6 +219,20 @@ class MainWindow(QMainWindow):
         if self.train_tab.open_run(path):
             self.show_tab(self.train_tab)
 
+    def choose_model_file(self) -> None:
+        start = str(self.state.runs_dir if self.state.runs_dir.is_dir() else Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a model file"), start,
+                                              self.tr("Keras models (*.keras)"))
+        if path:
+            self.open_model_file(Path(path))
+
+    def open_model_file(self, path: Path) -> None:
+        """Make the model in a .keras file active (listed in the model picker from then on)."""
+        try:
+            self.state.open_model_file(path)
+        except ModelError as e:
+            show_error(self, self.tr("Open model file"), str(e))
+
     def export_model(self) -> None:
         """The active model as SavedModel, TFLite or ONNX (a dialog; the export runs in a worker)."""
         from k49desk.gui.export_dialog import ExportDialog
@@ -225,7 +251,10 @@ class MainWindow(QMainWindow):
                       "(created by NIJL and others), doi:10.20676/00000341.</p>"
                       "<p>Hiragana are drawn with IPAexGothic (IPA Font License).</p>")
             # What the starter model was trained on: resources/models/starter.json, in the window's language.
-            + f"<p>{html.escape(starter_summary())}</p>",
+            + f"<p>{html.escape(starter_summary())}</p>"
+            + self.tr("<p>The starter model is CC BY-SA 4.0: it was trained on pen strokes from KanjiVG "
+                      "(© Ulrich Apel, CC BY-SA 3.0) and on font renders; not on K49. "
+                      "See resources/models/PROVENANCE.md.</p>"),
         )
 
     def choose_language(self, language: str) -> None:
@@ -261,13 +290,41 @@ class MainWindow(QMainWindow):
             if tab.objectName() == last:
                 self.show_tab(tab)
 
+    def restore_model(self) -> None:
+        """Make the model chosen last time active again; the starter, with a note, when its file is gone."""
+        chosen = app_settings().value("model/path")
+        starter = starter_model()
+        if chosen:
+            try:
+                self.state.set_model(model_at(chosen))
+                return
+            except ModelError:
+                self.model_notice.show_message(
+                    self.tr("The model chosen last time is gone ({path}); using {model}.").format(
+                        path=chosen, model=starter.name if starter else self.tr("no model")))
+        self.state.set_model(starter)
+
+    def _remember_model(self, model: ActiveModel | None) -> None:
+        settings = app_settings()
+        if model is None:
+            settings.remove("model/path")
+        else:
+            settings.setValue("model/path", str(model.path))
+        settings.sync()
+
+    def _remember_data(self, data) -> None:
+        """A folder whose data loaded is loaded again at the next start."""
+        if data is not None:
+            settings = app_settings()
+            settings.setValue(DATA_DIR_KEY, str(data.data_dir))
+            settings.sync()
+
     def _save_settings(self) -> None:
         settings = app_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/tab", self.tabs.currentWidget().objectName())
         for splitter in self._splitters():
             settings.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
-        settings.setValue(DATA_DIR_KEY, str(self.state.data_dir))
         settings.setValue(RUNS_DIR_KEY, str(self.state.runs_dir))
         settings.sync()
 
@@ -360,20 +417,24 @@ def _start_folder(given, saved, variable: str, default) -> Path:
 
 
 def create_window(data_dir=None, runs_dir=None) -> MainWindow:
-    """A main window over a fresh AppState (the starter model active when it is installed); not shown.
+    """A main window over a fresh AppState; not shown.
 
-    Without data_dir / runs_dir, the folders of the last session. A damaged settings file is set aside, and the
-    window says so once it runs.
+    The model chosen last time is active (else the starter model, when installed). Without a data folder given (here
+    or by K49DESK_DATA), the folder loaded last time is used and, when its files are all there, loaded on a worker;
+    without a runs folder, the last session's. A damaged settings file is set aside, and the window says so once it
+    runs.
     """
     register_qt_font()
     aside = set_aside_damaged_settings()
     settings = app_settings()
-    state = AppState(_start_folder(data_dir, settings.value(DATA_DIR_KEY), "K49DESK_DATA", default_data_dir),
+    remembered = settings.value(DATA_DIR_KEY)
+    remembered = remembered if isinstance(remembered, str) else None
+    state = AppState(_start_folder(data_dir, remembered, "K49DESK_DATA", default_data_dir),
                      _start_folder(runs_dir, settings.value(RUNS_DIR_KEY), "K49DESK_RUNS", default_runs_dir))
     window = MainWindow(state)
-    starter = starter_model_path()
-    if starter.is_file():
-        state.set_model(ActiveModel(QCoreApplication.translate("MainWindow", "starter model"), starter))
+    window.restore_model()
+    if remembered and Path(remembered) == state.data_dir and window.data_tab.folder_complete():
+        window.data_tab.start_load()
     if aside is not None:
         QTimer.singleShot(0, window, lambda: show_error(
             window, QCoreApplication.translate("MainWindow", "Settings"),

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from k49desk.gui import i18n
 from k49desk.gui.fonts import hiragana_font
-
-TOP_K = 5
+from k49desk.gui.messages import show_as_note
+from k49desk.predictor import TOP_K
 CANDIDATE = Qt.ItemDataRole.UserRole  # (Hiragana, probability) of a row
 # Below this probability for the first candidate the model is said to be unsure: the first answer is then about as
 # likely wrong as right.
@@ -30,7 +30,10 @@ COPIED_MESSAGE_MS = 2000
 
 def prediction_panel(*parts: QWidget, width: int = 320) -> QWidget:
     """The fixed-width column beside a drawing or a picture: the model banner and status, what it sees, its
-    candidates. It scrolls where the window is too short for all of it, so the window still fits a small screen."""
+    candidates.
+
+    In a scroll area: the column's height (candidates, notes) never sets the window's minimum height, so what
+    appears in it neither grows the window nor moves the canvas beside it; a short window scrolls it instead."""
     panel = QWidget(objectName="predictionPanel")
     layout = QVBoxLayout(panel)
     for part in parts:
@@ -89,12 +92,18 @@ class CandidateList(QWidget):
         self.unsure.setWordWrap(True)
         self.unsure.setStyleSheet("color: #8a5a00;")
         self.copied = QLabel(objectName=named("copyMessage"))
-        self.copied.setStyleSheet("color: palette(mid);")
+        show_as_note(self.copied)
         self._copied_timer = QTimer(self, singleShot=True, interval=COPIED_MESSAGE_MS)
         self._copied_timer.timeout.connect(self.copied.clear)
+        # The rows and the unsure note keep their room while hidden: a first reading or an unsure one appearing must
+        # not resize the column, and with it the window and the canvas beside it.
+        self.unsure.setMinimumHeight(3 * self.unsure.fontMetrics().lineSpacing())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.hint, self.list, self.unsure, self.copied):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(widget in (self.list, self.unsure))
+            widget.setSizePolicy(policy)
             layout.addWidget(widget)
         self.show_top([], "")
 

@@ -102,14 +102,6 @@ class DrawCanvas(QWidget):
     def is_empty(self) -> bool:
         return not self._strokes
 
-    def set_strokes(self, strokes) -> None:
-        """Replace the drawing with `strokes` given as (x, y[, pressure]) points in pixels of the square."""
-        side = self.square().width() or 1.0
-        self._strokes = [
-            [(p[0] / side, p[1] / side, float(p[2]) if len(p) > 2 else 1.0) for p in stroke] for stroke in strokes
-        ]
-        self._replaced()
-
     def undo(self) -> None:
         """Remove the last stroke."""
         if self._strokes:

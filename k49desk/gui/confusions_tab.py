@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -41,17 +41,18 @@ from k49desk.gui import i18n
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap, to_qimage
 from k49desk.gui.active_predictor import shared_predictor
+from k49desk.gui.messages import OK_COLOR
 from k49desk.gui.saliency_view import SaliencyView
 from k49desk.gui.state import AppState
 from k49desk.gui.suspicious_labels import SuspiciousLabels
 from k49desk.gui.tables import SORT, RowsTableModel, rows_table, show_selected_row
 from k49desk.gui.training_label_scan import TrainingLabelScan
 from k49desk.gui.workers import TaskSlot
+from k49desk.predictor import TOP_K
 
-EXAMPLE_PAIR = (by_char("ふ").index, by_char("ぬ").index)  # the seed's worked example
+EXAMPLE_PAIR = (by_char("ふ").index, by_char("ぬ").index)  # a pair models often confuse: the worked example
 CORRECT_PER_CLASS = 12
 DETAIL_SIZE = 196  # 7 screen pixels per model pixel
-TOP_K = 5
 
 
 def class_for_text(text: str) -> int | None:
@@ -80,7 +81,7 @@ class PairsModel(RowsTableModel):
 
     def __init__(self, parent=None):
         super().__init__((self.tr("True"), self.tr("Predicted"), self.tr("Count"), self.tr("Rate")), parent)
-        self._font = hiragana_font(13)
+        self.char_font = hiragana_font(13)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -93,7 +94,7 @@ class PairsModel(RowsTableModel):
         if role == SORT:
             return (p.true, p.pred, p.count, p.rate)[col]
         if role == Qt.ItemDataRole.FontRole and col < 2:
-            return self._font
+            return self.char_font
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -357,7 +358,7 @@ class ImageDetail(QWidget):
             n=test_index, label=i18n.char_label(CLASSES[true]), verdict=verdict))
         for (char, name, prob, bar), (k, p) in zip(self.rows, ev.top_k(test_index, k=TOP_K)):
             char.setText(CLASSES[k].char)
-            char.setStyleSheet("color: #1a7f37" if k == true else "")
+            char.setStyleSheet(f"color: {OK_COLOR}" if k == true else "")
             name.setText(CLASSES[k].romaji + (self.tr("  ✓ true") if k == true else ""))
             prob.setText(i18n.percent(p))
             bar.setValue(round(p * 1000))
@@ -402,7 +403,7 @@ class ConfusionsTab(QWidget):
         self.filter_edit.textChanged.connect(self._on_filter)
         self.example_button = QPushButton("ふ → ぬ", objectName="exampleButton")
         self.example_button.setFont(hiragana_font(11))
-        self.example_button.setToolTip(self.tr("The seed's example: test images of ふ (fu) the model read as ぬ (nu)"))
+        self.example_button.setToolTip(self.tr("A worked example: test images of ふ (fu) the model read as ぬ (nu)"))
         self.example_button.clicked.connect(lambda: session.select_pair(*EXAMPLE_PAIR))
 
         self.pairs_model = PairsModel(self)
@@ -412,6 +413,7 @@ class ConfusionsTab(QWidget):
             row_height=28, sort_column=2, sort_order=Qt.SortOrder.DescendingOrder,
         )
         self.pairs_table.setWordWrap(False)
+        pairs_width = self._fit_pair_columns()
         self.pairs_table.selectionModel().currentRowChanged.connect(self._on_pair_row)
         self.pairs_count = QLabel(objectName="pairsCount")
 
@@ -462,7 +464,7 @@ class ConfusionsTab(QWidget):
         splitter.addWidget(centre)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([340, 680, 240])
+        splitter.setSizes([pairs_width, 1020 - pairs_width, 240])
 
         # Suspicious labels: the evaluation's test images whose label the model disputes most (confident learning),
         # or the training set's, scanned with cross-validated models on request.
@@ -508,6 +510,20 @@ class ConfusionsTab(QWidget):
             self._show_class(session.selected_class)
         if session.selected_image is not None:
             self._show_image(session.selected_image)
+
+    def _fit_pair_columns(self) -> int:
+        """The True column as wide as its longest text ("ゝ iteration mark"); returns the width the list needs for the
+        Predicted column ("→ ゝ iteration mark") to fit too."""
+        metrics = QFontMetrics(self.pairs_model.char_font)
+        padding = 16
+        true_width, pred_width = (max(metrics.horizontalAdvance(f"{prefix}{c.char} {c.romaji}") for c in CLASSES)
+                                  + padding for prefix in ("", "→ "))
+        header = self.pairs_table.horizontalHeader()
+        header.resizeSection(0, true_width)
+        rest = header.sectionSize(2) + header.sectionSize(3)
+        scroll_bar = self.pairs_table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        # The room the list starts with (a narrower window elides, the row's tooltip says it all).
+        return true_width + pred_width + rest + scroll_bar + 2 * self.pairs_table.frameWidth()
 
     @property
     def evaluation(self):
@@ -642,7 +658,10 @@ class ConfusionsTab(QWidget):
         correct = ev.y_true == ev.y_pred
         for c in classes:
             indices = np.flatnonzero(correct & (ev.y_true == c))[:CORRECT_PER_CLASS]
-            items.append(GridItem(HEADER, text=self.tr("{label} read correctly").format(label=i18n.char_label(CLASSES[c]))))
+            label = i18n.char_label(CLASSES[c])
+            heading = (self.tr("{label} read correctly").format(label=label) if len(indices) else
+                       self.tr("{label} read correctly: none among the test images").format(label=label))
+            items.append(GridItem(HEADER, text=heading))
             items.extend(GridItem(IMAGE, test_index=int(i), correct=True) for i in indices)
         self.correct_label.setText(self.tr("For comparison, images the model read correctly:"))
         self.correct_grid.set_items(items, self.images)

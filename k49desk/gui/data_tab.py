@@ -5,16 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -27,18 +29,15 @@ from PySide6.QtWidgets import (
 
 from k49desk import dataset, download
 from k49desk.classes import CHARS, CLASSES, NUM_CLASSES
-from k49desk.errors import DataError
 from k49desk.gui import i18n
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
-from k49desk.gui.messages import show_error
+from k49desk.gui.messages import OK_COLOR, PROBLEM_COLOR, show_error, show_problem
 from k49desk.gui.state import AppState
 from k49desk.gui.workers import TaskSlot
 
 SAMPLES_PER_CLASS = 3
 SAMPLE_PX = 56  # 2x: every source pixel a crisp 2x2 square
-OK_COLOR = QColor("#1e7b34")
-PROBLEM_COLOR = QColor("#b3261e")
 
 
 def _sentence(text: str) -> str:
@@ -46,13 +45,16 @@ def _sentence(text: str) -> str:
 
 
 class DataTab(QWidget):
+    drawRequested = Signal()  # "Draw now" on the welcome panel: the window shows the Draw tab
+
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(parent)
         self.state = state
         # Tests point these at a local mirror with small files.
         self.base_url = download.default_base_url()
         self.download_files = dataset.OFFICIAL
-        self.practice_options: dict = {}  # extra keyword arguments for synth.synthesize
+        self.practice_options: dict = {}  # extra keyword arguments for synth.synthesize, over the dialog's
+        self.practice_dialog = None  # the open "Create practice set" dialog
         self.work = TaskSlot(state, self)  # the one download / synth / load running
         self.work.busyChanged.connect(self._on_busy)
         self.checksums = TaskSlot(state, self)  # checking the folder's files; a new folder replaces the check
@@ -67,7 +69,40 @@ class DataTab(QWidget):
 
     # Layout ------------------------------------------------------------------------------------------
 
+    def _build_welcome(self) -> QFrame:
+        """The three ways to start, each saying what it gives; shown while no data is loaded and the folder lacks it."""
+        panel = QFrame(objectName="welcomePanel")
+        panel.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(panel)
+        heading = QLabel(self.tr("<b>Welcome.</b> No data is here yet. Three ways to start:"))
+        grid.addWidget(heading, 0, 0, 1, 2)
+        total = sum(f.size for f in dataset.OFFICIAL.values())
+        self.welcome_draw = QPushButton(self.tr("Draw now"), objectName="welcomeDrawButton")
+        self.welcome_draw.clicked.connect(self.drawRequested)
+        self.welcome_download = QPushButton(self.tr("Download K49 ({size})").format(size=i18n.file_size(total)),
+                                            objectName="welcomeDownloadButton")
+        self.welcome_download.clicked.connect(self.start_download)
+        self.welcome_practice = QPushButton(self.tr("Make a practice set…"), objectName="welcomePracticeButton")
+        self.welcome_practice.clicked.connect(self.create_practice_set)
+        for row, (button, text) in enumerate((
+            (self.welcome_draw, self.tr("Write a hiragana with the mouse or a pen in the Draw tab: the starter model "
+                                        "(trained on fonts and pen strokes, not on K49) reads it at once. No data "
+                                        "needed.")),
+            (self.welcome_download, self.tr("The real Kuzushiji-49: 270,912 images of 49 classes to train and "
+                                            "evaluate on, from the official site (needs a network; resumes, "
+                                            "verifies checksums).")),
+            (self.welcome_practice, self.tr("Works offline: a K49-format set rendered from the fonts on this "
+                                            "computer (and pen strokes, with KanjiVG) to try training on. Not K49: "
+                                            "figures measured on it say so.")),
+        ), start=1):
+            grid.addWidget(button, row, 0)
+            label = QLabel(text, wordWrap=True)
+            grid.addWidget(label, row, 1)
+        grid.setColumnStretch(1, 1)
+        return panel
+
     def _build(self) -> None:
+        self.welcome = self._build_welcome()
         self.folder_edit = QLineEdit(objectName="dataFolderEdit", readOnly=True)
         self.choose_button = QPushButton(self.tr("Choose folder…"), objectName="chooseFolderButton")
         self.choose_button.clicked.connect(self.choose_folder)
@@ -115,8 +150,7 @@ class DataTab(QWidget):
         progress_row.addWidget(self.progress_bar, 1)
         progress_row.addWidget(self.status_label, 2)
 
-        self.banner = QLabel(self.tr("PRACTICE SET — not K49: generated from fonts (and pen strokes); figures "
-                                     "measured on it say nothing about K49"), objectName="practiceBanner")
+        self.banner = QLabel(objectName="practiceBanner")
         self.banner.setStyleSheet(
             "QLabel { background: #fff1c2; color: #5c4400; border: 1px solid #d9b44a; padding: 6px; font-weight: bold; }"
         )
@@ -124,7 +158,7 @@ class DataTab(QWidget):
         self.summary_label = QLabel(self.tr("No data loaded."), objectName="dataSummary")
         self.coverage_label = QLabel(objectName="dataCoverageWarning", wordWrap=True)
         self.coverage_label.setFont(hiragana_font(self.font().pointSizeF(), bold=True))
-        self.coverage_label.setStyleSheet("QLabel { color: #b3261e; }")
+        show_problem(self.coverage_label, True)
         self.coverage_label.setVisible(False)
 
         self.chart_box = QWidget(objectName="classChartBox")
@@ -173,6 +207,7 @@ class DataTab(QWidget):
         self.view_splitter.setVisible(False)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.welcome)
         layout.addLayout(folder_row)
         layout.addWidget(self.files_table)
         layout.addLayout(buttons)
@@ -226,19 +261,35 @@ class DataTab(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(str(s.path) if col == 0 else text)
                 if col == 3 and not (checking and s.ok):
-                    item.setForeground(OK_COLOR if s.ok else PROBLEM_COLOR)
+                    item.setForeground(QColor(OK_COLOR if s.ok else PROBLEM_COLOR))
                 self.files_table.setItem(row, col, item)
         self._update_buttons()
+        self._show_welcome()
+
+    def folder_complete(self) -> bool:
+        """Whether the data folder holds all five files (as last checked)."""
+        return all(s.present for s in getattr(self, "statuses", []))
+
+    def _show_welcome(self) -> None:
+        self.welcome.setVisible(self.state.data is None and not self.folder_complete())
 
     # Long work --------------------------------------------------------------------------------------------
 
-    def _run(self, name: str, fn, on_progress, on_success, user_work: bool = True, *, refresh_after=False) -> None:
+    def _run(self, name: str, fn, on_progress, on_success, user_work: bool = True, *, refresh_after=False,
+             offer_practice=False) -> None:
         """Run one piece of work (`name` as the user reads it); refresh_after: check the folder's files again when it
-        fails or is cancelled."""
+        fails or is cancelled; offer_practice: a failure message offers the practice set (a download that found no
+        network)."""
 
         def failed(message: str) -> None:
             self._set_status(self.tr("{work} failed.").format(work=_sentence(name)), problem=True)
-            show_error(self, self.tr("{work} failed").format(work=_sentence(name)), message)
+            box = show_error(self, self.tr("{work} failed").format(work=_sentence(name)), message)
+            if offer_practice:
+                box.setInformativeText(self.tr("Without the network you can still make a practice set: it is "
+                                               "rendered here, offline (not K49)."))
+                practice = box.addButton(self.tr("Make a practice set…"), QMessageBox.ButtonRole.ActionRole)
+                practice.setObjectName("offerPracticeButton")
+                practice.clicked.connect(self.create_practice_set)
             if refresh_after:
                 self.refresh_files()
 
@@ -266,8 +317,9 @@ class DataTab(QWidget):
 
     def _update_buttons(self) -> None:
         busy = self.busy()
-        complete = all(s.present for s in getattr(self, "statuses", []))
-        for b in (self.download_button, self.practice_button, self.choose_button):
+        complete = self.folder_complete()
+        for b in (self.download_button, self.practice_button, self.choose_button, self.welcome_download,
+                  self.welcome_practice):
             b.setEnabled(not busy)
         self.load_button.setEnabled(not busy and complete)
         self.load_button.setToolTip("" if complete else self.tr("The folder lacks some of the five K49 files"))
@@ -275,7 +327,7 @@ class DataTab(QWidget):
 
     def _set_status(self, text: str, problem: bool = False) -> None:
         self.status_label.setText(text)
-        self.status_label.setStyleSheet("color: #b3261e;" if problem else "")
+        show_problem(self.status_label, problem)
 
     def _set_fraction(self, fraction: float) -> None:
         self.progress_bar.setValue(int(round(1000 * min(max(fraction, 0.0), 1.0))))
@@ -290,6 +342,7 @@ class DataTab(QWidget):
             self._download_progress,
             self._download_done,
             refresh_after=True,
+            offer_practice=True,
         )
 
     def _download_progress(self, p) -> None:
@@ -307,36 +360,27 @@ class DataTab(QWidget):
             self.start_load()
 
     # Practice set
-    def practice_target(self) -> Path | None:
-        default = self.state.data_dir.parent / "practice"
-        # Offered ready-made, so that accepting the dialog is enough; taken away again if it is not chosen.
-        made = [] if default.exists() else [d for d in (default, *default.parents) if not d.exists()]
-        try:
-            default.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            default, made = Path.home(), []
-        path = QFileDialog.getExistingDirectory(self, self.tr("Folder for the practice set"), str(default))
-        chosen = Path(path) if path else None
-        if chosen is None or chosen.resolve() != default.resolve():
-            for folder in made:  # innermost first; only the empty folders this made
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
-        return chosen
-
     def create_practice_set(self) -> None:
-        out = self.practice_target()
-        if out is None:
+        """Ask for the practice set's folder, sizes and pen strokes (a dialog), then render it on a worker."""
+        from k49desk.gui.practice_dialog import PracticeSetDialog
+
+        if self.practice_dialog is not None:
+            self.practice_dialog.raise_()
             return
+        dialog = PracticeSetDialog(self.state.data_dir.parent / "practice", self)
+        dialog.accepted.connect(lambda: self._synthesize(dialog.folder(), dialog.options()))
+        dialog.finished.connect(self._practice_dialog_closed)
+        self.practice_dialog = dialog
+        dialog.open()
+
+    def _practice_dialog_closed(self) -> None:
+        self.practice_dialog.deleteLater()
+        self.practice_dialog = None
+
+    def _synthesize(self, out: Path, options: dict) -> None:
         from k49desk import synth
 
-        try:
-            synth.refuse_real_k49(out)
-        except DataError as e:
-            show_error(self, self.tr("Create practice set"), str(e))
-            return
-        options = dict(self.practice_options)
+        options = {**options, **self.practice_options}
         self._set_status(self.tr("Rendering a practice set into {folder}…").format(folder=out))
         self._practice_out = out
         self._run(
@@ -387,12 +431,20 @@ class DataTab(QWidget):
         self.view_splitter.setVisible(shown)
         self.layout().setStretch(self.layout().count() - 1, 0 if shown else 1)
         self.banner.setVisible(shown and data.practice)
+        if shown and data.practice:
+            strokes = "strokes" in (data.practice_info or {})
+            self.banner.setText(
+                self.tr("PRACTICE SET — not K49: generated from fonts and pen strokes; figures measured on it say "
+                        "nothing about K49") if strokes else
+                self.tr("PRACTICE SET — not K49: generated from fonts; figures measured on it say nothing about K49"))
         warning = data.coverage_warning() if shown else None
         self.coverage_label.setText(self.tr("Warning: {warning}.").format(warning=warning) if warning else "")
         self.coverage_label.setVisible(warning is not None)
         if not shown:
             self.summary_label.setText(self.tr("No data loaded."))
+            self._show_welcome()
             return
+        self._show_welcome()
         self.summary_label.setText(
             self.tr("{name}: {train} training and {test} test images, {classes} classes — from {folder}").format(
                 name=i18n.data_name(data.name), train=i18n.number(len(data.y_train)), test=i18n.number(len(data.y_test)),

@@ -21,13 +21,15 @@ from PySide6.QtWidgets import (
 from k49desk.errors import EmptyDrawing
 from k49desk.gui import i18n
 from k49desk.gui.active_predictor import shared_predictor
-from k49desk.gui.candidates import TOP_K, CandidateList, no_prediction_hint, prediction_panel
+from k49desk.gui.candidates import CandidateList, no_prediction_hint, prediction_panel
 from k49desk.gui.canvas import DrawCanvas
 from k49desk.gui.images import to_pixmap
+from k49desk.gui.messages import show_as_note, show_problem
 from k49desk.gui.model_banner import ModelBanner
 from k49desk.gui.saliency_view import SaliencyRequests, overlay_pixmap, saliency_legend
 from k49desk.gui.state import AppState
 from k49desk.gui.teach_panel import TeachPanel
+from k49desk.predictor import TOP_K
 from k49desk.rasterize import rasterize_strokes
 
 PREVIEW_SIZE = 168  # 6 screen pixels per model pixel
@@ -86,7 +88,7 @@ class DrawTab(QWidget):
         self.candidates = CandidateList(parent=self)
         self.candidates.classChosen.connect(self._on_candidate)
         self.timing = QLabel(objectName="predictTime")
-        self.timing.setStyleSheet("color: palette(mid);")
+        show_as_note(self.timing)
         self.teach = TeachPanel(state, parent=self)
         self._cooldown = QTimer(self, singleShot=True)
         self._cooldown.timeout.connect(self._flush)
@@ -217,7 +219,7 @@ class DrawTab(QWidget):
 
     def _show_model_status(self, text: str, problem: bool) -> None:
         self.model_label.setText(text)
-        self.model_label.setStyleSheet("color: #b3261e;" if problem else "")
+        show_problem(self.model_label, problem)
         if self.state.model is not None:
             self.model_label.setToolTip(str(self.state.model.path))
 

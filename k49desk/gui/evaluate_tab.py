@@ -27,7 +27,7 @@ from k49desk.classes import CLASSES
 from k49desk.gui import i18n
 from k49desk.gui.evaluation_plots import ConfusionMatrixPlot, PerClassPlot, PrecisionRecallPlot
 from k49desk.gui.fonts import hiragana_font
-from k49desk.gui.messages import show_error
+from k49desk.gui.messages import PROBLEM_COLOR, show_error
 from k49desk.gui.state import AppState
 from k49desk.gui.tables import SORT, RowsTableModel, rows_table, show_selected_row
 
@@ -278,6 +278,12 @@ class EvaluateTab(QWidget):
         self._show_target()
 
     def _on_progress(self, event) -> None:
+        if event.done >= event.total:
+            # Every image predicted; the report is still being computed: a full bar over an empty table would say
+            # "done" too early.
+            self.progress_bar.setRange(0, 0)
+            self.progress_label.setText(self.tr("{n} images read; computing the report…").format(n=i18n.number(event.total)))
+            return
         self.progress_bar.setRange(0, event.total)
         self.progress_bar.setValue(event.done)
         text = self.tr("{done} / {total} images").format(done=i18n.number(event.done), total=i18n.number(event.total))
@@ -319,7 +325,7 @@ class EvaluateTab(QWidget):
 
 def summary_html(ev) -> str:
     """The headline numbers, balanced accuracy first: it is the metric K49 results are reported in."""
-    practice = "<p style='color:#b00020'><b>⚠ " + QCoreApplication.translate(
+    practice = f"<p style='color:{PROBLEM_COLOR}'><b>⚠ " + QCoreApplication.translate(
         "summary_html", "Practice set — not K49.</b> These numbers say nothing about real Kuzushiji.") + "</p>"
     headline = QCoreApplication.translate(
         "summary_html", "<span style='font-size:20pt'><b>{balanced}</b></span> balanced accuracy <span "

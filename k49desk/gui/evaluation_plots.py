@@ -11,7 +11,8 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from k49desk.classes import CLASSES, NUM_CLASSES
 from k49desk.gui import i18n
@@ -19,6 +20,7 @@ from k49desk.gui.fonts import hiragana_font
 
 HOVER_PICK_PX = 12  # a scatter point counts as hovered within this many screen pixels
 SELECTED_COLOR = "#c44e52"  # the selected class, in every plot
+HOVER_COLOR = "#ff9f1c"  # the confusion-matrix cell under the mouse
 
 
 class EvaluationPlot(QWidget):
@@ -92,8 +94,9 @@ class EvaluationPlot(QWidget):
 
 
 class ConfusionMatrixPlot(EvaluationPlot):
-    """49x49 heatmap of true against predicted characters, as counts or row-normalised; hovering a cell says what it
-    holds. A click on the diagonal is a class, off it a confused pair (empty cells have no images to show)."""
+    """49x49 heatmap of true against predicted characters, as counts or row-normalised; the cell under the mouse is
+    outlined and its tooltip says what it holds. A click on the diagonal is a class, off it a confused pair; an empty
+    cell (no images to show) selects its true character."""
 
     classClicked = Signal(int)
     pairClicked = Signal(int, int)  # (true, predicted)
@@ -148,7 +151,11 @@ class ConfusionMatrixPlot(EvaluationPlot):
             ax.add_patch(Rectangle((-0.5, -0.5), w, h, fill=False, ec=SELECTED_COLOR, lw=1.2, visible=False))
             for w, h in ((NUM_CLASSES, 1), (1, NUM_CLASSES))
         ]
+        # The ~12 px cells are easy to miss: the one a click would hit is outlined.
+        self.hover_mark = ax.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, ec=HOVER_COLOR, lw=1.5,
+                                                 visible=False))
         self.canvas.mpl_connect("motion_notify_event", self._on_hover)
+        self.canvas.mpl_connect("figure_leave_event", self._on_hover)
         self.canvas.mpl_connect("button_press_event", self._on_click)
 
     def _draw(self) -> None:
@@ -196,16 +203,23 @@ class ConfusionMatrixPlot(EvaluationPlot):
             return
         self._hover_cell = cell
         self.hover_label.setText(cell_text(self.evaluation, *cell) if cell else "")
+        self.hover_mark.set_visible(cell is not None)
+        if cell is not None:
+            self.hover_mark.set_xy((cell[1] - 0.5, cell[0] - 0.5))
+            QToolTip.showText(QCursor.pos(), cell_tooltip(self.evaluation, *cell), self.canvas)
+        else:
+            QToolTip.hideText()
+        self.canvas.draw_idle()
 
     def _on_click(self, event) -> None:
         cell = self._cell_at(event)
         if cell is None or event.button != 1:
             return
         true, pred = cell
-        if true == pred:
-            self.classClicked.emit(true)
-        elif self.evaluation.confusion[true, pred] > 0:
+        if true != pred and self.evaluation.confusion[true, pred] > 0:
             self.pairClicked.emit(true, pred)
+        else:
+            self.classClicked.emit(true)
 
 
 class PerClassPlot(EvaluationPlot):
@@ -366,6 +380,16 @@ class PrecisionRecallPlot(EvaluationPlot):
         i = self._point_at(event)
         if i is not None and event.button == 1:
             self.classClicked.emit(i)
+
+
+def cell_tooltip(ev, true: int, pred: int) -> str:
+    """A cell in a few words: "true ふ read as ぬ: 12", "ふ read correctly: 120"."""
+    count = i18n.number(int(ev.confusion[true, pred]))
+    if true == pred:
+        return QCoreApplication.translate("ConfusionMatrixPlot", "{true} read correctly: {count}").format(
+            true=CLASSES[true].char, count=count)
+    return QCoreApplication.translate("ConfusionMatrixPlot", "true {true} read as {pred}: {count}").format(
+        true=CLASSES[true].char, pred=CLASSES[pred].char, count=count)
 
 
 def cell_text(ev, true: int, pred: int) -> str:

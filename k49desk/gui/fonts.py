@@ -20,16 +20,27 @@ def register_qt_font() -> str:
         raise RuntimeError(f"Qt could not load the hiragana font {hiragana_font_path()}")
     family = QFontDatabase.applicationFontFamilies(font_id)[0]
     app_font = QApplication.font()
-    app_font.setFamilies([app_font.family(), family])
+    app_font.setFamilies([ui_family(), family])
     QApplication.setFont(app_font)
     return family
 
 
+@cache
+def ui_family() -> str:
+    """The family the system's UI font resolves to ("DejaVu Sans" for the alias "Sans Serif"): an alias listed
+    first in QFont.setFamilies is not matched, and every character would fall through to the hiragana font."""
+    from PySide6.QtGui import QFontDatabase, QFontInfo
+
+    return QFontInfo(QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)).family()
+
+
 def hiragana_font(point_size: float = 12, bold: bool = False):
-    """A QFont that renders hiragana: for the big characters in tables, candidates and image captions."""
+    """A QFont for text that shows hiragana (big characters in tables, candidates, captions): Latin letters in the UI
+    font, hiragana in IPAexGothic (unless the UI font has its own)."""
     from PySide6.QtGui import QFont
 
-    font = QFont(register_qt_font())
+    font = QFont()
+    font.setFamilies([ui_family(), register_qt_font()])
     font.setPointSizeF(point_size)
     font.setBold(bold)
     return font

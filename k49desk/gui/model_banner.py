@@ -82,7 +82,6 @@ class QuickModelFlow(QObject):
     """The one "Get a K49 model" of a window, shared by every banner: plan, confirm, run, activate."""
 
     changed = Signal()  # busy, the status text or the progress changed
-    planned = Signal(object)  # the quickstart.Plan about to be confirmed
 
     def __init__(self, state: AppState, parent: QObject | None = None):
         super().__init__(parent if parent is not None else state)
@@ -129,7 +128,7 @@ class QuickModelFlow(QObject):
         s = plan.settings
         text = "\n\n".join((
             download,
-            self.tr("Train {arch} for {epochs} epochs on {images} images ({why}).").format(
+            self.tr("Train {arch} for {epochs} epoch(s) on {images} images: {why}.").format(
                 arch=s.arch, epochs=s.epochs, images=f"{plan.train_size:,}", why=plan.why),
             self.tr("Time per epoch here: about {epoch}, {total} for training, measured on a few real training "
                     "steps on {devices} (validation and the download not included).").format(
@@ -145,7 +144,6 @@ class QuickModelFlow(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(lambda answer: self._answered(plan, parent, answer))
         self.dialog = box
-        self.planned.emit(plan)
         box.open()  # not exec(): the window's event loop (and the tests) go on while it is shown
 
     def _answered(self, plan: quickstart.Plan, parent: QWidget, answer: int) -> None:
@@ -195,7 +193,10 @@ class QuickModelFlow(QObject):
                                                       n=f"{f['test_images']:,}"), None)
 
     def _cancelled(self) -> None:
-        self._set(self.tr("Cancelled; the active model is unchanged. A download resumes where it stopped."), None)
+        self.state.runsChanged.emit()  # a training stopped after an epoch keeps its run
+        self._set(self.tr("Cancelled; the active model is unchanged. A download resumes where it stopped; a training "
+                          "stopped after its first epoch is kept as a stopped run, which Continue in the Train tab "
+                          "resumes."), None)
 
     def _failed(self, parent: QWidget, message: str) -> None:
         self._set(self.tr("Getting a K49 model failed: {message}").format(message=message), None)

@@ -24,14 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from k49desk.gui.active_predictor import shared_predictor
-from k49desk.gui.candidates import TOP_K, CandidateList, no_prediction_hint, prediction_panel
+from k49desk.gui.candidates import CandidateList, no_prediction_hint, prediction_panel
 from k49desk.gui.images import to_pixmap, to_qimage
-from k49desk.gui.messages import show_error
+from k49desk.gui.messages import show_as_note, show_error, show_problem
 from k49desk.gui.model_banner import ModelBanner
 from k49desk.gui.settings import PHOTO_FOLDER_KEY, app_settings
 from k49desk.gui.state import AppState
 from k49desk.gui.workers import TaskSlot
 from k49desk.photo import frame_photo, read_image, to_grey
+from k49desk.predictor import TOP_K
 
 PREVIEW_SIZE = 168
 IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"
@@ -207,7 +208,7 @@ class PhotoTab(QWidget):
         self.whole_button.clicked.connect(self._select_whole)
         self.source_label = QLabel(objectName="photoSource")
         self.source_label.setWordWrap(True)
-        self.source_label.setStyleSheet("color: palette(mid);")
+        show_as_note(self.source_label)
 
         self.banner = ModelBanner(state, "photo", self)
         self.model_label = QLabel(objectName="photoModelStatus")
@@ -359,7 +360,7 @@ class PhotoTab(QWidget):
 
     def _show_model_status(self, text: str, problem: bool) -> None:
         self.model_label.setText(text)
-        self.model_label.setStyleSheet("color: #b3261e;" if problem else "")
+        show_problem(self.model_label, problem)
 
     def is_busy(self) -> bool:
         """True while a picture is being opened or framed (tests wait on it)."""

@@ -18,6 +18,7 @@ from k49desk.explain import DEFAULT_METHOD, overlay_rgb
 from k49desk.gui import i18n
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
+from k49desk.gui.messages import show_as_note
 from k49desk.gui.workers import TaskSlot, import_ml_modules
 
 
@@ -144,7 +145,7 @@ class SaliencyView(QWidget):
         self.caption.setFont(hiragana_font(11))
         self.caption.setWordWrap(True)
         legend = QLabel(saliency_legend(), objectName="saliencyLegend")
-        legend.setStyleSheet("color: palette(mid);")
+        show_as_note(legend)
         legend.setWordWrap(True)
         # Wrapped labels report their height only for a given width; reserve their lines so that a tight layout
         # never slides the pickers up over the picture.
@@ -188,9 +189,6 @@ class SaliencyView(QWidget):
 
     def versus(self) -> int | None:
         return self.versus_picker.currentData()
-
-    def is_computing(self) -> bool:
-        return self.requests.is_busy()
 
     def _recompute(self) -> None:
         self._generation += 1

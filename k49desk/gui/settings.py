@@ -9,12 +9,14 @@ from PySide6.QtCore import QSettings
 from k49desk.paths import APP_NAME
 
 ORGANIZATION = "k49desk"
-DATA_DIR_KEY, RUNS_DIR_KEY = "folders/data", "folders/runs"
+DATA_DIR_KEY = "data/dir"  # the data folder last loaded
+RUNS_DIR_KEY = "folders/runs"
 PHOTO_FOLDER_KEY = "folders/photo"
 
 
 def app_settings() -> QSettings:
-    """The user's settings; K49DESK_SETTINGS names an ini file instead (tests, benchmarks)."""
+    """Window geometry, last tab, splitters, folders, language, the model last chosen; K49DESK_SETTINGS names an ini
+    file instead (tests, benchmarks)."""
     path = os.environ.get("K49DESK_SETTINGS")
     if path:
         return QSettings(path, QSettings.Format.IniFormat)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import shiboken6
@@ -11,21 +10,18 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from k49desk.gui.evaluation_session import EvaluationSession
 from k49desk.gui.workers import Task
+from k49desk.model_choices import ActiveModel, ModelChoice, model_at, model_choices
 
-
-@dataclass(frozen=True)
-class ActiveModel:
-    """The model the Evaluate, Confusions and Draw tabs use."""
-
-    name: str  # "starter model" or the run's name
-    path: Path  # the .keras file
-    run_dir: Path | None = None  # None for the starter model or a bare .keras file
+__all__ = ["ActiveModel", "AppState"]
 
 
 class AppState(QObject):
     dataDirChanged = Signal(object)  # Path
     dataChanged = Signal(object)  # k49desk.dataset.K49Data or None
     modelChanged = Signal(object)  # ActiveModel or None
+    # A model the user has not chosen yet (a run that just finished): offered, never made active unasked; None once
+    # it was taken or dismissed.
+    modelOffered = Signal(object)  # ActiveModel or None
     # A class chosen outside the evaluation views (a Draw tab candidate); the evaluation session selects it.
     classSelected = Signal(int)
     runsChanged = Signal()  # a run was written or removed
@@ -38,6 +34,8 @@ class AppState(QObject):
         self.runs_dir = Path(runs_dir)
         self.data = None
         self.model: ActiveModel | None = None
+        self.offered_model: ActiveModel | None = None
+        self.opened_models: list[ActiveModel] = []  # .keras files opened by hand, listed among the choices
         self.ml_ready = False
         self._tasks: set[Task] = set()
         self._training_process = None
@@ -55,8 +53,35 @@ class AppState(QObject):
         self.dataChanged.emit(data)
 
     def set_model(self, model: ActiveModel | None) -> None:
+        if model is not None and model.run_dir is None and not model.is_starter and model not in self.opened_models:
+            self.opened_models.append(model)
         self.model = model
         self.modelChanged.emit(model)
+        if model is not None and model == self.offered_model:
+            self.dismiss_offered_model()
+
+    def open_model_file(self, path) -> ActiveModel:
+        """Make the model in a .keras file active (a run's, the starter or a bare file); ModelError naming the file
+        when it is missing or not a .keras file."""
+        model = model_at(path)
+        self.set_model(model)
+        return model
+
+    def model_choices(self) -> list[ModelChoice]:
+        """What the user can make active: the starter, every run with a saved model, the files opened by hand."""
+        return model_choices(self.runs_dir, self.opened_models)
+
+    def offer_model(self, model: ActiveModel | None) -> None:
+        """Tell the user a new model is there to use (the active model stays until they take it)."""
+        self.offered_model = model if model != self.model else None
+        self.modelOffered.emit(self.offered_model)
+
+    def use_offered_model(self) -> None:
+        if self.offered_model is not None:
+            self.set_model(self.offered_model)
+
+    def dismiss_offered_model(self) -> None:
+        self.offer_model(None)
 
     def set_ml_ready(self) -> None:
         self.ml_ready = True

@@ -30,7 +30,7 @@ from k49desk.errors import K49Error
 from k49desk.gui import i18n
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
-from k49desk.gui.messages import show_error
+from k49desk.gui.messages import show_as_note, show_error
 from k49desk.gui.saliency_view import SaliencyView, class_picker
 from k49desk.gui.tables import RowsTableModel
 from k49desk.label_issues import LabelIssue, write_label_issues_csv
@@ -201,7 +201,7 @@ class SuspiciousLabels(QWidget):
                               "(lowest first); “flagged” marks those confident learning picks out as label issues."),
                       objectName="suspiciousNote")
         note.setWordWrap(True)
-        note.setStyleSheet("color: palette(mid);")
+        show_as_note(note)
 
         self.given_examples = ExampleStrip("givenExamples")
         self.suggested_examples = ExampleStrip("suggestedExamples")

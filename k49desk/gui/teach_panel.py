@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from k49desk.classes import CLASSES
 from k49desk.errors import K49Error
+from k49desk.finetune import MIN_SAMPLES
 from k49desk.gui import i18n
 from k49desk.gui.char_picker import CharacterPicker
 from k49desk.gui.fonts import hiragana_font
@@ -68,8 +69,6 @@ class TeachPanel(QWidget):
         self.samples_button = QPushButton(self.tr("My samples…"), objectName="mySamplesButton")
         self.samples_button.clicked.connect(self.show_samples)
         self.finetune_button = QPushButton(self.tr("Fine-tune on my samples"), objectName="finetuneButton")
-        self.finetune_button.setToolTip(self.tr("Train the active model a little on your samples (mixed with general "
-                                                "data, a quarter of your samples held out to measure before and after)"))
         self.finetune_button.clicked.connect(self.start_finetune)
         self.cancel_button = QPushButton(self.tr("Cancel"), objectName="cancelFinetuneButton")
         self.cancel_button.clicked.connect(self.cancel_finetune)
@@ -78,6 +77,8 @@ class TeachPanel(QWidget):
         self.progress = QProgressBar(objectName="finetuneProgress")
         self.status = QLabel(objectName="teachStatus")
         self.status.setWordWrap(True)
+        # Room for two lines kept whether or not there is a message: a message appearing must not shrink the canvas.
+        self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing())
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._finetuning = TaskSlot(state, self)
         self._finetuning.busyChanged.connect(self._update)
@@ -168,7 +169,7 @@ class TeachPanel(QWidget):
         self._counts = samples.counts()
         self._total = len(samples)
         self.count_label.setToolTip(self.tr("Kept in {folder}").format(folder=self.store.folder))
-        self._show_count()
+        self._update()
 
     def _show_count(self) -> None:
         if self._counts is None:
@@ -178,6 +179,11 @@ class TeachPanel(QWidget):
         if label is not None:
             text += self.tr(", {char} {n}").format(char=CLASSES[label].char, n=i18n.number(self._counts[label]))
         self.count_label.setText(text)
+
+    def showEvent(self, event) -> None:
+        # Samples may have been kept meanwhile by another window or imported on the command line.
+        self._refresh_count()
+        super().showEvent(event)
 
     def show_samples(self) -> None:
         from k49desk.gui.samples_dialog import SamplesDialog
@@ -261,7 +267,13 @@ class TeachPanel(QWidget):
         self.label_button.setText(f"{CLASSES[label].char} ▾" if label is not None else "? ▾")
         self.keep_button.setEnabled(self._drawing is not None and label is not None)
         busy = self._finetuning.busy
-        self.finetune_button.setEnabled(not busy and self.state.model is not None)
+        enough = self._counts is not None and self._total >= MIN_SAMPLES
+        self.finetune_button.setEnabled(not busy and self.state.model is not None and enough)
+        self.finetune_button.setToolTip(
+            self.tr("Train the active model a little on your samples (mixed with general data, a quarter of your "
+                    "samples held out to measure before and after)") if enough else
+            self.tr("Keep at least {needed} drawings first (draw, choose what it is, Keep): {kept} kept so far").format(
+                needed=MIN_SAMPLES, kept=self._total if self._counts is not None else 0))
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
         can_switch = not busy and self._previous_model is not None and self.state.model != self._previous_model

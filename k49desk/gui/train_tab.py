@@ -315,6 +315,8 @@ class TrainTab(QWidget):
         header = self.runs_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # long names are elided, whole in the tooltip
+        # In the middle: a name's start (the date) and its end ("-2" for the second run of a minute) both stay.
+        self.runs_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header.setMinimumSectionSize(60)
         self.runs_table.cellDoubleClicked.connect(self.open_selected_run)
         self.runs_table.itemSelectionChanged.connect(self._update_buttons)
@@ -411,7 +413,9 @@ class TrainTab(QWidget):
         self._machine = machine
         choice, devices = machine
         self.precision_note.setText(self.tr("Automatic precision here: {reason}").format(reason=choice.reason))
-        self.device_label.setText(devices[:1].upper() + devices[1:])
+        self.device_label.setText(devices[:1].upper() + devices[1:] + self.tr(
+            ". Training uses one machine: its GPUs together (MirroredStrategy) are the way to scale; several machines "
+            "are not supported with Keras 3 (keras-team/keras#20585)."))
         self._measure_epoch()
 
     # Time per epoch -----------------------------------------------------------------------------------------
@@ -708,8 +712,11 @@ class TrainTab(QWidget):
         else:
             self.progress_bar.setValue(self.progress_bar.maximum())
             self.progress_bar.setFormat(self.tr("done"))
-        self._activate(info.path, quiet=True)
         self.state.runsChanged.emit()
+        best = Path(info.path) / runs.MODEL_FILE
+        if best.is_file():
+            # Offered, not made active: the model in use stays until the user takes the new one.
+            self.state.offer_model(ActiveModel(info.name, best, Path(info.path)))
 
     def _on_cancelled(self) -> None:
         self._redraw()  # flush pending batch events now, or the redraw when the task ends overwrites the message
@@ -769,7 +776,7 @@ class TrainTab(QWidget):
         if self.is_training():
             show_error(self, self.tr("Open run"), self.tr("Stop the training first: its curves are on show."))
             return False
-        run = self._activate(path, quiet=False)
+        run = self._activate(path)
         if run is None:
             return False
         self._show_curves(run.history, max(run.info.epochs_planned, len(run.history.get("loss", [])), 1))
@@ -790,18 +797,17 @@ class TrainTab(QWidget):
                 return
         self.runs_table.clearSelection()
 
-    def _activate(self, path: Path, quiet: bool):
-        """Make the run's best model the active model; returns the loaded run, None if it has no usable model."""
+    def _activate(self, path: Path):
+        """Make the run's best model the active model; returns the loaded run, None (with a message) if it has no
+        usable model."""
         try:
             run = runs.load_run(path)
         except RunError as e:
-            if not quiet:
-                show_error(self, self.tr("Open run"), str(e))
+            show_error(self, self.tr("Open run"), str(e))
             return None
         if not Path(run.model_path).is_file():
-            if not quiet:
-                show_error(self, self.tr("Open run"), self.tr(
-                    "{folder}: holds no saved model (stopped before its first epoch ended)").format(folder=path))
+            show_error(self, self.tr("Open run"), self.tr(
+                "{folder}: holds no saved model (stopped before its first epoch ended)").format(folder=path))
             return None
         self.state.set_model(ActiveModel(run.info.name, Path(run.model_path), Path(run.info.path)))
         return run

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from k49desk.evaluation import label_ranking_problem
 from k49desk.gui import i18n
 from k49desk.gui.workers import TaskSlot
 from k49desk.label_scan import DEFAULT_FOLDS
@@ -93,9 +94,17 @@ class TrainingLabelScan(QWidget):
         self.data = data
         self._estimated = False
         self.progress.setValue(0)
-        self.status.setText(self.tr("Open a data set to scan its training labels.") if data is None else
-                            self.tr("{n} training images of the {data}. Estimate the time first.").format(
-                                n=i18n.number(len(data.y_train)), data=i18n.data_name(data.name)))
+        # Checked before hours of cross-validation, not after: confident learning needs two classes at least.
+        self._unrankable = None if data is None else label_ranking_problem(data.y_train)
+        if data is None:
+            self.status.setText(self.tr("Open a data set to scan its training labels."))
+        elif self._unrankable:
+            # Why the labels cannot be ranked comes from the core: English.
+            self.status.setText(self.tr("Training labels of the {0}: {1}.").format(i18n.data_name(data.name),
+                                                                                 self._unrankable))
+        else:
+            self.status.setText(self.tr("{n} training images of the {data}. Estimate the time first.").format(
+                n=i18n.number(len(data.y_train)), data=i18n.data_name(data.name)))
         self._update_buttons()
 
     def settings(self):
@@ -175,7 +184,7 @@ class TrainingLabelScan(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        busy, ready = self._slot.busy, self.data is not None
+        busy, ready = self._slot.busy, self.data is not None and not self._unrankable
         for setting in (self.folds, self.arch, self.epochs, self.estimate_button):
             setting.setEnabled(ready and not busy)
         self.start_button.setEnabled(ready and not busy and self._estimated)

@@ -104,6 +104,14 @@
         <source>Confusion matrix · {model} on {data}</source>
         <translation>混同行列 · {model} / {data}</translation>
     </message>
+    <message>
+        <source>{true} read correctly: {count}</source>
+        <translation>「{true}」を正しく認識: {count}</translation>
+    </message>
+    <message>
+        <source>true {true} read as {pred}: {count}</source>
+        <translation>正解「{true}」を「{pred}」と誤読: {count}</translation>
+    </message>
 </context>
 <context>
     <name>ConfusionsTab</name>
@@ -114,10 +122,6 @@
     <message>
         <source>A character or its romaji (ふ, fu) matches either side; two (ふ ぬ) match a pair</source>
         <translation>文字かローマ字 (ふ、fu) で正解・予測のどちらかに一致、2文字 (ふ ぬ) で組に一致</translation>
-    </message>
-    <message>
-        <source>The seed&apos;s example: test images of ふ (fu) the model read as ぬ (nu)</source>
-        <translation>元の作例: モデルが「ぬ」と読んだ「ふ」のテスト画像</translation>
     </message>
     <message>
         <source>Evaluate a model to see which characters it confuses.</source>
@@ -174,6 +178,10 @@
         <translation>「{label}」: 誤読したテスト画像 {n} 枚 (モデルが読んだ文字ごと)</translation>
     </message>
     <message>
+        <source>{label} read correctly: none among the test images</source>
+        <translation>「{label}」を正しく認識: テスト画像にはありません</translation>
+    </message>
+    <message>
         <source>The test images of {data}, the label {model} disputes most first (label quality from the evaluation&apos;s probabilities): {total} candidates for a person to check, {flagged} flagged by confident learning.</source>
         <translation>{data} のテスト画像を、{model} が付与ラベルに最も強く異を唱えるものから順に表示 (評価の確率によるラベル品質): 人が確認すべき候補 {total} 件、うち confident learning による検出 {flagged} 件。</translation>
     </message>
@@ -184,6 +192,10 @@
     <message>
         <source>read as {label}: {n}</source>
         <translation>「{label}」と誤読: {n}</translation>
+    </message>
+    <message>
+        <source>A worked example: test images of ふ (fu) the model read as ぬ (nu)</source>
+        <translation>作例: モデルが「ぬ」と読んだ「ふ」のテスト画像</translation>
     </message>
     <message>
         <source>{label} read correctly</source>
@@ -268,8 +280,32 @@
         <translation>キャンセル</translation>
     </message>
     <message>
-        <source>PRACTICE SET — not K49: generated from fonts (and pen strokes); figures measured on it say nothing about K49</source>
-        <translation>練習用データ — K49 ではありません: フォント (とペン書きの筆跡) から生成。これで測った数値は K49 について何も示しません</translation>
+        <source>&lt;b&gt;Welcome.&lt;/b&gt; No data is here yet. Three ways to start:</source>
+        <translation>&lt;b&gt;ようこそ。&lt;/b&gt;まだデータがありません。始め方は3通りです:</translation>
+    </message>
+    <message>
+        <source>Draw now</source>
+        <translation>今すぐ書く</translation>
+    </message>
+    <message>
+        <source>Download K49 ({size})</source>
+        <translation>K49 をダウンロード ({size})</translation>
+    </message>
+    <message>
+        <source>Make a practice set…</source>
+        <translation>練習用データを作成…</translation>
+    </message>
+    <message>
+        <source>Write a hiragana with the mouse or a pen in the Draw tab: the starter model (trained on fonts and pen strokes, not on K49) reads it at once. No data needed.</source>
+        <translation>「手書き」タブでマウスかペンでひらがなを書くと、初期モデル (フォントとペン書きの筆跡で学習、K49 ではありません) がすぐに読み取ります。データは要りません。</translation>
+    </message>
+    <message>
+        <source>The real Kuzushiji-49: 270,912 images of 49 classes to train and evaluate on, from the official site (needs a network; resumes, verifies checksums).</source>
+        <translation>本物の Kuzushiji-49: 学習・評価用の 49 クラス 270,912 枚を公式サイトから取得 (ネットワークが必要。中断から再開し、チェックサムを検証します)。</translation>
+    </message>
+    <message>
+        <source>Works offline: a K49-format set rendered from the fonts on this computer (and pen strokes, with KanjiVG) to try training on. Not K49: figures measured on it say so.</source>
+        <translation>オフラインで使えます: このコンピュータのフォント (と KanjiVG によるペン書きの筆跡) から作る K49 形式のデータで、学習を試せます。K49 ではなく、これで測った数値にもそう表示します。</translation>
     </message>
     <message>
         <source>No data loaded.</source>
@@ -320,6 +356,10 @@
         <translation>{work}に失敗しました</translation>
     </message>
     <message>
+        <source>Without the network you can still make a practice set: it is rendered here, offline (not K49).</source>
+        <translation>ネットワークがなくても練習用データは作れます: このコンピュータでオフラインで作成します (K49 ではありません)。</translation>
+    </message>
+    <message>
         <source>{work}: cancelled.</source>
         <translation>{work}: キャンセルしました。</translation>
     </message>
@@ -364,14 +404,6 @@
         <translation>{n} 個のファイルをダウンロードして検証しました。</translation>
     </message>
     <message>
-        <source>Folder for the practice set</source>
-        <translation>練習用データのフォルダ</translation>
-    </message>
-    <message>
-        <source>Create practice set</source>
-        <translation>練習用データの作成</translation>
-    </message>
-    <message>
         <source>Rendering a practice set into {folder}…</source>
         <translation>練習用データを {folder} に作成中…</translation>
     </message>
@@ -402,6 +434,14 @@
     <message>
         <source>Loaded {name} from {folder}.</source>
         <translation>{name} を {folder} から読み込みました。</translation>
+    </message>
+    <message>
+        <source>PRACTICE SET — not K49: generated from fonts and pen strokes; figures measured on it say nothing about K49</source>
+        <translation>練習用データ — K49 ではありません: フォントとペン書きの筆跡から生成。これで測った数値は K49 について何も示しません</translation>
+    </message>
+    <message>
+        <source>PRACTICE SET — not K49: generated from fonts; figures measured on it say nothing about K49</source>
+        <translation>練習用データ — K49 ではありません: フォントから生成。これで測った数値は K49 について何も示しません</translation>
     </message>
     <message>
         <source>Warning: {warning}.</source>
@@ -551,6 +591,10 @@
     <message>
         <source>Loading the model…</source>
         <translation>モデルを読み込み中…</translation>
+    </message>
+    <message>
+        <source>{n} images read; computing the report…</source>
+        <translation>{n} 枚を読み取りました。レポートを計算中…</translation>
     </message>
     <message>
         <source>{done} / {total} images</source>
@@ -790,8 +834,8 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>k49desk — Kuzushiji-49 hiragana</source>
-        <translation>k49desk — くずし字 (Kuzushiji-49) ひらがな</translation>
+        <source>Kuzushiji-49 hiragana</source>
+        <translation>くずし字 (Kuzushiji-49) ひらがな</translation>
     </message>
     <message>
         <source>Data</source>
@@ -842,6 +886,14 @@
         <translation>終了(&amp;Q)</translation>
     </message>
     <message>
+        <source>&amp;Model</source>
+        <translation>モデル(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Open model &amp;file…</source>
+        <translation>モデルファイルを開く(&amp;F)…</translation>
+    </message>
+    <message>
         <source>&amp;Language</source>
         <translation>言語(&amp;L)</translation>
     </message>
@@ -856,18 +908,6 @@
     <message>
         <source>Data: {folder}</source>
         <translation>データ: {folder}</translation>
-    </message>
-    <message>
-        <source>Model: {name}</source>
-        <translation>モデル: {name}</translation>
-    </message>
-    <message>
-        <source>Model: none</source>
-        <translation>モデル: なし</translation>
-    </message>
-    <message>
-        <source>Train a model or open a run (File &gt; Open run…)</source>
-        <translation>モデルを学習するか、学習結果を開いてください (ファイル &gt; 学習結果を開く…)</translation>
     </message>
     <message>
         <source>GPU: {names}</source>
@@ -890,6 +930,18 @@
         <translation>学習結果のフォルダを開く</translation>
     </message>
     <message>
+        <source>Open a model file</source>
+        <translation>モデルファイルを開く</translation>
+    </message>
+    <message>
+        <source>Keras models (*.keras)</source>
+        <translation>Keras モデル (*.keras)</translation>
+    </message>
+    <message>
+        <source>Open model file</source>
+        <translation>モデルファイルを開く</translation>
+    </message>
+    <message>
         <source>About k49desk</source>
         <translation>k49desk について</translation>
     </message>
@@ -898,12 +950,24 @@
         <translation>&lt;p&gt;Kuzushiji-49 (K49) で手書きのひらがなを学習・評価し、書いて試せるアプリです。&lt;/p&gt;&lt;p&gt;K49 は CC BY-SA 4.0 — 『KMNIST データセット』(CODH 作成)、『日本古典籍くずし字データセット』(国文学研究資料館ほか作成) を加工、doi:10.20676/00000341。&lt;/p&gt;&lt;p&gt;ひらがなの表示には IPAex ゴシック (IPA フォントライセンス) を使っています。&lt;/p&gt;</translation>
     </message>
     <message>
+        <source>&lt;p&gt;The starter model is CC BY-SA 4.0: it was trained on pen strokes from KanjiVG (© Ulrich Apel, CC BY-SA 3.0) and on font renders; not on K49. See resources/models/PROVENANCE.md.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;初期モデルは CC BY-SA 4.0 です: KanjiVG (© Ulrich Apel、CC BY-SA 3.0) の筆画とフォントの描画で学習しており、K49 では学習していません。resources/models/PROVENANCE.md を参照してください。&lt;/p&gt;</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>言語</translation>
     </message>
     <message>
         <source>k49desk will be in {language} the next time it starts.</source>
         <translation>次に k49desk を起動したときから {language} で表示します。</translation>
+    </message>
+    <message>
+        <source>The model chosen last time is gone ({path}); using {model}.</source>
+        <translation>前回選んだモデルが見つかりません ({path})。{model} を使います。</translation>
+    </message>
+    <message>
+        <source>no model</source>
+        <translation>モデルなし</translation>
     </message>
     <message>
         <source>Quit k49desk?</source>
@@ -924,10 +988,6 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source>import TensorFlow</source>
         <translation>TensorFlow の読み込み</translation>
-    </message>
-    <message>
-        <source>starter model</source>
-        <translation>初期モデル</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -1023,6 +1083,56 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source>Run {run}</source>
         <translation>学習結果 {run}</translation>
+    </message>
+</context>
+<context>
+    <name>ModelNotice</name>
+    <message>
+        <source>Use this model</source>
+        <translation>このモデルを使う</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <source>no model</source>
+        <translation>モデルなし</translation>
+    </message>
+    <message>
+        <source>New model ready: “{new}”. Draw, Photo and Evaluate still use “{current}” until you choose the new one.</source>
+        <translation>新しいモデル「{new}」ができました。新しいモデルを選ぶまで、「手書き」「写真」「評価」は「{current}」を使います。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPicker</name>
+    <message>
+        <source>Starter model (fonts and pen strokes, not K49)</source>
+        <translation>初期モデル (フォントとペン書きの筆跡、K49 ではありません)</translation>
+    </message>
+    <message>
+        <source>{name} (file in {folder})</source>
+        <translation>{name} ({folder} のファイル)</translation>
+    </message>
+    <message>
+        <source>{accuracy} validation accuracy</source>
+        <translation>検証正解率 {accuracy}</translation>
+    </message>
+    <message>
+        <source>practice set</source>
+        <translation>練習用データ</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>モデル:</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>The model the Evaluate, Confusions, Draw and Photo tabs use</source>
+        <translation>「評価」「誤分類」「手書き」「写真」タブで使うモデル</translation>
     </message>
 </context>
 <context>
@@ -1175,6 +1285,89 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     </message>
 </context>
 <context>
+    <name>PracticeSetDialog</name>
+    <message>
+        <source>Create practice set</source>
+        <translation>練習用データの作成</translation>
+    </message>
+    <message>
+        <source>A practice set is rendered on this computer, offline, in K49&apos;s format: hiragana from the Japanese fonts found here, and optionally pen-stroke drawings generated from KanjiVG. It is not K49: figures measured on it are labelled as practice data.</source>
+        <translation>練習用データは、このコンピュータでオフラインに K49 形式で作成します: ここにある日本語フォントのひらがなと、必要なら KanjiVG から生成したペン書きの筆跡です。K49 ではなく、これで測った数値は練習用データのものと表示します。</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <source>Add pen-stroke drawings (KanjiVG)</source>
+        <translation>ペン書きの筆跡を加える (KanjiVG)</translation>
+    </message>
+    <message>
+        <source>Pen strokes are not available: {problem}.</source>
+        <translation>ペン書きの筆跡は使えません: {problem}.</translation>
+    </message>
+    <message>
+        <source>The same seed and sizes give the same files, byte for byte</source>
+        <translation>同じシードと枚数なら、バイト単位で同じファイルになります</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>フォルダ:</translation>
+    </message>
+    <message>
+        <source>Font renders per class, training:</source>
+        <translation>クラスごとのフォント描画 (学習):</translation>
+    </message>
+    <message>
+        <source>Font renders per class, test:</source>
+        <translation>クラスごとのフォント描画 (テスト):</translation>
+    </message>
+    <message>
+        <source>Drawings per class, training:</source>
+        <translation>クラスごとの手書き (学習):</translation>
+    </message>
+    <message>
+        <source>Drawings per class, test:</source>
+        <translation>クラスごとの手書き (テスト):</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>シード:</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>作成</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>テスト</translation>
+    </message>
+    <message>
+        <source>The {split} part would hold no images: give it at least one per class.</source>
+        <translation>{split}データに画像がありません: クラスごとに1枚以上にしてください。</translation>
+    </message>
+    <message>
+        <source>About {images} images, {size} on disk, {time} to make here.</source>
+        <translation>約 {images} 枚、ディスク上 {size}、このマシンで作成に {time}。</translation>
+    </message>
+    <message>
+        <source>Folder for the practice set</source>
+        <translation>練習用データのフォルダ</translation>
+    </message>
+    <message>
+        <source>{n} s</source>
+        <translation>{n} 秒</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} 分</translation>
+    </message>
+</context>
+<context>
     <name>PrecisionRecallPlot</name>
     <message>
         <source>Recall</source>
@@ -1220,8 +1413,8 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <translation>K49 はすでに {folder} にあります。</translation>
     </message>
     <message>
-        <source>Train {arch} for {epochs} epochs on {images} images ({why}).</source>
-        <translation>{arch} を {images} 枚の画像で {epochs} エポック学習します ({why})。</translation>
+        <source>Train {arch} for {epochs} epoch(s) on {images} images: {why}.</source>
+        <translation>{arch} を {images} 枚の画像で {epochs} エポック学習します: {why}。</translation>
     </message>
     <message>
         <source>Time per epoch here: about {epoch}, {total} for training, measured on a few real training steps on {devices} (validation and the download not included).</source>
@@ -1268,8 +1461,8 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <translation>完了: 学習結果 {run} を使用中のモデルにしました ({data} のテストデータ {n} 枚で top-1 {top1}、top-5 {top5})。</translation>
     </message>
     <message>
-        <source>Cancelled; the active model is unchanged. A download resumes where it stopped.</source>
-        <translation>キャンセルしました。使用中のモデルは変わりません。ダウンロードは中断した所から再開できます。</translation>
+        <source>Cancelled; the active model is unchanged. A download resumes where it stopped; a training stopped after its first epoch is kept as a stopped run, which Continue in the Train tab resumes.</source>
+        <translation>キャンセルしました。使用中のモデルは変わりません。ダウンロードは中断した所から再開できます。最初のエポック以降に止めた学習は中断した学習結果として残り、「学習」タブの「学習を再開」で続けられます。</translation>
     </message>
     <message>
         <source>Getting a K49 model failed: {message}</source>
@@ -1609,6 +1802,10 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <translation>「{model}」に戻しました。</translation>
     </message>
     <message>
+        <source>Keep at least {needed} drawings first (draw, choose what it is, Keep): {kept} kept so far</source>
+        <translation>先に手書きを {needed} 個以上保存してください (書いて、正解を選び、保存): これまで {kept} 個</translation>
+    </message>
+    <message>
         <source>Switch back to “{model}”</source>
         <translation>「{model}」に戻す</translation>
     </message>
@@ -1778,6 +1975,10 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source>Automatic precision here: {reason}</source>
         <translation>このマシンでの自動の数値精度: {reason}</translation>
+    </message>
+    <message>
+        <source>. Training uses one machine: its GPUs together (MirroredStrategy) are the way to scale; several machines are not supported with Keras 3 (keras-team/keras#20585).</source>
+        <translation>。学習は1台のマシンで行います: 規模を広げるにはその GPU をまとめて使います (MirroredStrategy)。複数マシンは Keras 3 では使えません (keras-team/keras#20585)。</translation>
     </message>
     <message>
         <source>Time per epoch: measuring a few batches…</source>
@@ -1973,6 +2174,10 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source>Open a data set to scan its training labels.</source>
         <translation>データセットを開くと、その学習ラベルを調べられます。</translation>
+    </message>
+    <message>
+        <source>Training labels of the {0}: {1}.</source>
+        <translation>{0} の学習ラベル: {1}.</translation>
     </message>
     <message>
         <source>{n} training images of the {data}. Estimate the time first.</source>

@@ -2,9 +2,11 @@
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python resources/screenshots/take.py --data-dir PRACTICE --run RUN_DIR
 
-Writes data.png, train.png, evaluate.png (and evaluate-per-class.png, evaluate-scatter.png), confusions.png (and
-confusions-saliency.png, suspicious-labels.png), draw.png (and draw-saliency.png, teach.png, my-samples.png) and
-photo.png beside this file (or into --out); with --language ja the window in Japanese, as ja-data.png and so on.
+Writes first-start.png and practice-dialog.png (an empty data folder), data.png, train.png, model-picker.png (the
+run just offered, the picker open), evaluate.png (and evaluate-per-class.png, evaluate-scatter.png), confusions.png (and
+confusions-saliency.png, suspicious-labels.png), draw.png (and draw-saliency.png, get-k49.png, teach.png,
+my-samples.png) and photo.png beside this file (or into --out); with --language ja the window in Japanese, as
+ja-data.png and so on.
 The data must be a practice set or K49 folder and RUN_DIR a run written by `k49desk train`; the Draw tab
 is shown with the starter model, a の written with mouse events as in tests/test_draw_tab.py.
 """
@@ -64,18 +66,36 @@ def main() -> int:
     from test_photo_tab import drag
 
     os.environ.setdefault("K49DESK_SETTINGS", str(Path(tempfile.mkdtemp()) / "k49desk.ini"))
-    # Kept samples go to a throwaway folder, never the user's own.
+    # Kept samples go to a throwaway folder, never the user's own; so does the K49 folder "Get a K49 model" plans for.
     os.environ.setdefault("K49DESK_SAMPLES", str(Path(tempfile.mkdtemp()) / "samples"))
+    os.environ.setdefault("K49DESK_DATA", str(Path(tempfile.mkdtemp()) / "k49"))
     app = QApplication(sys.argv[:1])
     i18n.install_translators(args.language)
     prefix = "" if args.language == "en" else f"{args.language}-"
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    # The first start: no data, no runs.
+    empty = Path(tempfile.mkdtemp())
+    first = gui_app.create_window(empty / "k49", empty / "runs")
+    first.resize(1280, 860)
+    first.show()
+    settle(app, 1.0)
+    first.grab().save(str(args.out / f"{prefix}first-start.png"))
+    print(f"wrote {args.out / f'{prefix}first-start.png'}")
+    first.data_tab.welcome_practice.click()
+    wait(app, lambda: first.data_tab.practice_dialog is not None, what="the practice-set dialog")
+    settle(app, 0.5)
+    first.data_tab.practice_dialog.grab().save(str(args.out / f"{prefix}practice-dialog.png"))
+    print(f"wrote {args.out / f'{prefix}practice-dialog.png'}")
+    first.data_tab.practice_dialog.reject()
+    first.close()
+
     # The run's own runs folder, so that the Train tab lists it beside its siblings.
     window = gui_app.create_window(args.data_dir, args.run.resolve().parent)
     window.resize(1280, 860)
     window.show()
     gui_app.start_ml_import(window)
     wait(app, lambda: window.state.ml_ready, what="TensorFlow")
-    args.out.mkdir(parents=True, exist_ok=True)
 
     def shot(tab, name: str, screen: bool = False) -> None:
         """The window (or, with `screen`, the screen around it, popups and dialogs included) as NAME.png."""
@@ -97,6 +117,15 @@ def main() -> int:
 
     window.open_run(args.run)
     shot(window.train_tab, "train")
+
+    # As when a run has just finished: the starter still answers, the new run is offered; the picker open.
+    window.state.set_model(ActiveModel("starter model", paths.starter_model_path()))
+    window.state.offer_model(ActiveModel(args.run.name, args.run / "model.keras", args.run))
+    window.show_tab(window.train_tab)
+    window.model_picker.combo.showPopup()
+    shot(window.train_tab, "model-picker", screen=True)
+    window.model_picker.combo.hidePopup()
+    window.state.use_offered_model()
 
     session = window.state.evaluation_session
     evaluate_tab = window.evaluate_tab
@@ -138,6 +167,13 @@ def main() -> int:
     wait(app, draw_tab.overlay_shown, what="the live overlay")
     shot(draw_tab, "draw-saliency")
     draw_tab.saliency_toggle.setChecked(False)
+
+    # Get a K49 model: the plan, timed in the training process, before anything is downloaded (then cancelled).
+    flow = draw_tab.banner.flow
+    flow.start(draw_tab.banner)
+    wait(app, lambda: flow.dialog is not None, what="the plan for a K49 model")
+    shot(draw_tab, "get-k49", screen=True)
+    flow.dialog.reject()
 
     # Teaching: a ぬ drawn, the 'It is' grid opened and ぬ typed as romaji, kept; then My samples.
     canvas.clear()
