@@ -34,7 +34,7 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60]")
 KEPT = {
     "k49desk", "K49", "Kuzushiji", "Kuzushiji-49", "TensorFlow", "GPU", "CPU", "CSV", "PNG", "SVG", "JPEG", "TFLite", "ONNX",
     "SavedModel", "Ctrl", "Esc", "Enter", "Del", "ms", "OK", "F1", "P", "IPAex", "KMNIST", "CODH", "NIJL", "doi",
-    "CC", "BY-SA", "English", "Adam", "SGD", "mixup", "alpha", "top-1", "top-5", "float32", "bfloat16", "float16", "fu", "nu", "MB", "KB", "GB", "bytes", "x", "px",
+    "CC", "BY-SA", "English", "KanjiVG", "Adam", "SGD", "mixup", "alpha", "top-1", "top-5", "float32", "bfloat16", "float16", "fu", "nu", "MB", "KB", "GB", "bytes", "x", "px",
 }
 KEPT |= {c.romaji for c in CLASSES} | set(models.ARCHITECTURES)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from k49desk.gui import i18n
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.workers import TaskSlot, import_ml_modules
 from k49desk.paths import starter_model_path
@@ -43,14 +44,15 @@ class ActivePredictor(QObject):
         if not self.state.ml_ready:
             # Loading imports TensorFlow; the window's own background import comes first so that the window
             # shows at once, and mlReady brings this model back here.
-            self._set_status(self.tr("Model: {name} — loads once TensorFlow is ready…").format(name=model.name))
+            self._set_status(self.tr("Model: {name} — loads once TensorFlow is ready…").format(name=i18n.model_name(model.name)))
             return
         path = Path(model.path)
         self._loading = model
         if self.predictor is None:
-            self._set_status(self.tr("Loading model “{name}”…").format(name=model.name))
+            self._set_status(self.tr("Loading model “{name}”…").format(name=i18n.model_name(model.name)))
         else:
-            self._set_status(self.tr("Model: {name} — loading “{new}”…").format(name=self.name, new=model.name))
+            self._set_status(self.tr("Model: {name} — loading “{new}”…").format(name=i18n.model_name(self.name),
+                                                                                new=i18n.model_name(model.name)))
         self._slot.run(self.tr("load model {name}").format(name=model.name),
                        lambda progress, cancel: _load_predictor(path),
                        on_success=self._on_loaded, on_failure=self._on_failed)
@@ -58,11 +60,11 @@ class ActivePredictor(QObject):
 
     def _on_loaded(self, predictor) -> None:
         self._set(predictor, self._loading.name)
-        self._set_status(self.tr("Model: {name}").format(name=self._loading.name))
+        self._set_status(self.tr("Model: {name}").format(name=i18n.model_name(self._loading.name)))
 
     def _on_failed(self, message: str) -> None:
         self._set(None, None)
-        self._set_status(self.tr("Could not load model “{name}”: {error}").format(name=self._loading.name,
+        self._set_status(self.tr("Could not load model “{name}”: {error}").format(name=i18n.model_name(self._loading.name),
                                                                                   error=message), True)
 
     def _set(self, predictor, name: str | None) -> None:

@@ -698,7 +698,7 @@ class ConfusionsTab(QWidget):
             self.suspicious_source.setText(self.tr(
                 "The test images of {data}, the label {model} disputes most first (label quality from the "
                 "evaluation's probabilities): {total} candidates for a person to check, {flagged} flagged by "
-                "confident learning.").format(data=i18n.data_name(ev.data_name), model=ev.model_name,
+                "confident learning.").format(data=i18n.data_name(ev.data_name), model=i18n.model_name(ev.model_name),
                                               total=i18n.number(len(issues)),
                                               flagged=i18n.number(sum(q.flagged for q in issues))))
 

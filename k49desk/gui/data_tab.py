@@ -255,7 +255,8 @@ class DataTab(QWidget):
             if s.ok:
                 status = self.tr("checking checksum…") if checking and s.expected_size is not None else self.tr("OK")
             else:
-                status = s.problem or self.tr("problem")  # the core's words: English
+                # The core's words (English), but for the commonest: a file not there yet.
+                status = self.tr("missing") if s.problem == "missing" else s.problem or self.tr("problem")
             items = (s.name, self.tr("yes") if s.present else self.tr("no"), size, status)
             for col, text in enumerate(items):
                 item = QTableWidgetItem(text)

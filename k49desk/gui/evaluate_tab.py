@@ -260,7 +260,8 @@ class EvaluateTab(QWidget):
         model, data = self.state.model, self.state.data
         self.target_label.setText(
             self.tr("Model: <b>{model}</b> · Data: <b>{data}</b>").format(
-                model=model.name if model else self.tr("none"), data=i18n.data_name(data.name) if data else self.tr("none loaded"))
+                model=i18n.model_name(model.name) if model else self.tr("none"),
+                data=i18n.data_name(data.name) if data else self.tr("none loaded"))
         )
         self.evaluate_button.setEnabled(self.session.can_evaluate())
 
@@ -347,5 +348,5 @@ def summary_html(ev) -> str:
         (practice if ev.practice else "")
         + f"<p>{headline}</p><table cellspacing='0' cellpadding='2'><tr><td></td>"
         + "".join(f"<td align='right'><i>{name}</i></td>" for name in names)
-        + f"</tr>{rows}</table><p>{evaluated.format(model=ev.model_name, data=i18n.data_name(ev.data_name))}</p>"
+        + f"</tr>{rows}</table><p>{evaluated.format(model=i18n.model_name(ev.model_name), data=i18n.data_name(ev.data_name))}</p>"
     )

@@ -171,7 +171,7 @@ class ConfusionMatrixPlot(EvaluationPlot):
             self._image.set_data(np.ma.masked_equal(ev.confusion, 0))
             self._image.set_norm(LogNorm(vmin=1, vmax=max(2, int(ev.confusion.max()))))
             self._colorbar.set_label(self.tr("test images (log scale)"))
-        self._ax.set_title(self.tr("Confusion matrix · {model} on {data}").format(model=ev.model_name,
+        self._ax.set_title(self.tr("Confusion matrix · {model} on {data}").format(model=i18n.model_name(ev.model_name),
                                                                                   data=i18n.data_name(ev.data_name)), fontsize=10)
 
     def _redraw_matrix(self, *_) -> None:

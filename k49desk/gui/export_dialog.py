@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from k49desk.gui import i18n
 from k49desk.gui.state import AppState
 from k49desk.gui.workers import TaskSlot, import_ml_modules
 
@@ -56,7 +57,7 @@ class ExportDialog(QDialog):
         where.addWidget(self.path_edit, 1)
         where.addWidget(browse)
         form = QFormLayout()
-        form.addRow(self.tr("Model"), QLabel(self.model.name if self.model else self.tr("none"),
+        form.addRow(self.tr("Model"), QLabel(i18n.model_name(self.model.name) if self.model else self.tr("none"),
                                              objectName="exportModel"))
         form.addRow(self.tr("Format"), self.format_picker)
         form.addRow(self.tr("Save as"), where)

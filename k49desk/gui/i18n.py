@@ -164,3 +164,8 @@ def char_label(cls) -> str:
 def data_name(name: str) -> str:
     """A data set's name as the core gives it ('K49' or 'practice set'; dataset.K49Data.name), for the window."""
     return QCoreApplication.translate("i18n", "practice set") if name == "practice set" else name
+
+
+def model_name(name: str) -> str:
+    """A model's name as the window shows it: the starter's (model_choices.STARTER_NAME) translated, a run's as is."""
+    return QCoreApplication.translate("i18n", "starter model") if name == "starter model" else name

@@ -300,7 +300,7 @@ def describe(model: ActiveModel | None) -> tuple[str, str, str]:
     if model.run_dir is None and Path(model.path) == starter_model_path():
         return _describe_starter()
     if model.run_dir is None:
-        return (model.name,
+        return (i18n.model_name(model.name),
                 QCoreApplication.translate("ModelBanner", "A model file; what it was trained on is not recorded."),
                 str(model.path))
     try:

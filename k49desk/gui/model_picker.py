@@ -117,9 +117,9 @@ class ModelNotice(QFrame):
         if model is None:
             self.setVisible(False)
             return
-        current = self.state.model.name if self.state.model is not None else self.tr("no model")
+        current = i18n.model_name(self.state.model.name) if self.state.model is not None else self.tr("no model")
         self.text.setText(self.tr("New model ready: “{new}”. Draw, Photo and Evaluate still use “{current}” until "
-                                  "you choose the new one.").format(new=model.name, current=current))
+                                  "you choose the new one.").format(new=i18n.model_name(model.name), current=current))
         self.text.setToolTip(str(model.path))
         self.use_button.setVisible(True)
         self.setVisible(True)

@@ -222,7 +222,7 @@ class TeachPanel(QWidget):
         self._previous_model = model
         starting = (self.tr("Fine-tuning “{model}” on your samples, mixed with the loaded data…") if data is not None
                     else self.tr("Fine-tuning “{model}” on your samples, mixed with a practice set rendered now…"))
-        self.status.setText(starting.format(model=model.name))
+        self.status.setText(starting.format(model=i18n.model_name(model.name)))
         self.progress.setRange(0, 0)
         self._finetuning.run(self.tr("fine-tune on my samples"), work, on_progress=self._on_progress,
                              on_success=self._on_finetuned, on_failure=self._on_failed,
@@ -258,7 +258,7 @@ class TeachPanel(QWidget):
     def switch_back(self) -> None:
         if self._previous_model is not None:
             self.state.set_model(self._previous_model)
-            self.status.setText(self.tr("Back to “{model}”.").format(model=self._previous_model.name))
+            self.status.setText(self.tr("Back to “{model}”.").format(model=i18n.model_name(self._previous_model.name)))
             self._previous_model = None
             self._update()
 
@@ -280,7 +280,7 @@ class TeachPanel(QWidget):
         self.switch_back_button.setVisible(can_switch)
         if can_switch:
             self.switch_back_button.setText(
-                self.tr("Switch back to “{model}”").format(model=self._previous_model.name))
+                self.tr("Switch back to “{model}”").format(model=i18n.model_name(self._previous_model.name)))
         self._show_count()
 
     def busy(self) -> bool:

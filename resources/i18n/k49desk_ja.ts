@@ -340,6 +340,10 @@
         <translation>問題あり</translation>
     </message>
     <message>
+        <source>missing</source>
+        <translation>見つかりません</translation>
+    </message>
+    <message>
         <source>yes</source>
         <translation>あり</translation>
     </message>
@@ -2314,6 +2318,10 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source>practice set</source>
         <translation>練習用データ</translation>
+    </message>
+    <message>
+        <source>starter model</source>
+        <translation>初期モデル</translation>
     </message>
 </context>
 <context>
