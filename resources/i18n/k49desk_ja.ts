@@ -1006,7 +1006,7 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <name>ModelBanner</name>
     <message>
         <source>{top1} on {name} ({data})</source>
-        <translation>{name} で {top1} ({data})</translation>
+        <translation>{name}で{top1} ({data})</translation>
     </message>
     <message>
         <source>The starter model was trained on {what}. Measured: {figures}.</source>
@@ -1054,7 +1054,7 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     </message>
     <message>
         <source>{top1} top-1, {top5} top-5 on {name}: {data}</source>
-        <translation>{name} で top-1 {top1}、top-5 {top5}: {data}</translation>
+        <translation>{name}で top-1 {top1}、top-5 {top5}: {data}</translation>
     </message>
     <message>
         <source>Fine-tuned from {model} on your samples mixed with {data} images.</source>
