@@ -409,7 +409,8 @@ def _cmd_finetune(args) -> int:
     print(f"fine-tuning {args.model} on {len(samples)} samples, mixed with "
           f"{'the data in ' + str(args.mix_dir) if data is not None else 'a practice set rendered now'}",
           file=sys.stderr)
-    result = finetune(_model_path(args.model), samples, data, runs_dir=runs_dir, run_name=name, epochs=args.epochs)
+    result = finetune(_model_path(args.model), samples, data, runs_dir=runs_dir, run_name=name,
+                      **({"epochs": args.epochs} if args.epochs is not None else {}))
     print(result.table())
     print(f"run written to {result.run_dir}")
     return 0
@@ -606,7 +607,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=Path, default=None, metavar="DIR", help=samples_help)
     p.add_argument("--data-dir", dest="mix_dir", type=Path, default=None, metavar="D",
                    help="data to mix in (default: a small practice set rendered for the purpose)")
-    p.add_argument("--epochs", type=_positive_int, default=3, metavar="N", help="epochs of fine-tuning (default 3)")
+    p.add_argument("--epochs", type=_positive_int, default=None, metavar="N",
+                   help="epochs of fine-tuning (default 5, chosen by bench/teach_kuzushiji.py)")
     p.add_argument("--out", type=Path, default=None, metavar="RUN_DIR",
                    help="the run folder to create (default: a new dated folder in the runs folder)")
     p.set_defaults(func=_cmd_finetune)

@@ -124,7 +124,7 @@ def test_practice_dialog_with_pen_strokes(qtbot, window, tmp_path):
     qtbot.mouseClick(dialog.create_button, LEFT)
     qtbot.waitUntil(lambda: window.state.data is not None, timeout=60_000)
     assert window.state.data.practice_info["strokes"]["train_per_class"] == 2
-    assert "pen strokes" in tab.banner.text()
+    assert "generated from pen strokes;" in tab.banner.text(), "drawings only: no fonts named"
 
 
 def test_practice_dialog_refuses_a_folder_of_real_k49_files(qtbot, window, tmp_path):

@@ -11,9 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from k49desk import dataset, quickstart, runs
+from k49desk import dataset, quickstart, runs, train_process
 from k49desk.classes import NUM_CLASSES
-from k49desk.gui import app
 from k49desk.gui.model_banner import measured_text, percent, starter_info
 from k49desk.paths import starter_info_path
 
@@ -21,7 +20,16 @@ from http_mirror import serving, specs_of
 from tiny_data import k49_files
 
 TRAIN_PER_CLASS, TEST_PER_CLASS = 8, 2
-PLAN_TIMEOUT_MS = 180_000  # the training process starts (TensorFlow's import) and times a few steps
+# The training process starts (TensorFlow's import), times a few steps, trains and evaluates resnet-small: seconds on
+# a quiet machine, minutes on a shared one.
+PLAN_TIMEOUT_MS = 300_000
+RUN_TIMEOUT_MS = 600_000
+
+
+@pytest.fixture(autouse=True)
+def quit_without_asking(monkeypatch):
+    """A test that fails while the flow runs ends with its window closed, not waiting on the close confirmation."""
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
 
 
 @pytest.fixture
@@ -58,8 +66,8 @@ def test_the_starter_banner_says_what_it_was_trained_and_measured_on(window):
         assert "not on K49" in text
         headlines = [f for f in info["measured"] if f.get("headline")]
         assert headlines and all(measured_text(f) in text for f in headlines)
-        assert "97.8% on generated sloppy drawings (practice data)" in text
-        assert "38% on the first 100 real K49 test images (real data)" in text
+        assert "96.7% on generated sloppy drawings (practice data)" in text
+        assert "40% on the first 100 real K49 test images (real data)" in text
         assert all(f["name"] in banner.details.toolTip() for f in info["measured"])
         assert not banner.get_button.isHidden() and banner.progress.isHidden()
 
@@ -81,7 +89,7 @@ def test_one_click_downloads_trains_evaluates_and_activates(qtbot, window, mirro
     assert window.state.model.name == "starter model", "nothing changes before Start"
 
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.state.model.run_dir is not None, timeout=PLAN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.state.model.run_dir is not None, timeout=RUN_TIMEOUT_MS)
     qtbot.waitUntil(lambda: not flow.busy, timeout=10_000)
 
     run_dir = window.state.model.run_dir
@@ -121,7 +129,7 @@ def test_closing_the_window_while_it_trains_ends_cleanly(qtbot, window, mirror, 
     flow = point_at(window, mirror, epochs=50, batch_size=8)  # long enough to be caught training
     box = click_get_and_read_the_plan(qtbot, window)
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "training, epoch" in flow.status, timeout=PLAN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: "training, epoch" in flow.status, timeout=RUN_TIMEOUT_MS)
     process = window.state.training_process
     assert process.pid is not None
 
@@ -130,7 +138,8 @@ def test_closing_the_window_while_it_trains_ends_cleanly(qtbot, window, mirror, 
     began = time.monotonic()
     window.close()
     assert asked, "closing asks first: a K49 model is being made"
-    assert time.monotonic() - began < app.CLOSE_TIMEOUT_S + 5
+    # At most the stop's grace, then the child is ended (a loaded machine may be mid-way through an epoch's end).
+    assert time.monotonic() - began < train_process.STOP_GRACE_S + train_process.QUIT_WAIT_S + 5
     assert not window.isVisible() and window.state.running_tasks() == []
     assert process.pid is None, "the training process ended with the window"
     qtbot.wait(300)

@@ -253,7 +253,8 @@ class MainWindow(QMainWindow):
             # What the starter model was trained on: resources/models/starter.json, in the window's language.
             + f"<p>{html.escape(starter_summary())}</p>"
             + self.tr("<p>The starter model is CC BY-SA 4.0: it was trained on pen strokes from KanjiVG "
-                      "(© Ulrich Apel, CC BY-SA 3.0) and on font renders; not on K49. "
+                      "(© Ulrich Apel, https://kanjivg.tagaini.net, CC BY-SA 3.0), on font renders and on kuzushiji "
+                      "variant forms rendered from fonts (IPAmj Mincho, HanaMinA, Kouzan brush fonts); not on K49. "
                       "See resources/models/PROVENANCE.md.</p>"),
         )
 

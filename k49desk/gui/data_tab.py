@@ -86,8 +86,8 @@ class DataTab(QWidget):
         self.welcome_practice.clicked.connect(self.create_practice_set)
         for row, (button, text) in enumerate((
             (self.welcome_draw, self.tr("Write a hiragana with the mouse or a pen in the Draw tab: the starter model "
-                                        "(trained on fonts and pen strokes, not on K49) reads it at once. No data "
-                                        "needed.")),
+                                        "(trained on fonts, kuzushiji variant forms from fonts and pen strokes, "
+                                        "not on K49) reads it at once. No data needed.")),
             (self.welcome_download, self.tr("The real Kuzushiji-49: 270,912 images of 49 classes to train and "
                                             "evaluate on, from the official site (needs a network; resumes, "
                                             "verifies checksums).")),
@@ -433,11 +433,12 @@ class DataTab(QWidget):
         self.layout().setStretch(self.layout().count() - 1, 0 if shown else 1)
         self.banner.setVisible(shown and data.practice)
         if shown and data.practice:
-            strokes = "strokes" in (data.practice_info or {})
-            self.banner.setText(
-                self.tr("PRACTICE SET — not K49: generated from fonts and pen strokes; figures measured on it say "
-                        "nothing about K49") if strokes else
-                self.tr("PRACTICE SET — not K49: generated from fonts; figures measured on it say nothing about K49"))
+            info = data.practice_info or {}
+            sources = {(True, True): self.tr("fonts and pen strokes"), (True, False): self.tr("fonts"),
+                       (False, True): self.tr("pen strokes")}.get((bool(info.get("fonts")), "strokes" in info),
+                                                                  self.tr("fonts"))
+            self.banner.setText(self.tr("PRACTICE SET — not K49: generated from {sources}; figures measured on it say "
+                                        "nothing about K49").format(sources=sources))
         warning = data.coverage_warning() if shown else None
         self.coverage_label.setText(self.tr("Warning: {warning}.").format(warning=warning) if warning else "")
         self.coverage_label.setVisible(warning is not None)

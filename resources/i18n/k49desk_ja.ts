@@ -296,8 +296,8 @@
         <translation>練習用データを作成…</translation>
     </message>
     <message>
-        <source>Write a hiragana with the mouse or a pen in the Draw tab: the starter model (trained on fonts and pen strokes, not on K49) reads it at once. No data needed.</source>
-        <translation>「手書き」タブでマウスかペンでひらがなを書くと、初期モデル (フォントとペン書きの筆跡で学習、K49 ではありません) がすぐに読み取ります。データは要りません。</translation>
+        <source>Write a hiragana with the mouse or a pen in the Draw tab: the starter model (trained on fonts, kuzushiji variant forms from fonts and pen strokes, not on K49) reads it at once. No data needed.</source>
+        <translation>「手書き」タブでマウスかペンでひらがなを書くと、初期モデル (フォント、フォントから描いたくずし字の異体、ペン書きの筆跡で学習。K49 ではありません) がすぐに読み取ります。データは要りません。</translation>
     </message>
     <message>
         <source>The real Kuzushiji-49: 270,912 images of 49 classes to train and evaluate on, from the official site (needs a network; resumes, verifies checksums).</source>
@@ -440,12 +440,20 @@
         <translation>{name} を {folder} から読み込みました。</translation>
     </message>
     <message>
-        <source>PRACTICE SET — not K49: generated from fonts and pen strokes; figures measured on it say nothing about K49</source>
-        <translation>練習用データ — K49 ではありません: フォントとペン書きの筆跡から生成。これで測った数値は K49 について何も示しません</translation>
+        <source>fonts and pen strokes</source>
+        <translation>フォントとペン書きの筆跡</translation>
     </message>
     <message>
-        <source>PRACTICE SET — not K49: generated from fonts; figures measured on it say nothing about K49</source>
-        <translation>練習用データ — K49 ではありません: フォントから生成。これで測った数値は K49 について何も示しません</translation>
+        <source>fonts</source>
+        <translation>フォント</translation>
+    </message>
+    <message>
+        <source>pen strokes</source>
+        <translation>ペン書きの筆跡</translation>
+    </message>
+    <message>
+        <source>PRACTICE SET — not K49: generated from {sources}; figures measured on it say nothing about K49</source>
+        <translation>練習用データ — K49 ではありません: {sources}から生成。これで測った数値は K49 について何も示しません</translation>
     </message>
     <message>
         <source>Warning: {warning}.</source>
@@ -954,8 +962,8 @@
         <translation>&lt;p&gt;Kuzushiji-49 (K49) で手書きのひらがなを学習・評価し、書いて試せるアプリです。&lt;/p&gt;&lt;p&gt;K49 は CC BY-SA 4.0 — 『KMNIST データセット』(CODH 作成)、『日本古典籍くずし字データセット』(国文学研究資料館ほか作成) を加工、doi:10.20676/00000341。&lt;/p&gt;&lt;p&gt;ひらがなの表示には IPAex ゴシック (IPA フォントライセンス) を使っています。&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>&lt;p&gt;The starter model is CC BY-SA 4.0: it was trained on pen strokes from KanjiVG (© Ulrich Apel, CC BY-SA 3.0) and on font renders; not on K49. See resources/models/PROVENANCE.md.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;初期モデルは CC BY-SA 4.0 です: KanjiVG (© Ulrich Apel、CC BY-SA 3.0) の筆画とフォントの描画で学習しており、K49 では学習していません。resources/models/PROVENANCE.md を参照してください。&lt;/p&gt;</translation>
+        <source>&lt;p&gt;The starter model is CC BY-SA 4.0: it was trained on pen strokes from KanjiVG (© Ulrich Apel, https://kanjivg.tagaini.net, CC BY-SA 3.0), on font renders and on kuzushiji variant forms rendered from fonts (IPAmj Mincho, HanaMinA, Kouzan brush fonts); not on K49. See resources/models/PROVENANCE.md.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;初期モデルは CC BY-SA 4.0 です: KanjiVG (© Ulrich Apel、https://kanjivg.tagaini.net、CC BY-SA 3.0) の筆画、フォントの描画、フォントから描いたくずし字の異体 (IPAmj明朝、花園明朝A、衡山毛筆フォント) で学習しており、K49 では学習していません。resources/models/PROVENANCE.md を参照してください。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Language</source>
