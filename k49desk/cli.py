@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import math
+import os
 import signal
 import sys
 import threading
@@ -464,11 +465,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="k49desk",
         description="Train, evaluate and draw handwritten hiragana with Kuzushiji-49 (K49). "
-                    "Without a command, the desktop app opens.",
+                    "Without a command, the desktop app opens; 'k49desk PICTURE' opens it on the Photo tab with the "
+                    "picture (in the window already open, if there is one).",
     )
     # CI: open the real window, wait until it is on screen and TensorFlow has loaded, close it; status 0.
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
-    parser.set_defaults(func=_start_gui)
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument("--install-desktop", action="store_true",
+                         help="put k49desk in the application menu and under 'Open with' for pictures: a desktop "
+                              "file, icons and AppStream metainfo in $XDG_DATA_HOME (default ~/.local/share)")
+    desktop.add_argument("--uninstall-desktop", action="store_true", help="remove what --install-desktop wrote")
+    parser.set_defaults(func=_no_command)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     data_help = "data folder (default: $K49DESK_DATA or the user data folder's k49)"
     model_help = (f"a run folder (its best model), a .keras model file, or '{STARTER}' for the starter model shipped "
@@ -635,26 +642,58 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="PATH",
                    help="the file (tflite, onnx) or folder (savedmodel) to create; must not exist")
     p.set_defaults(func=_cmd_export)
+    parser.command_names = tuple(sub.choices)  # what a first word must not be to be a picture (_split_picture)
     return parser
 
 
-def _start_gui(args) -> int:
-    """The desktop app, once the preflight says a window can open here (DesktopError naming what is missing)."""
+def _no_command(args) -> int:
+    """The desktop entry's install or removal, else the desktop app, once the preflight says a window can open here
+    (DesktopError naming what is missing)."""
+    if args.install_desktop or args.uninstall_desktop:
+        from k49desk import desktop
+
+        paths = desktop.install() if args.install_desktop else desktop.uninstall()
+        verb = "installed" if args.install_desktop else "removed"
+        print(f"Desktop entry {verb}: {len(paths)} file(s)" + "".join(f"\n  {p}" for p in paths))
+        return 0
     from k49desk.gui.preflight import check_desktop
 
     check_desktop()  # before a single Qt library loads: a missing one aborts the process
     from k49desk.gui.app import main as gui_main
 
-    return gui_main(smoke_test=args.smoke_test)
+    return gui_main(smoke_test=args.smoke_test, picture=args.picture)
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+
+
+def _split_picture(argv: list[str], commands) -> tuple[str | None, list[str]]:
+    """The picture of 'k49desk [options] PICTURE' (what "Open with" runs) and the arguments without it. A word is a
+    picture when it is not a command and names a file, a path or an image file name (so that a mistyped command
+    still gets argparse's message)."""
+    words = [i for i, a in enumerate(argv) if not a.startswith("-")]
+    if not words or argv[words[0]] in commands:
+        return None, argv
+    word = argv[words[0]]
+    if Path(word).exists() or "/" in word or os.sep in word or word.lower().endswith(IMAGE_SUFFIXES):
+        return word, argv[:words[0]] + argv[words[0] + 1:]
+    return None, argv
 
 
 def main(argv=None) -> int:
     """Run one command; K49Error -> one line on stderr and status 2; Ctrl+C or cancel -> 130."""
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    picture, argv = _split_picture(argv, parser.command_names)
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help, or a usage error argparse already explained
         return int(e.code or 0)
+    args.picture = picture
+    if picture is not None and args.command is not None:
+        print(f"k49desk: error: a picture opens the window; it does not go with the command {args.command!r}",
+              file=sys.stderr)
+        return EXIT_USER_ERROR
     args.data_dir_given = getattr(args, "data_dir", None)
     if getattr(args, "base_url", "unset") is None:
         from k49desk.download import BASE_URL

@@ -39,7 +39,7 @@ def test_help_and_archs(capsys):
 def test_no_command_opens_the_gui(monkeypatch):
     import k49desk.gui.app
 
-    monkeypatch.setattr(k49desk.gui.app, "main", lambda argv=None, smoke_test=False: 7)
+    monkeypatch.setattr(k49desk.gui.app, "main", lambda argv=None, smoke_test=False, picture=None: 7)
     assert cli.main([]) == 7
 
 

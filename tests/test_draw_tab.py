@@ -132,7 +132,7 @@ def test_predictions_appear_while_dragging_and_preview_updates(qtbot, tab):
         QTest.mouseMove(canvas, p)
     release(canvas, longest[-1])
     qtbot.waitUntil(lambda: preview_image(tab) != first, timeout=1000)
-    probs = [child(tab, "predictionList").item(i).text().split()[-2] for i in range(5)]
+    probs = [child(tab, "predictionList").item(i).text().split()[-1].removesuffix("%") for i in range(5)]
     assert all(0.0 <= float(p) <= 100.0 for p in probs)
     assert not child(tab, "predictionHint").isVisible()
 
@@ -331,7 +331,7 @@ def test_a_model_that_is_unsure_says_so_next_to_the_candidates(qtbot, state, tra
     qtbot.waitUntil(lambda: len(candidates(tab)) == 5, timeout=5000)
     note = child(tab, "unsureMessage")
     assert note.isVisible()
-    assert "unsure" in note.text() and "2 %" in note.text()  # 1/49 each
+    assert "unsure" in note.text() and "2%" in note.text()  # 1/49 each
 
     QTest.keyClick(tab, Qt.Key.Key_Escape)
     tab.state.set_model(ActiveModel("starter", starter_model_path()))

@@ -85,7 +85,7 @@ def test_one_click_downloads_trains_evaluates_and_activates(qtbot, window, mirro
     text = box.text()
     assert "resnet-small for 1 epoch(s)" in text and "Time per epoch here: about" in text
     total = sum(len(b) for b in mirror.files.values())
-    assert f"{total / 1e3:.1f} KB of {total / 1e3:.1f} KB to fetch" in text
+    assert f"{total / 1e3:.1f} kB of {total / 1e3:.1f} kB to fetch" in text  # decimal units, as QLocale writes them
     assert window.state.model.name == "starter model", "nothing changes before Start"
 
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)

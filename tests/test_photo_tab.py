@@ -121,7 +121,7 @@ def test_a_weak_first_candidate_says_the_model_is_unsure(qtbot, photo_tab):
 
     photo_tab.candidates.show_top([(CLASSES[0], 0.31), (CLASSES[1], 0.2)], "")
     assert photo_tab.candidates.unsure.isVisibleTo(photo_tab)
-    assert "unsure" in photo_tab.candidates.unsure.text() and "31 %" in photo_tab.candidates.unsure.text()
+    assert "unsure" in photo_tab.candidates.unsure.text() and "31%" in photo_tab.candidates.unsure.text()
     photo_tab.candidates.show_top([(CLASSES[0], 0.91)], "")
     assert not photo_tab.candidates.unsure.isVisibleTo(photo_tab)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from k49desk.gui import i18n
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.workers import TaskSlot, import_ml_modules
 from k49desk.paths import starter_model_path
@@ -43,25 +44,28 @@ class ActivePredictor(QObject):
         if not self.state.ml_ready:
             # Loading imports TensorFlow; the window's own background import comes first so that the window
             # shows at once, and mlReady brings this model back here.
-            self._set_status(f"Model: {model.name} — loads once TensorFlow is ready…")
+            self._set_status(self.tr("Model: {name} — loads once TensorFlow is ready…").format(name=i18n.model_name(model.name)))
             return
         path = Path(model.path)
         self._loading = model
         if self.predictor is None:
-            self._set_status(f"Loading model “{model.name}”…")
+            self._set_status(self.tr("Loading model “{name}”…").format(name=i18n.model_name(model.name)))
         else:
-            self._set_status(f"Model: {self.name} — loading “{model.name}”…")
-        self._slot.run(f"load model {model.name}", lambda progress, cancel: _load_predictor(path),
+            self._set_status(self.tr("Model: {name} — loading “{new}”…").format(name=i18n.model_name(self.name),
+                                                                                new=i18n.model_name(model.name)))
+        self._slot.run(self.tr("load model {name}").format(name=model.name),
+                       lambda progress, cancel: _load_predictor(path),
                        on_success=self._on_loaded, on_failure=self._on_failed)
         self.changed.emit(self.predictor)
 
     def _on_loaded(self, predictor) -> None:
         self._set(predictor, self._loading.name)
-        self._set_status(f"Model: {self._loading.name}")
+        self._set_status(self.tr("Model: {name}").format(name=i18n.model_name(self._loading.name)))
 
     def _on_failed(self, message: str) -> None:
         self._set(None, None)
-        self._set_status(f"Could not load model “{self._loading.name}”: {message}", True)
+        self._set_status(self.tr("Could not load model “{name}”: {error}").format(name=i18n.model_name(self._loading.name),
+                                                                                  error=message), True)
 
     def _set(self, predictor, name: str | None) -> None:
         self.predictor, self.name = predictor, name
@@ -88,6 +92,8 @@ def _load_predictor(path: Path):
 def no_model_message() -> str:
     starter = starter_model_path()
     if not starter.is_file():
-        return (f"No model yet: the starter model is missing ({starter}). "
-                "Train a model in the Train tab or open a run to predict.")
-    return "No model is active. Train a model in the Train tab or open a run to predict."
+        return QCoreApplication.translate(
+            "ActivePredictor", "No model yet: the starter model is missing ({path}). Train a model in the Train tab "
+            "or open a run to predict.").format(path=starter)
+    return QCoreApplication.translate("ActivePredictor",
+                                      "No model is active. Train a model in the Train tab or open a run to predict.")

@@ -8,20 +8,24 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 import k49desk
+from k49desk.desktop import APP_ID, PNG_SIZES
+from k49desk.files import write_atomic
+from k49desk.gui import i18n
 from k49desk.gui.confusions_tab import ConfusionsTab
 from k49desk.gui.data_tab import DataTab
 from k49desk.gui.draw_tab import DrawTab
@@ -31,25 +35,17 @@ from k49desk.gui.messages import show_error
 from k49desk.gui.model_banner import starter_summary
 from k49desk.gui.model_picker import ModelNotice, ModelPicker
 from k49desk.gui.photo_tab import PhotoTab
+from k49desk.gui.settings import DATA_DIR_KEY, ORGANIZATION, RUNS_DIR_KEY, app_settings
+from k49desk.gui.single_instance import PictureServer, send_to_running
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.train_tab import TrainTab
 from k49desk.gui.workers import Task, import_ml_modules
 from k49desk.errors import ModelError
 from k49desk.model_choices import model_at, starter_model
-from k49desk.paths import APP_NAME, default_data_dir, default_runs_dir
+from k49desk.paths import APP_NAME, default_data_dir, default_runs_dir, resources_dir
 from k49desk.tfstart import start_tensorflow
 
-ORGANIZATION = "k49desk"
 CLOSE_TIMEOUT_S = 8.0
-
-
-def app_settings() -> QSettings:
-    """Window geometry, last tab, the data folder last loaded and the model last chosen; K49DESK_SETTINGS names an
-    ini file instead (tests, benchmarks)."""
-    path = os.environ.get("K49DESK_SETTINGS")
-    if path:
-        return QSettings(path, QSettings.Format.IniFormat)
-    return QSettings(ORGANIZATION, APP_NAME)
 
 
 def import_ml(progress=None, cancel=None) -> list[str]:
@@ -86,12 +82,12 @@ class MainWindow(QMainWindow):
         self.photo_tab = PhotoTab(state, self.tabs)
         # In the order a person works; the names are what the settings remember the last tab by.
         for tab, title, name in (
-            (self.data_tab, "Data", "dataTab"),
-            (self.train_tab, "Train", "trainTab"),
-            (self.evaluate_tab, "Evaluate", "evaluateTab"),
-            (self.confusions_tab, "Confusions", "confusionsTab"),
-            (self.draw_tab, "Draw", "drawTab"),
-            (self.photo_tab, "Photo", "photoTab"),
+            (self.data_tab, self.tr("Data"), "dataTab"),
+            (self.train_tab, self.tr("Train"), "trainTab"),
+            (self.evaluate_tab, self.tr("Evaluate"), "evaluateTab"),
+            (self.confusions_tab, self.tr("Confusions"), "confusionsTab"),
+            (self.draw_tab, self.tr("Draw"), "drawTab"),
+            (self.photo_tab, self.tr("Photo"), "photoTab"),
         ):
             tab.setObjectName(name)
             self.tabs.addTab(tab, title)
@@ -125,7 +121,7 @@ class MainWindow(QMainWindow):
         bar.setObjectName("statusBar")
         self.data_label = QLabel(objectName="statusDataDir")
         self.gpu_label = QLabel(objectName="statusGpu")
-        self.loading_label = QLabel("loading TensorFlow…", objectName="statusLoading")
+        self.loading_label = QLabel(self.tr("loading TensorFlow…"), objectName="statusLoading")
         self.loading_label.setEnabled(False)  # greyed: it is a note, not a warning
         bar.addWidget(self.data_label, 1)
         bar.addPermanentWidget(self.loading_label)
@@ -136,23 +132,36 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu_bar = self.menuBar()
         menu_bar.setObjectName("menuBar")
-        file_menu = menu_bar.addMenu("&File")
+        file_menu = menu_bar.addMenu(self.tr("&File"))
         file_menu.setObjectName("fileMenu")
-        self.open_run_action = self._action(file_menu, "Open &run…", "openRunAction", self.choose_run, "Ctrl+O")
+        self.open_run_action = self._action(file_menu, self.tr("Open &run…"), "openRunAction", self.choose_run,
+                                            "Ctrl+O")
         self.open_data_action = self._action(
-            file_menu, "Open &data folder…", "openDataAction", self.data_tab.choose_folder, "Ctrl+D"
+            file_menu, self.tr("Open &data folder…"), "openDataAction", self.data_tab.choose_folder, "Ctrl+D"
         )
-        self.export_action = self._action(file_menu, "&Export model…", "exportModelAction", self.export_model, "Ctrl+E")
+        self.export_action = self._action(file_menu, self.tr("&Export model…"), "exportModelAction",
+                                          self.export_model, "Ctrl+E")
         file_menu.addSeparator()
-        self.quit_action = self._action(file_menu, "&Quit", "quitAction", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = self._action(file_menu, self.tr("&Quit"), "quitAction", self.close,
+                                        QKeySequence.StandardKey.Quit)
         self.quit_action.setShortcut("Ctrl+Q")  # also where the platform's standard Quit key differs
         model_menu = menu_bar.addMenu(self.tr("&Model"))
         model_menu.setObjectName("modelMenu")
         self.open_model_action = self._action(model_menu, self.tr("Open model &file…"), "openModelAction",
                                               self.choose_model_file, "Ctrl+M")
-        help_menu = menu_bar.addMenu("&Help")
+        language_menu = menu_bar.addMenu(self.tr("&Language"))
+        language_menu.setObjectName("languageMenu")
+        group = QActionGroup(self)
+        self.language_actions = {}
+        for code, name in i18n.LANGUAGES.items():
+            action = QAction(name, group, checkable=True, objectName=f"language_{code}")
+            action.setChecked(code == i18n.current_language())
+            action.triggered.connect(lambda _checked, code=code: self.choose_language(code))
+            language_menu.addAction(action)
+            self.language_actions[code] = action
+        help_menu = menu_bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("helpMenu")
-        self.about_action = self._action(help_menu, "&About k49desk", "aboutAction", self.show_about, "F1")
+        self.about_action = self._action(help_menu, self.tr("&About k49desk"), "aboutAction", self.show_about, "F1")
 
     def _action(self, menu, text: str, name: str, slot, shortcut) -> QAction:
         action = QAction(text, self)
@@ -165,11 +174,12 @@ class MainWindow(QMainWindow):
     # Status bar ----------------------------------------------------------------------------------------
 
     def _show_data_dir(self, path: Path) -> None:
-        self.data_label.setText(f"Data: {path}")
+        self.data_label.setText(self.tr("Data: {folder}").format(folder=path))
         self.data_label.setToolTip(str(path))
 
     def set_gpus(self, gpus: list[str]) -> None:
-        self.gpu_label.setText(f"GPU: {', '.join(gpus)}" if gpus else "CPU only (no GPU)")
+        self.gpu_label.setText(self.tr("GPU: {names}").format(names=", ".join(gpus)) if gpus
+                               else self.tr("CPU only (no GPU)"))
         self.gpu_label.setVisible(True)
 
     def _ml_imported(self, gpus: list[str]) -> None:
@@ -177,8 +187,8 @@ class MainWindow(QMainWindow):
         self.state.set_ml_ready()
 
     def _ml_failed(self, message: str) -> None:
-        self.loading_label.setText("TensorFlow failed to load")
-        show_error(self, "TensorFlow could not be loaded", message)
+        self.loading_label.setText(self.tr("TensorFlow failed to load"))
+        show_error(self, self.tr("TensorFlow could not be loaded"), message)
 
     def _ml_ready(self) -> None:
         self.loading_label.setVisible(False)
@@ -188,9 +198,19 @@ class MainWindow(QMainWindow):
     def show_tab(self, tab: QWidget) -> None:
         self.tabs.setCurrentWidget(tab)
 
+    def open_picture(self, path) -> None:
+        """A picture given on the command line or by a later `k49desk PICTURE`: the Photo tab opens it (a missing
+        or unreadable file gets its one-line message there), and the window comes to the front."""
+        self.show_tab(self.photo_tab)
+        self.photo_tab.open_file(Path(path))
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     def choose_run(self) -> None:
         start = str(self.state.runs_dir if self.state.runs_dir.is_dir() else Path.home())
-        path = QFileDialog.getExistingDirectory(self, "Open a run folder", start)
+        path = QFileDialog.getExistingDirectory(self, self.tr("Open a run folder"), start)
         if path:
             self.open_run(Path(path))
 
@@ -224,26 +244,48 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(
             self,
-            "About k49desk",
+            self.tr("About k49desk"),
             f"<h3>k49desk {k49desk.__version__}</h3>"
-            "<p>Train, evaluate and draw handwritten hiragana with Kuzushiji-49 (K49).</p>"
-            "<p>K49 is CC BY-SA 4.0 — “KMNIST Dataset” (created by CODH), adapted from “Kuzushiji Dataset” "
-            "(created by NIJL and others), doi:10.20676/00000341.</p>"
-            "<p>Hiragana are drawn with IPAexGothic (IPA Font License).</p>"
-            f"<p>{html.escape(starter_summary())}</p>"
+            + self.tr("<p>Train, evaluate and draw handwritten hiragana with Kuzushiji-49 (K49).</p>"
+                      "<p>K49 is CC BY-SA 4.0 — “KMNIST Dataset” (created by CODH), adapted from “Kuzushiji Dataset” "
+                      "(created by NIJL and others), doi:10.20676/00000341.</p>"
+                      "<p>Hiragana are drawn with IPAexGothic (IPA Font License).</p>")
+            # What the starter model was trained on: resources/models/starter.json, in the window's language.
+            + f"<p>{html.escape(starter_summary())}</p>"
             + self.tr("<p>The starter model is CC BY-SA 4.0: it was trained on pen strokes from KanjiVG "
                       "(© Ulrich Apel, https://kanjivg.tagaini.net, CC BY-SA 3.0), on font renders and on kuzushiji "
                       "variant forms rendered from fonts (IPAmj Mincho, HanaMinA, Kouzan brush fonts); not on K49. "
                       "See resources/models/PROVENANCE.md.</p>"),
         )
 
+    def choose_language(self, language: str) -> None:
+        """Keep `language` for the next start; the window's texts are made once, so it changes then."""
+        i18n.save_language(app_settings(), language)
+        if language == i18n.current_language():
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Language"),
+                          self.tr("k49desk will be in {language} the next time it starts.").format(
+                              language=i18n.LANGUAGES[language]),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("languageMessage")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
     # Settings and closing ------------------------------------------------------------------------------
 
+    def _splitters(self) -> list[QSplitter]:
+        return [s for s in self.findChildren(QSplitter) if s.objectName()]
+
     def _restore_settings(self) -> None:
+        # Any value may be of the wrong type (an edited or damaged file): Qt refuses such a state and we keep ours.
         settings = app_settings()
         geometry = settings.value("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
+        if not isinstance(geometry, QByteArray) or not self.restoreGeometry(geometry):
             self.resize(1280, 860)
+        for splitter in self._splitters():
+            state = settings.value(f"splitters/{splitter.objectName()}")
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
         last = str(settings.value("window/tab", ""))
         for tab in (self.tabs.widget(i) for i in range(self.tabs.count())):
             if tab.objectName() == last:
@@ -275,13 +317,16 @@ class MainWindow(QMainWindow):
         """A folder whose data loaded is loaded again at the next start."""
         if data is not None:
             settings = app_settings()
-            settings.setValue("data/dir", str(data.data_dir))
+            settings.setValue(DATA_DIR_KEY, str(data.data_dir))
             settings.sync()
 
     def _save_settings(self) -> None:
         settings = app_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/tab", self.tabs.currentWidget().objectName())
+        for splitter in self._splitters():
+            settings.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
+        settings.setValue(RUNS_DIR_KEY, str(self.state.runs_dir))
         settings.sync()
 
     def busy_tasks(self) -> list[Task]:
@@ -292,8 +337,9 @@ class MainWindow(QMainWindow):
         names = ", ".join(sorted({t.name for t in tasks}))
         answer = QMessageBox.question(
             self,
-            "Quit k49desk?",
-            f"Still running: {names}.\n\nStop and quit? A training run keeps the epochs completed so far.",
+            self.tr("Quit k49desk?"),
+            self.tr("Still running: {tasks}.\n\nStop and quit? A training run keeps the epochs completed so far.").format(
+                tasks=names),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -305,7 +351,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._save_settings()
-        self.statusBar().showMessage("Stopping…")
+        self.statusBar().showMessage(self.tr("Stopping…"))
         if not self.state.cancel_all_and_wait(CLOSE_TIMEOUT_S, closing=True):
             # A thread that outlives its QThread object aborts the process: wait for it rather than crash.
             for task in self.state.running_tasks():
@@ -328,38 +374,106 @@ class _ExposeWatcher(QObject):
 
 def start_ml_import(window: MainWindow) -> Task:
     """Import TensorFlow and matplotlib on a worker; the window's state then emits mlReady."""
-    task = Task("import TensorFlow", import_ml)
+    task = Task(QCoreApplication.translate("MainWindow", "import TensorFlow"), import_ml)
     task.succeeded.connect(window._ml_imported)
     task.failed.connect(window._ml_failed)
     return window.state.start(task)
+
+
+def set_aside_damaged_settings() -> Path | None:
+    """Move a settings file that is not settings text (binary garbage, a broken line) aside to NAME.damaged, so that
+    the app starts with its defaults; returns where it went, None when the file is sound or absent."""
+    settings = app_settings()
+    path = Path(settings.fileName())
+    # Only ini text can be checked byte by byte; other platforms' native stores (registry, plist) have no such file.
+    if path.suffix not in (".ini", ".conf") or not path.is_file():
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = None
+    try:
+        text = raw.decode("utf-8") if raw is not None else None
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and settings.status() == QSettings.Status.NoError and not any(
+            ch < " " and ch not in "\t\r\n" for ch in text):
+        return None
+    aside = path.with_name(path.name + ".damaged")
+    if raw is not None:
+        write_atomic(aside, lambda f: f.write(raw))
+    # Qt keeps what it read in memory: cleared, so that it does not write the garbage back.
+    settings.clear()
+    settings.sync()
+    return aside
+
+
+def _start_folder(given, saved, variable: str, default) -> Path:
+    """The folder given, else the environment's (K49DESK_DATA, K49DESK_RUNS), else the last session's, else default()."""
+    if given:
+        return Path(given)
+    if isinstance(saved, str) and saved and not os.environ.get(variable):
+        return Path(saved)
+    return default()
 
 
 def create_window(data_dir=None, runs_dir=None) -> MainWindow:
     """A main window over a fresh AppState; not shown.
 
     The model chosen last time is active (else the starter model, when installed). Without a data folder given (here
-    or by K49DESK_DATA), the folder loaded last time is used and, when its files are all there, loaded on a worker.
+    or by K49DESK_DATA), the folder loaded last time is used and, when its files are all there, loaded on a worker;
+    without a runs folder, the last session's. A damaged settings file is set aside, and the window says so once it
+    runs.
     """
     register_qt_font()
-    remembered = app_settings().value("data/dir")
-    if data_dir is None and remembered and not os.environ.get("K49DESK_DATA"):
-        data_dir = remembered
-    state = AppState(Path(data_dir) if data_dir else default_data_dir(), Path(runs_dir) if runs_dir else default_runs_dir())
+    aside = set_aside_damaged_settings()
+    settings = app_settings()
+    remembered = settings.value(DATA_DIR_KEY)
+    remembered = remembered if isinstance(remembered, str) else None
+    state = AppState(_start_folder(data_dir, remembered, "K49DESK_DATA", default_data_dir),
+                     _start_folder(runs_dir, settings.value(RUNS_DIR_KEY), "K49DESK_RUNS", default_runs_dir))
     window = MainWindow(state)
     window.restore_model()
     if remembered and Path(remembered) == state.data_dir and window.data_tab.folder_complete():
         window.data_tab.start_load()
+    if aside is not None:
+        QTimer.singleShot(0, window, lambda: show_error(
+            window, QCoreApplication.translate("MainWindow", "Settings"),
+            QCoreApplication.translate(
+                "MainWindow", "The settings file {path} could not be read; it was set aside as {aside} and k49desk "
+                "starts with its default settings.").format(path=settings.fileName(), aside=aside)))
     return window
 
 
-def launch(argv=None) -> tuple[QApplication, MainWindow]:
-    """The application and its shown main window; TensorFlow starts loading once the window is on screen."""
+def application(argv=None) -> QApplication:
+    """The QApplication, named for settings, the desktop entry (taskbar icon on Wayland) and the window icon."""
     app = QApplication.instance() or QApplication(list(argv) if argv is not None else sys.argv)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("k49desk")
     app.setApplicationVersion(k49desk.__version__)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def app_icon() -> QIcon:
+    """The application icon: the SVG, with the PNG sizes for small renderings."""
+    folder = resources_dir() / "desktop"
+    icon = QIcon(str(folder / f"{APP_ID}.svg"))
+    for size in PNG_SIZES:
+        icon.addFile(str(folder / f"{APP_ID}-{size}.png"))
+    return icon
+
+
+def launch(argv=None, picture=None) -> tuple[QApplication, MainWindow]:
+    """The application and its shown main window (on the Photo tab with `picture`, when one is given); TensorFlow
+    starts loading once the window is on screen."""
+    app = application(argv)
+    i18n.install_translators(i18n.chosen_language(app_settings()))
     window = create_window()
+    if picture is not None:
+        window.open_picture(picture)
     watcher = _ExposeWatcher(window)
     window.show()
     window.windowHandle().installEventFilter(watcher)
@@ -371,15 +485,22 @@ def launch(argv=None) -> tuple[QApplication, MainWindow]:
 SMOKE_TEST_TIMEOUT_S = 180
 
 
-def main(argv=None, smoke_test: bool = False) -> int:
-    """Open the main window and run the event loop; returns the exit status.
+def main(argv=None, smoke_test: bool = False, picture=None) -> int:
+    """Open the main window and run the event loop; returns the exit status. With `picture`, a window already open
+    (this user's) gets it instead, and this returns 0 at once.
 
     smoke_test: close the window once it has been on screen and TensorFlow has loaded (status 0); status 1 with a
     line on stderr when that has not happened within SMOKE_TEST_TIMEOUT_S.
     """
     # Qt 6 is high-DPI aware by default; pass fractional scale factors through rather than rounding them.
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app, window = launch(argv)
+    app = application(argv)
+    if picture is not None and not smoke_test and send_to_running(Path(picture)):
+        return 0
+    app, window = launch(argv, picture)
+    server = PictureServer(parent=window)
+    server.pictureReceived.connect(window.open_picture)
+    server.listen()  # False: another window listens already; this one then just does not receive pictures
     if smoke_test:
         _close_when_ready(app, window)
     return app.exec()

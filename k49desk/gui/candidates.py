@@ -3,7 +3,7 @@ probability bar; a note when the model is unsure; a click copies the character."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from k49desk.gui import i18n
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.messages import show_as_note
 from k49desk.predictor import TOP_K
@@ -47,13 +48,21 @@ def prediction_panel(*parts: QWidget, width: int = 320) -> QWidget:
     return scroll
 
 
+def no_prediction_hint(predictor) -> str:
+    """Why there are no candidates (an ActivePredictor without a model): one is loading, or there is none."""
+    if predictor.loading:
+        return QCoreApplication.translate("CandidateList", "Loading model…")
+    return QCoreApplication.translate("CandidateList", "No model to predict with")
+
+
 def unsure_message(top: list) -> str:
     """What to tell the user about the first candidate's probability ("" when the model is sure enough)."""
     if not top or top[0][1] >= UNSURE_BELOW:
         return ""
     cls, prob = top[0]
-    return (f"The model is unsure: its best guess, {cls.char}, has only {prob * 100:.0f} %. "
-            f"Check the other candidates.")
+    return QCoreApplication.translate(
+        "CandidateList", "The model is unsure: its best guess, {char}, has only {p}. Check the other candidates.").format(
+        char=cls.char, p=i18n.percent(prob, 0))
 
 
 class CandidateList(QWidget):
@@ -74,7 +83,7 @@ class CandidateList(QWidget):
         self.list.setItemDelegate(CandidateDelegate(self.list))
         self.list.setUniformItemSizes(True)
         self.list.setMouseTracking(True)
-        self.list.setToolTip("Click a candidate to copy the character to the clipboard")
+        self.list.setToolTip(self.tr("Click a candidate to copy the character to the clipboard"))
         self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setFixedHeight(TOP_K * CandidateDelegate.ROW_HEIGHT + 2 * self.list.frameWidth() + 4)
         self.list.itemClicked.connect(self._copy)
@@ -111,8 +120,9 @@ class CandidateList(QWidget):
         for row, (cls, prob) in enumerate(top):
             item = self.list.item(row)
             item.setData(CANDIDATE, (cls, float(prob)))
-            item.setText(f"{cls.char}  {cls.romaji}  {prob * 100:.1f} %")
-            item.setToolTip(f"{cls.label}, {cls.codepoint}: {prob * 100:.1f} %. Click to copy {cls.char}.")
+            item.setText(f"{cls.char}  {cls.romaji}  {i18n.percent(prob)}")
+            item.setToolTip(self.tr("{label}, {codepoint}: {p}. Click to copy {char}.").format(
+                label=i18n.char_label(cls), codepoint=cls.codepoint, p=i18n.percent(prob), char=cls.char))
         note = unsure_message(top)
         self.unsure.setText(note)
         self.unsure.setVisible(bool(note))
@@ -120,7 +130,7 @@ class CandidateList(QWidget):
     def _copy(self, item: QListWidgetItem) -> None:
         cls, _ = item.data(CANDIDATE)
         QGuiApplication.clipboard().setText(cls.char)
-        self.copied.setText(f"Copied {cls.char} ({cls.romaji}) to the clipboard")
+        self.copied.setText(self.tr("Copied {label} to the clipboard").format(label=i18n.char_label(cls)))
         self._copied_timer.start()
         self.classChosen.emit(cls.index)
 
@@ -159,7 +169,7 @@ class CandidateDelegate(QStyledItemDelegate):
         painter.drawText(romaji_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, romaji)
 
         pct_rect = QRect(rect.right() - 58, rect.top(), 54, rect.height())
-        painter.drawText(pct_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"{prob * 100:.1f} %")
+        painter.drawText(pct_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, i18n.percent(prob))
 
         bar_left = romaji_rect.right() + 4
         bar = QRectF(bar_left, rect.center().y() - 6, max(pct_rect.left() - 8 - bar_left, 10), 12)

@@ -48,8 +48,8 @@ class DrawCanvas(QWidget):
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        self.setAccessibleName("Drawing canvas")
-        self.setToolTip("Draw one hiragana with the mouse or a pen. Ctrl+Z undoes a stroke, Esc clears.")
+        self.setAccessibleName(self.tr("Drawing canvas"))
+        self.setToolTip(self.tr("Draw one hiragana with the mouse or a pen. Ctrl+Z undoes a stroke, Esc clears."))
 
         self._strokes: list[list[tuple[float, float, float]]] = []
         self._drawing = False

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from k49desk.classes import CLASSES
+from k49desk.gui import i18n
 from k49desk.gui.fonts import hiragana_font
 
 COLUMNS = 10  # あいうえお rows read in pairs: the gojūon table's rows stay together
@@ -19,7 +20,7 @@ class CharacterPicker(QWidget):
     def __init__(self, name_prefix: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.typing = QLineEdit(objectName=f"{name_prefix}RomajiInput")
-        self.typing.setPlaceholderText("Type romaji (e.g. nu), then Enter")
+        self.typing.setPlaceholderText(self.tr("Type romaji (e.g. nu), then Enter"))
         self.typing.setClearButtonEnabled(True)
         self.typing.textChanged.connect(self._on_typed)
         self.typing.returnPressed.connect(self._choose_typed)
@@ -34,7 +35,7 @@ class CharacterPicker(QWidget):
             button.setFont(font)
             button.setCheckable(True)
             button.setFixedSize(30, 30)
-            button.setToolTip(cls.label)
+            button.setToolTip(i18n.char_label(cls))
             self.group.addButton(button, cls.index)
             grid.addWidget(button, cls.index // COLUMNS, cls.index % COLUMNS)
         self.group.idClicked.connect(self._on_clicked)

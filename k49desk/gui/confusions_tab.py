@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from k49desk.classes import CLASSES, by_char
+from k49desk.gui import i18n
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap, to_qimage
 from k49desk.gui.active_predictor import shared_predictor
@@ -79,7 +80,7 @@ class PairsModel(RowsTableModel):
     """Confused pairs (true → predicted), one per row."""
 
     def __init__(self, parent=None):
-        super().__init__(("True", "Predicted", "Count", "Rate"), parent)
+        super().__init__((self.tr("True"), self.tr("Predicted"), self.tr("Count"), self.tr("Rate")), parent)
         self.char_font = hiragana_font(13)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -89,7 +90,7 @@ class PairsModel(RowsTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (f"{CLASSES[p.true].char} {CLASSES[p.true].romaji}", f"→ {CLASSES[p.pred].char} {CLASSES[p.pred].romaji}",
-                    f"{p.count:,}", f"{p.rate:.1%}")[col]
+                    i18n.number(p.count), i18n.percent(p.rate))[col]
         if role == SORT:
             return (p.true, p.pred, p.count, p.rate)[col]
         if role == Qt.ItemDataRole.FontRole and col < 2:
@@ -97,10 +98,9 @@ class PairsModel(RowsTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (
-                f"{p.count} test images of {CLASSES[p.true].label} were read as {CLASSES[p.pred].label}"
-                f" ({p.rate:.1%} of all {CLASSES[p.true].char})"
-            )
+            return self.tr("{n} test images of {true} were read as {pred} ({rate} of all {char})").format(
+                n=i18n.number(p.count), true=i18n.char_label(CLASSES[p.true]), pred=i18n.char_label(CLASSES[p.pred]),
+                rate=i18n.percent(p.rate), char=CLASSES[p.true].char)
         return None
 
 
@@ -172,7 +172,8 @@ class GridModel(QAbstractListModel):
         if role == SORT:
             return item
         if role == Qt.ItemDataRole.ToolTipRole and item.kind == IMAGE:
-            return f"test image #{item.test_index} · {item.caption.replace(chr(10), ' · ')}"
+            return self.tr("test image #{n} · {caption}").format(n=item.test_index,
+                                                                  caption=item.caption.replace(chr(10), " · "))
         return None
 
     def flags(self, index):
@@ -286,15 +287,15 @@ class ImageGrid(QListView):
 class ImageDetail(QWidget):
     """A test image at 7x with its true label and the model's top 5."""
 
-    HINT = "Click an image to see it large with the model's top 5."
 
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.setObjectName("imageDetail")
         self.predictor = shared_predictor(state)
         # On demand: why the model read what it read (and not the true character), as a heat overlay.
-        self.saliency_toggle = QCheckBox("Show what the model looks at", objectName="detailSaliencyToggle")
-        self.saliency_toggle.setToolTip("A heat overlay: why the model reads its answer and not the true character")
+        self.saliency_toggle = QCheckBox(self.tr("Show what the model looks at"), objectName="detailSaliencyToggle")
+        self.saliency_toggle.setToolTip(self.tr("A heat overlay: why the model reads its answer and not the true "
+                                                "character"))
         self.saliency_toggle.toggled.connect(self._show_saliency)
         self.saliency = SaliencyView(state, size=DETAIL_SIZE)
         self.saliency.setVisible(False)
@@ -342,9 +343,9 @@ class ImageDetail(QWidget):
         self._show_saliency()
         if test_index is None:
             self.picture.clear()
-            self.picture.setText("no image selected")
+            self.picture.setText(self.tr("no image selected"))
             self.picture.setStyleSheet("color: palette(mid); border: 1px dashed palette(mid)")
-            self.title.setText(self.HINT)
+            self.title.setText(self.tr("Click an image to see it large with the model's top 5."))
             for widgets in self.rows:
                 for w in widgets:
                     w.setVisible(False)
@@ -352,13 +353,14 @@ class ImageDetail(QWidget):
         self.picture.setStyleSheet("background: black")
         self.picture.setPixmap(to_pixmap(images[test_index], DETAIL_SIZE))
         true, pred = int(ev.y_true[test_index]), int(ev.y_pred[test_index])
-        verdict = "read correctly" if true == pred else f"read as {CLASSES[pred].char}"
-        self.title.setText(f"Test image #{test_index}: {CLASSES[true].label}, {verdict}")
+        verdict = self.tr("read correctly") if true == pred else self.tr("read as {char}").format(char=CLASSES[pred].char)
+        self.title.setText(self.tr("Test image #{n}: {label}, {verdict}").format(
+            n=test_index, label=i18n.char_label(CLASSES[true]), verdict=verdict))
         for (char, name, prob, bar), (k, p) in zip(self.rows, ev.top_k(test_index, k=TOP_K)):
             char.setText(CLASSES[k].char)
             char.setStyleSheet(f"color: {OK_COLOR}" if k == true else "")
-            name.setText(CLASSES[k].romaji + ("  ✓ true" if k == true else ""))
-            prob.setText(f"{p:.1%}")
+            name.setText(CLASSES[k].romaji + (self.tr("  ✓ true") if k == true else ""))
+            prob.setText(i18n.percent(p))
             bar.setValue(round(p * 1000))
             for w in (char, name, prob, bar):
                 w.setVisible(True)
@@ -393,9 +395,10 @@ class ConfusionsTab(QWidget):
         self._top2: np.ndarray | None = None  # each test image's two likeliest classes, for the captions
 
         self.filter_edit = QLineEdit(objectName="pairFilter")
-        self.filter_edit.setPlaceholderText("Filter: ふ or fu")
+        self.filter_edit.setPlaceholderText(self.tr("Filter: ふ or fu"))
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setToolTip("A character or its romaji (ふ, fu) matches either side; two (ふ ぬ) match a pair")
+        self.filter_edit.setToolTip(self.tr("A character or its romaji (ふ, fu) matches either side; two (ふ ぬ) match "
+                                            "a pair"))
         self.filter_edit.setFont(hiragana_font(11))
         self.filter_edit.textChanged.connect(self._on_filter)
         self.example_button = QPushButton("ふ → ぬ", objectName="exampleButton")
@@ -424,19 +427,19 @@ class ConfusionsTab(QWidget):
         left_layout.addWidget(self.pairs_table, 1)
         left_layout.addWidget(self.pairs_count)
 
-        self.title = QLabel("Evaluate a model to see which characters it confuses.", objectName="confusionTitle")
+        self.title = QLabel(self.tr("Evaluate a model to see which characters it confuses."), objectName="confusionTitle")
         self.title.setFont(hiragana_font(13, bold=True))
         self.title.setWordWrap(True)
         self.zoom_slider = QSlider(Qt.Orientation.Horizontal, objectName="zoomSlider")
         self.zoom_slider.setRange(1, 8)  # screen pixels per model pixel
         self.zoom_slider.setValue(2)
         self.zoom_slider.setFixedWidth(140)
-        self.zoom_slider.setToolTip("Image size (Ctrl+wheel over the images)")
+        self.zoom_slider.setToolTip(self.tr("Image size (Ctrl+wheel over the images)"))
         self.zoom_slider.valueChanged.connect(self._on_zoom)
         self.grid = ImageGrid("misclassifiedGrid", cell_size=56)
         self.grid.zoomRequested.connect(lambda step: self.zoom_slider.setValue(self.zoom_slider.value() + step))
         self.grid.imageClicked.connect(session.select_image)
-        self.correct_label = QLabel("Read correctly", objectName="correctLabel")
+        self.correct_label = QLabel(self.tr("Read correctly"), objectName="correctLabel")
         self.correct_grid = ImageGrid("correctExamples", cell_size=36, captions=False)
         self.correct_grid.setFixedHeight(2 * (30 + 42 + 4) + 8)
         self.correct_grid.imageClicked.connect(session.select_image)
@@ -446,7 +449,7 @@ class ConfusionsTab(QWidget):
         centre_layout.setContentsMargins(0, 0, 0, 0)
         title_row = QHBoxLayout()
         title_row.addWidget(self.title, 1)
-        title_row.addWidget(QLabel("Zoom"))
+        title_row.addWidget(QLabel(self.tr("Zoom")))
         title_row.addWidget(self.zoom_slider)
         centre_layout.addLayout(title_row)
         centre_layout.addWidget(self.grid, 1)
@@ -473,7 +476,7 @@ class ConfusionsTab(QWidget):
         self.training_scan.scanFinished.connect(self._show_training_issues)
         self.training_scan.set_data(state.data)
         state.dataChanged.connect(self.training_scan.set_data)
-        scan_box = QGroupBox("Scan the training set (cross-validated: where label errors matter most)")
+        scan_box = QGroupBox(self.tr("Scan the training set (cross-validated: where label errors matter most)"))
         QVBoxLayout(scan_box).addWidget(self.training_scan)
         suspicious_page = QWidget()
         suspicious_layout = QVBoxLayout(suspicious_page)
@@ -486,13 +489,13 @@ class ConfusionsTab(QWidget):
         self.predictor.changed.connect(self._on_predictor)
 
         self.pages = QTabWidget(objectName="confusionsPages")
-        self.pages.addTab(splitter, "Confused pairs")
+        self.pages.addTab(splitter, self.tr("Confused pairs"))
         # Scrolled: the page's table, pictures and scan settings need more height than a small window has.
         suspicious_scroll = QScrollArea(objectName="suspiciousScroll")
         suspicious_scroll.setWidgetResizable(True)
         suspicious_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         suspicious_scroll.setWidget(suspicious_page)
-        self.pages.addTab(suspicious_scroll, "Suspicious labels")
+        self.pages.addTab(suspicious_scroll, self.tr("Suspicious labels"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
 
@@ -551,9 +554,9 @@ class ConfusionsTab(QWidget):
         self.correct_grid.set_items([], None)
         self.detail.show_image(None, None, None)
         self.title.setText(
-            "Choose a pair or type a character to see the test images behind it."
+            self.tr("Choose a pair or type a character to see the test images behind it.")
             if ev is not None
-            else "Evaluate a model to see which characters it confuses."
+            else self.tr("Evaluate a model to see which characters it confuses.")
         )
         self._update_count()
 
@@ -581,9 +584,10 @@ class ConfusionsTab(QWidget):
     def _update_count(self) -> None:
         shown, total = self.pairs_proxy.rowCount(), self.pairs_model.rowCount()
         if self.pairs_proxy.classes is None:
-            self.pairs_count.setText("No character matches the filter")
+            self.pairs_count.setText(self.tr("No character matches the filter"))
         else:
-            self.pairs_count.setText(f"{shown:,} of {total:,} confused pairs")
+            self.pairs_count.setText(self.tr("{shown} of {total} confused pairs").format(
+                shown=i18n.number(shown), total=i18n.number(total)))
 
     def _on_pair_row(self, current, _previous) -> None:
         if current.isValid():
@@ -602,7 +606,9 @@ class ConfusionsTab(QWidget):
     def _caption(self, i: int) -> str:
         first, second = self._top2[i]
         probs = self.evaluation.probs[i]
-        return f"{CLASSES[first].char} {probs[first]:.0%}\n2nd {CLASSES[second].char} {probs[second]:.0%}"
+        return self.tr("{first} {p1}\n2nd {second} {p2}").format(
+            first=CLASSES[first].char, p1=i18n.percent(probs[first], 0), second=CLASSES[second].char,
+            p2=i18n.percent(probs[second], 0))
 
     def _images(self, indices) -> list[GridItem]:
         return [GridItem(IMAGE, test_index=int(i), caption=self._caption(int(i))) for i in indices]
@@ -618,7 +624,9 @@ class ConfusionsTab(QWidget):
         indices = ev.misclassified(true, pred)
         t, p = CLASSES[true], CLASSES[pred]
         rate = ev.confusion_normalized[true, pred]
-        self.title.setText(f"{t.label} read as {p.label}: {len(indices):,} test images ({rate:.1%} of {t.char})")
+        self.title.setText(self.tr("{true} read as {pred}: {n} test images ({rate} of {char})").format(
+            n=i18n.number(len(indices)), true=i18n.char_label(t), pred=i18n.char_label(p), rate=i18n.percent(rate),
+            char=t.char))
         self.grid.set_items(self._images(indices), self.images)
         self._show_correct([true, pred])
 
@@ -635,10 +643,12 @@ class ConfusionsTab(QWidget):
         items = []
         for pred in preds:
             indices = ev.misclassified(true, pred)
-            items.append(GridItem(HEADER, text=f"read as {CLASSES[pred].label}: {len(indices):,}"))
+            items.append(GridItem(HEADER, text=self.tr("read as {label}: {n}").format(
+                label=i18n.char_label(CLASSES[pred]), n=i18n.number(len(indices)))))
             items.extend(self._images(indices))
         total = int(row.sum())
-        self.title.setText(f"{t.label}: {total:,} misread test images, by what the model read")
+        self.title.setText(self.tr("{label}: {n} misread test images, by what the model read").format(
+            n=i18n.number(total), label=i18n.char_label(t)))
         self.grid.set_items(items, self.images)
         self._show_correct([true] + preds[:1])
 
@@ -648,11 +658,12 @@ class ConfusionsTab(QWidget):
         correct = ev.y_true == ev.y_pred
         for c in classes:
             indices = np.flatnonzero(correct & (ev.y_true == c))[:CORRECT_PER_CLASS]
-            heading = (f"{CLASSES[c].label} read correctly" if len(indices) else
-                       self.tr("{label} read correctly: none among the test images").format(label=CLASSES[c].label))
+            label = i18n.char_label(CLASSES[c])
+            heading = (self.tr("{label} read correctly").format(label=label) if len(indices) else
+                       self.tr("{label} read correctly: none among the test images").format(label=label))
             items.append(GridItem(HEADER, text=heading))
             items.extend(GridItem(IMAGE, test_index=int(i), correct=True) for i in indices)
-        self.correct_label.setText("For comparison, images the model read correctly:")
+        self.correct_label.setText(self.tr("For comparison, images the model read correctly:"))
         self.correct_grid.set_items(items, self.images)
 
     def _on_zoom(self, value: int) -> None:
@@ -669,14 +680,15 @@ class ConfusionsTab(QWidget):
         self._issues_are_test = True
         self.suspicious.set_issues(None, None, [])
         if ev is None:
-            self.suspicious_source.setText("Evaluate a model to see the test images whose labels it disputes.")
+            self.suspicious_source.setText(self.tr("Evaluate a model to see the test images whose labels it disputes."))
             return
         if ev.label_issues_note:
-            self.suspicious_source.setText(self.tr("Test images of {0}: {1}.").format(ev.data_name,
+            # The note comes from the core (why there is no list): English.
+            self.suspicious_source.setText(self.tr("Test images of {0}: {1}.").format(i18n.data_name(ev.data_name),
                                                                                         ev.label_issues_note))
             return
         images = self.session.images
-        self.suspicious_source.setText("Looking for suspicious labels…")
+        self.suspicious_source.setText(self.tr("Looking for suspicious labels…"))
 
         def find(progress, cancel):
             return ev.label_issues()
@@ -686,10 +698,11 @@ class ConfusionsTab(QWidget):
             self.suspicious_source.setText(self.tr(
                 "The test images of {data}, the label {model} disputes most first (label quality from the "
                 "evaluation's probabilities): {total} candidates for a person to check, {flagged} flagged by "
-                "confident learning.").format(data=ev.data_name, model=ev.model_name, total=f"{len(issues):,}",
-                                              flagged=f"{sum(q.flagged for q in issues):,}"))
+                "confident learning.").format(data=i18n.data_name(ev.data_name), model=i18n.model_name(ev.model_name),
+                                              total=i18n.number(len(issues)),
+                                              flagged=i18n.number(sum(q.flagged for q in issues))))
 
-        self._issues.run("find suspicious labels", find, on_success=show,
+        self._issues.run(self.tr("find suspicious labels"), find, on_success=show,
                          on_failure=lambda message: self.suspicious_source.setText(message))
 
     def _show_training_issues(self, ev, images, issues) -> None:
@@ -699,7 +712,7 @@ class ConfusionsTab(QWidget):
         self.suspicious_source.setText(self.tr(
             "The training images, the label the cross-validated models dispute most first: {total} candidates for "
             "a person to check, {flagged} flagged by confident learning.").format(
-                total=f"{len(issues):,}", flagged=f"{sum(q.flagged for q in issues):,}"))
+                total=i18n.number(len(issues)), flagged=i18n.number(sum(q.flagged for q in issues))))
 
     def _open_suspicious(self, index: int) -> None:
         """A test image's row opened: shown large, with its neighbours, in the Confused pairs page."""

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from k49desk import dataset, download
 from k49desk.classes import CHARS, CLASSES, NUM_CLASSES
-from k49desk.formatting import human_bytes, human_seconds
+from k49desk.gui import i18n
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
 from k49desk.gui.messages import OK_COLOR, PROBLEM_COLOR, show_error, show_problem
@@ -79,7 +79,7 @@ class DataTab(QWidget):
         total = sum(f.size for f in dataset.OFFICIAL.values())
         self.welcome_draw = QPushButton(self.tr("Draw now"), objectName="welcomeDrawButton")
         self.welcome_draw.clicked.connect(self.drawRequested)
-        self.welcome_download = QPushButton(self.tr("Download K49 ({size})").format(size=human_bytes(total)),
+        self.welcome_download = QPushButton(self.tr("Download K49 ({size})").format(size=i18n.file_size(total)),
                                             objectName="welcomeDownloadButton")
         self.welcome_download.clicked.connect(self.start_download)
         self.welcome_practice = QPushButton(self.tr("Make a practice set…"), objectName="welcomePracticeButton")
@@ -104,15 +104,16 @@ class DataTab(QWidget):
     def _build(self) -> None:
         self.welcome = self._build_welcome()
         self.folder_edit = QLineEdit(objectName="dataFolderEdit", readOnly=True)
-        self.choose_button = QPushButton("Choose folder…", objectName="chooseFolderButton")
+        self.choose_button = QPushButton(self.tr("Choose folder…"), objectName="chooseFolderButton")
         self.choose_button.clicked.connect(self.choose_folder)
         folder_row = QHBoxLayout()
-        folder_row.addWidget(QLabel("Data folder:"))
+        folder_row.addWidget(QLabel(self.tr("Data folder:")))
         folder_row.addWidget(self.folder_edit, 1)
         folder_row.addWidget(self.choose_button)
 
         self.files_table = QTableWidget(len(dataset.FILE_NAMES), 4, objectName="filesTable")
-        self.files_table.setHorizontalHeaderLabels(["File", "Present", "Size", "Status"])
+        self.files_table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Present"), self.tr("Size"),
+                                                    self.tr("Status")])
         self.files_table.verticalHeader().setVisible(False)
         self.files_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.files_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -123,15 +124,16 @@ class DataTab(QWidget):
         rows_height = sum(self.files_table.rowHeight(r) for r in range(self.files_table.rowCount()))
         self.files_table.setFixedHeight(rows_height + header.sizeHint().height() + 4)
 
-        self.download_button = QPushButton("Download K49", objectName="downloadButton")
-        self.download_button.setToolTip(f"Download the five official files from {download.BASE_URL}")
+        self.download_button = QPushButton(self.tr("Download K49"), objectName="downloadButton")
+        self.download_button.setToolTip(
+            self.tr("Download the five official files from {url}").format(url=download.BASE_URL))
         self.download_button.clicked.connect(self.start_download)
-        self.practice_button = QPushButton("Create practice set…", objectName="practiceButton")
-        self.practice_button.setToolTip("Render a K49-format practice set from fonts (offline; not K49)")
+        self.practice_button = QPushButton(self.tr("Create practice set…"), objectName="practiceButton")
+        self.practice_button.setToolTip(self.tr("Render a K49-format practice set from fonts (offline; not K49)"))
         self.practice_button.clicked.connect(self.create_practice_set)
-        self.load_button = QPushButton("Load", objectName="loadButton")
+        self.load_button = QPushButton(self.tr("Load"), objectName="loadButton")
         self.load_button.clicked.connect(self.start_load)
-        self.cancel_button = QPushButton("Cancel", objectName="cancelDataButton", enabled=False)
+        self.cancel_button = QPushButton(self.tr("Cancel"), objectName="cancelDataButton", enabled=False)
         self.cancel_button.clicked.connect(self.cancel)
         buttons = QHBoxLayout()
         for b in (self.download_button, self.practice_button, self.load_button):
@@ -153,7 +155,7 @@ class DataTab(QWidget):
             "QLabel { background: #fff1c2; color: #5c4400; border: 1px solid #d9b44a; padding: 6px; font-weight: bold; }"
         )
         self.banner.setVisible(False)
-        self.summary_label = QLabel("No data loaded.", objectName="dataSummary")
+        self.summary_label = QLabel(self.tr("No data loaded."), objectName="dataSummary")
         self.coverage_label = QLabel(objectName="dataCoverageWarning", wordWrap=True)
         self.coverage_label.setFont(hiragana_font(self.font().pointSizeF(), bold=True))
         show_problem(self.coverage_label, True)
@@ -162,7 +164,7 @@ class DataTab(QWidget):
         self.chart_box = QWidget(objectName="classChartBox")
         self.chart_layout = QVBoxLayout(self.chart_box)
         self.chart_layout.setContentsMargins(0, 0, 0, 0)
-        self.chart_placeholder = QLabel("The class distribution appears here once data is loaded.")
+        self.chart_placeholder = QLabel(self.tr("The class distribution appears here once data is loaded."))
         self.chart_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.chart_layout.addWidget(self.chart_placeholder)
 
@@ -179,7 +181,7 @@ class DataTab(QWidget):
             cell_layout = QVBoxLayout(cell)
             cell_layout.setContentsMargins(0, 0, 0, 0)
             cell_layout.setSpacing(1)
-            caption = QLabel(c.label, objectName=f"sampleCaption{c.index}")
+            caption = QLabel(i18n.char_label(c), objectName=f"sampleCaption{c.index}")
             caption.setFont(caption_font)
             image = QLabel(objectName=f"sampleImages{c.index}")
             image.setFixedSize(SAMPLES_PER_CLASS * (SAMPLE_PX + 2), SAMPLE_PX)
@@ -220,7 +222,7 @@ class DataTab(QWidget):
 
     def choose_folder(self) -> None:
         start = self.state.data_dir if self.state.data_dir.is_dir() else Path.home()
-        path = QFileDialog.getExistingDirectory(self, "Choose a K49-format data folder", str(start))
+        path = QFileDialog.getExistingDirectory(self, self.tr("Choose a K49-format data folder"), str(start))
         if path:
             self.state.set_data_dir(Path(path))
 
@@ -238,7 +240,7 @@ class DataTab(QWidget):
         """Checksums on a worker: md5 of the 66 MB training images takes a moment."""
         data_dir = self.state.data_dir
         self.checksums.run(
-            "check data files",
+            self.tr("check data files"),
             lambda progress, cancel: dataset.check_files(data_dir),
             on_success=lambda statuses: self._show_files(statuses, checking=False),
         )
@@ -249,12 +251,13 @@ class DataTab(QWidget):
     def _show_files(self, statuses, checking: bool) -> None:
         self.statuses = statuses
         for row, s in enumerate(statuses):
-            size = "" if s.size is None else f"{s.size:,} bytes"
+            size = "" if s.size is None else self.tr("{n} bytes").format(n=i18n.number(s.size))
             if s.ok:
-                status = "checking checksum…" if checking and s.expected_size is not None else "OK"
+                status = self.tr("checking checksum…") if checking and s.expected_size is not None else self.tr("OK")
             else:
-                status = s.problem or "problem"
-            items = (s.name, "yes" if s.present else "no", size, status)
+                # The core's words (English), but for the commonest: a file not there yet.
+                status = self.tr("missing") if s.problem == "missing" else s.problem or self.tr("problem")
+            items = (s.name, self.tr("yes") if s.present else self.tr("no"), size, status)
             for col, text in enumerate(items):
                 item = QTableWidgetItem(text)
                 item.setToolTip(str(s.path) if col == 0 else text)
@@ -275,12 +278,13 @@ class DataTab(QWidget):
 
     def _run(self, name: str, fn, on_progress, on_success, user_work: bool = True, *, refresh_after=False,
              offer_practice=False) -> None:
-        """Run one piece of work; refresh_after: check the folder's files again when it fails or is cancelled;
-        offer_practice: a failure message offers the practice set (a download that found no network)."""
+        """Run one piece of work (`name` as the user reads it); refresh_after: check the folder's files again when it
+        fails or is cancelled; offer_practice: a failure message offers the practice set (a download that found no
+        network)."""
 
         def failed(message: str) -> None:
-            self._set_status(f"{_sentence(name)} failed.", problem=True)
-            box = show_error(self, f"{_sentence(name)} failed", message)
+            self._set_status(self.tr("{work} failed.").format(work=_sentence(name)), problem=True)
+            box = show_error(self, self.tr("{work} failed").format(work=_sentence(name)), message)
             if offer_practice:
                 box.setInformativeText(self.tr("Without the network you can still make a practice set: it is "
                                                "rendered here, offline (not K49)."))
@@ -291,7 +295,7 @@ class DataTab(QWidget):
                 self.refresh_files()
 
         def cancelled() -> None:
-            self._set_status(f"{_sentence(name)}: cancelled.")
+            self._set_status(self.tr("{work}: cancelled.").format(work=_sentence(name)))
             if refresh_after:
                 self.refresh_files()
 
@@ -307,7 +311,7 @@ class DataTab(QWidget):
         if self.work.busy:
             self.work.cancel()
             self.cancel_button.setEnabled(False)
-            self._set_status("Cancelling…")
+            self._set_status(self.tr("Cancelling…"))
 
     def busy(self) -> bool:
         return self.work.busy
@@ -319,7 +323,7 @@ class DataTab(QWidget):
                   self.welcome_practice):
             b.setEnabled(not busy)
         self.load_button.setEnabled(not busy and complete)
-        self.load_button.setToolTip("" if complete else "The folder lacks some of the five K49 files")
+        self.load_button.setToolTip("" if complete else self.tr("The folder lacks some of the five K49 files"))
         self.cancel_button.setEnabled(busy)
 
     def _set_status(self, text: str, problem: bool = False) -> None:
@@ -332,9 +336,9 @@ class DataTab(QWidget):
     # Download
     def start_download(self) -> None:
         data_dir, base_url, files = self.state.data_dir, self.base_url, self.download_files
-        self._set_status(f"Connecting to {base_url}…")
+        self._set_status(self.tr("Connecting to {url}…").format(url=base_url))
         self._run(
-            "download",
+            self.tr("download"),
             lambda progress, cancel: download.download(data_dir, base_url, progress=progress, cancel=cancel, files=files),
             self._download_progress,
             self._download_done,
@@ -344,13 +348,14 @@ class DataTab(QWidget):
 
     def _download_progress(self, p) -> None:
         self._set_fraction((p.file_index + p.done / max(p.total, 1)) / p.file_count)
-        self.progress_bar.setFormat(f"file {p.file_index + 1} of {p.file_count}")
-        speed = f"{human_bytes(p.bytes_per_s)}/s" if p.bytes_per_s else "starting"
-        left = "done" if p.done >= p.total else human_seconds(p.eta_s)
-        self._set_status(f"{p.file}: {human_bytes(p.done)} of {human_bytes(p.total)} · {speed} · {left}")
+        self.progress_bar.setFormat(self.tr("file {n} of {count}").format(n=p.file_index + 1, count=p.file_count))
+        speed = self.tr("{size}/s").format(size=i18n.file_size(p.bytes_per_s)) if p.bytes_per_s else self.tr("starting")
+        left = self.tr("done") if p.done >= p.total else i18n.time_left(p.eta_s)
+        self._set_status(self.tr("{file}: {done} of {total} · {speed} · {left}").format(
+            file=p.file, done=i18n.file_size(p.done), total=i18n.file_size(p.total), speed=speed, left=left))
 
     def _download_done(self, paths) -> None:
-        self._set_status(f"Downloaded and verified {len(paths)} files.")
+        self._set_status(self.tr("Downloaded and verified {n} files.").format(n=i18n.number(len(paths))))
         self.refresh_files()
         if all(s.present for s in self.statuses):
             self.start_load()
@@ -380,7 +385,7 @@ class DataTab(QWidget):
         self._set_status(self.tr("Rendering a practice set into {folder}…").format(folder=out))
         self._practice_out = out
         self._run(
-            "create practice set",
+            self.tr("create practice set"),
             lambda progress, cancel: synth.synthesize(out, progress=progress, cancel=cancel, **options),
             self._practice_progress,
             self._practice_done,
@@ -389,20 +394,21 @@ class DataTab(QWidget):
     def _practice_progress(self, p) -> None:
         self._set_fraction(p.done / max(p.total, 1))
         self.progress_bar.setFormat("%p%")
-        self._set_status(f"Practice set: {p.stage} ({p.done:,} of {p.total:,})")
+        self._set_status(self.tr("Practice set: {stage} ({done} of {total})").format(
+            stage=p.stage, done=i18n.number(p.done), total=i18n.number(p.total)))
 
     def _practice_done(self, _info) -> None:
         out = self._practice_out
-        self._set_status(f"Practice set written to {out}.")
+        self._set_status(self.tr("Practice set written to {folder}.").format(folder=out))
         self.state.set_data_dir(out)
         self.start_load()
 
     # Load
     def start_load(self) -> None:
         data_dir = self.state.data_dir
-        self._set_status(f"Loading {data_dir}…")
+        self._set_status(self.tr("Loading {folder}…").format(folder=data_dir))
         self._run(
-            "load data",
+            self.tr("load data"),
             lambda progress, cancel: _load_with_fingerprint(data_dir, progress, cancel),
             self._load_progress,
             self._load_done,
@@ -412,10 +418,11 @@ class DataTab(QWidget):
     def _load_progress(self, p) -> None:
         self._set_fraction(p.done / max(p.total, 1))
         self.progress_bar.setFormat("%p%")
-        self._set_status(f"Loading {p.file}…")
+        self._set_status(self.tr("Loading {file}…").format(file=p.file))
 
     def _load_done(self, data) -> None:
-        self._set_status(f"Loaded {data.name} from {data.data_dir}.")
+        self._set_status(self.tr("Loaded {name} from {folder}.").format(name=i18n.data_name(data.name),
+                                                                         folder=data.data_dir))
         self.state.set_data(data)
 
     # The loaded data ----------------------------------------------------------------------------------------
@@ -433,16 +440,17 @@ class DataTab(QWidget):
             self.banner.setText(self.tr("PRACTICE SET — not K49: generated from {sources}; figures measured on it say "
                                         "nothing about K49").format(sources=sources))
         warning = data.coverage_warning() if shown else None
-        self.coverage_label.setText(f"Warning: {warning}." if warning else "")
+        self.coverage_label.setText(self.tr("Warning: {warning}.").format(warning=warning) if warning else "")
         self.coverage_label.setVisible(warning is not None)
         if not shown:
-            self.summary_label.setText("No data loaded.")
+            self.summary_label.setText(self.tr("No data loaded."))
             self._show_welcome()
             return
         self._show_welcome()
         self.summary_label.setText(
-            f"{data.name}: {len(data.y_train):,} training and {len(data.y_test):,} test images, "
-            f"{NUM_CLASSES} classes — from {data.data_dir}"
+            self.tr("{name}: {train} training and {test} test images, {classes} classes — from {folder}").format(
+                name=i18n.data_name(data.name), train=i18n.number(len(data.y_train)), test=i18n.number(len(data.y_test)),
+                classes=NUM_CLASSES, folder=data.data_dir)
         )
         self._show_samples(data)
         self._chart_pending = True
@@ -472,7 +480,7 @@ class DataTab(QWidget):
         for c in CLASSES:
             indices = order[starts[c.index]: starts[c.index] + SAMPLES_PER_CLASS]
             self.sample_images[c.index].setPixmap(self._sample_strip(data.x_train[indices]))
-            self.sample_captions[c.index].setText(f"{c.char}  {c.romaji} · {counts[c.index]:,}")
+            self.sample_captions[c.index].setText(f"{i18n.char_label(c)} · {i18n.number(counts[c.index])}")
         self.sample_grid.adjustSize()
 
     @staticmethod
@@ -502,13 +510,13 @@ class DataTab(QWidget):
         figure.clear()
         axes = figure.subplots(2, 1, sharex=True)
         x = np.arange(NUM_CLASSES)
-        for ax, counts, split, color in (
-            (axes[0], data.train_counts(), "training", "#3b6ea8"),
-            (axes[1], data.test_counts(), "test", "#d08a2e"),
+        for ax, counts, title, color in (
+            (axes[0], data.train_counts(), self.tr("{name}: training set, {n} images"), "#3b6ea8"),
+            (axes[1], data.test_counts(), self.tr("{name}: test set, {n} images"), "#d08a2e"),
         ):
             ax.bar(x, counts, color=color, width=0.8)
-            ax.set_ylabel("images")
-            ax.set_title(f"{data.name}: {split} set, {int(counts.sum()):,} images", fontsize=10, loc="left")
+            ax.set_ylabel(self.tr("images"))
+            ax.set_title(title.format(name=i18n.data_name(data.name), n=i18n.number(counts.sum())), fontsize=10, loc="left")
             ax.grid(axis="y", alpha=0.3)
             ax.margins(x=0.01)
         axes[1].set_xticks(x, CHARS, fontsize=9)

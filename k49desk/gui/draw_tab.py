@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from k49desk.errors import EmptyDrawing
+from k49desk.gui import i18n
 from k49desk.gui.active_predictor import shared_predictor
-from k49desk.gui.candidates import CandidateList, prediction_panel
+from k49desk.gui.candidates import CandidateList, no_prediction_hint, prediction_panel
 from k49desk.gui.canvas import DrawCanvas
 from k49desk.gui.images import to_pixmap
-from k49desk.gui.model_banner import ModelBanner
 from k49desk.gui.messages import show_as_note, show_problem
-from k49desk.gui.saliency_view import LEGEND, SaliencyRequests, overlay_pixmap
+from k49desk.gui.model_banner import ModelBanner
+from k49desk.gui.saliency_view import SaliencyRequests, overlay_pixmap, saliency_legend
 from k49desk.gui.state import AppState
 from k49desk.gui.teach_panel import TeachPanel
 from k49desk.predictor import TOP_K
@@ -54,13 +55,13 @@ class DrawTab(QWidget):
         self.pen_slider.setRange(4, 40)
         self.pen_slider.setValue(round(self.canvas.pen_width()))
         # The model always gets K49's stroke width (rasterize_strokes' default): the pen width is for the eye only.
-        self.pen_slider.setToolTip("Width of the pen on the canvas (the model always sees K49's stroke width)")
+        self.pen_slider.setToolTip(self.tr("Width of the pen on the canvas (the model always sees K49's stroke width)"))
         self.pen_slider.valueChanged.connect(self.canvas.set_pen_width)
-        self.undo_button = QPushButton("Undo", objectName="undoButton")
-        self.undo_button.setToolTip("Remove the last stroke (Ctrl+Z)")
+        self.undo_button = QPushButton(self.tr("Undo"), objectName="undoButton")
+        self.undo_button.setToolTip(self.tr("Remove the last stroke (Ctrl+Z)"))
         self.undo_button.clicked.connect(self.canvas.undo)
-        self.clear_button = QPushButton("Clear", objectName="clearButton")
-        self.clear_button.setToolTip("Remove every stroke (Esc)")
+        self.clear_button = QPushButton(self.tr("Clear"), objectName="clearButton")
+        self.clear_button.setToolTip(self.tr("Remove every stroke (Esc)"))
         self.clear_button.clicked.connect(self.canvas.clear)
 
         self.banner = ModelBanner(state, parent=self)
@@ -72,15 +73,16 @@ class DrawTab(QWidget):
         self.preview.setFixedSize(PREVIEW_SIZE, PREVIEW_SIZE)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setStyleSheet("QLabel#previewImage { background: black; color: #9a9a9a; }")
-        self.preview.setToolTip("The 28×28 image the model is given: white ink on black, framed like K49")
+        self.preview.setToolTip(self.tr("The 28×28 image the model is given: white ink on black, framed like K49"))
 
         # The map is computed in a worker, one at a time, newest drawing first: while a map is being computed the
         # strokes keep flowing and the overlay shows the last finished map until the next one arrives.
         self.saliency = SaliencyRequests(state, parent=self)
         self.saliency.ready.connect(self._on_saliency)
         self.saliency.failed.connect(self._on_saliency_failed)
-        self.saliency_toggle = QCheckBox("Show what the model looks at", objectName="saliencyToggle")
-        self.saliency_toggle.setToolTip(f"Heat overlay on the preview, live while drawing ({LEGEND})")
+        self.saliency_toggle = QCheckBox(self.tr("Show what the model looks at"), objectName="saliencyToggle")
+        self.saliency_toggle.setToolTip(self.tr("Heat overlay on the preview, live while drawing ({legend})").format(
+            legend=saliency_legend()))
         self.saliency_toggle.toggled.connect(self._on_saliency_toggled)
 
         self.candidates = CandidateList(parent=self)
@@ -105,7 +107,7 @@ class DrawTab(QWidget):
 
     def _build_layout(self) -> None:
         tools = QHBoxLayout()
-        tools.addWidget(QLabel("Pen width"))
+        tools.addWidget(QLabel(self.tr("Pen width")))
         tools.addWidget(self.pen_slider, 1)
         tools.addSpacing(12)
         tools.addWidget(self.undo_button)
@@ -113,15 +115,15 @@ class DrawTab(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.canvas, 1)
         left.addLayout(tools)
-        teach_box = QGroupBox("Teach it your hand")
+        teach_box = QGroupBox(self.tr("Teach it your hand"))
         QVBoxLayout(teach_box).addWidget(self.teach)
         left.addWidget(teach_box)
 
-        preview_box = QGroupBox("What the model sees")
+        preview_box = QGroupBox(self.tr("What the model sees"))
         preview_layout = QVBoxLayout(preview_box)
         preview_layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
         preview_layout.addWidget(self.saliency_toggle)
-        candidates_box = QGroupBox(f"Top {TOP_K} candidates")
+        candidates_box = QGroupBox(self.tr("Top {k} candidates").format(k=TOP_K))
         candidates_layout = QVBoxLayout(candidates_box)
         candidates_layout.addWidget(self.candidates)
         candidates_layout.addWidget(self.timing)
@@ -152,8 +154,8 @@ class DrawTab(QWidget):
         except EmptyDrawing as e:
             self._image = self._saliency = None
             self.preview.clear()
-            self.preview.setText("Nothing drawn")
-            hint = "Draw a character" if not self._strokes else str(e).capitalize()
+            self.preview.setText(self.tr("Nothing drawn"))
+            hint = self.tr("Draw a character") if not self._strokes else str(e).capitalize()
             self.candidates.show_top([], hint)
             self.timing.clear()
             self.teach.set_drawing(None, [], None)
@@ -162,7 +164,7 @@ class DrawTab(QWidget):
         self._show_preview()
         predictor = self.predictor.predictor
         if predictor is None:
-            self.candidates.show_top([], "Loading model…" if self.predictor.loading else "No model to predict with")
+            self.candidates.show_top([], no_prediction_hint(self.predictor))
             self.teach.set_drawing(image, self._strokes, None)
             return
         top = predictor.top_k(image, k=TOP_K)
@@ -172,7 +174,7 @@ class DrawTab(QWidget):
             self.saliency.request(None, image)
         self.candidates.show_top(top, "")
         self.teach.set_drawing(image, self._strokes, top[0][0].index)
-        self.timing.setText(f"rasterise + predict: {cost_ms:.1f} ms")
+        self.timing.setText(self.tr("rasterise + predict: {ms} ms").format(ms=i18n.number(cost_ms, 1)))
         if cost_ms > UPDATE_BUDGET_MS:
             self._cooldown.start(round(cost_ms))
 
@@ -193,7 +195,7 @@ class DrawTab(QWidget):
     def _on_saliency_failed(self, key, message: str) -> None:
         self._saliency = None
         self._show_preview()
-        self.timing.setText(f"overlay: {message}")
+        self.timing.setText(self.tr("overlay: {error}").format(error=message))
 
     def _show_preview(self) -> None:
         if self._image is None:

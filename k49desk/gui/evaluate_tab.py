@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -24,17 +24,22 @@ from PySide6.QtWidgets import (
 )
 
 from k49desk.classes import CLASSES
+from k49desk.gui import i18n
 from k49desk.gui.evaluation_plots import ConfusionMatrixPlot, PerClassPlot, PrecisionRecallPlot
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.messages import PROBLEM_COLOR, show_error
 from k49desk.gui.state import AppState
 from k49desk.gui.tables import SORT, RowsTableModel, rows_table, show_selected_row
 
-COLUMNS = ("Char", "Romaji", "#", "Precision", "Recall", "F1", "Support")
+COLUMNS = (QT_TRANSLATE_NOOP("ReportModel", "Char"), QT_TRANSLATE_NOOP("ReportModel", "Romaji"), "#",
+           QT_TRANSLATE_NOOP("ReportModel", "Precision"), QT_TRANSLATE_NOOP("ReportModel", "Recall"),
+           QT_TRANSLATE_NOOP("ReportModel", "F1"), QT_TRANSLATE_NOOP("ReportModel", "Support"))
 COLUMN_WIDTHS = (44, 80, 34, 72, 64, 56, 64)  # fit the left pane at the default window size without scrolling
 F1_COLUMN = COLUMNS.index("F1")
-PLOTS = {"confusion": "Confusion matrix", "per_class": "Per class", "scatter": "Precision vs recall"}
-NOTHING_EVALUATED = "Press <b>Evaluate</b> to measure the active model on the test set."
+PLOTS = {"confusion": QT_TRANSLATE_NOOP("EvaluateTab", "Confusion matrix"),
+         "per_class": QT_TRANSLATE_NOOP("EvaluateTab", "Per class"),
+         "scatter": QT_TRANSLATE_NOOP("EvaluateTab", "Precision vs recall")}
+NOTHING_EVALUATED = QT_TRANSLATE_NOOP("EvaluateTab", "Press <b>Evaluate</b> to measure the active model on the test set.")
 
 
 def f1_colour(f1: float) -> QColor:
@@ -47,7 +52,7 @@ class ReportModel(RowsTableModel):
     """The per-class classification report, one row per character."""
 
     def __init__(self, parent=None):
-        super().__init__(COLUMNS, parent)
+        super().__init__([QCoreApplication.translate("ReportModel", c) for c in COLUMNS], parent)
         self._char_font = hiragana_font(20)
 
     def class_index(self, row: int) -> int:
@@ -64,7 +69,7 @@ class ReportModel(RowsTableModel):
         values = (c.char, c.romaji, c.index, c.precision, c.recall, c.f1, c.support)
         if role == Qt.ItemDataRole.DisplayRole:
             value = values[col]
-            return f"{value:.3f}" if isinstance(value, float) else str(value)
+            return i18n.number(value, 3) if isinstance(value, float) else str(value)
         if role == SORT:
             return c.index if col == 0 else values[col]
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -76,7 +81,9 @@ class ReportModel(RowsTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter if col < 2 else Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{CLASSES[c.index].label}: precision {c.precision:.3f}, recall {c.recall:.3f}, F1 {c.f1:.3f}, {c.support} test images"
+            return self.tr("{label}: precision {precision}, recall {recall}, F1 {f1}, {n} test images").format(
+                label=i18n.char_label(CLASSES[c.index]), precision=i18n.number(c.precision, 3),
+                recall=i18n.number(c.recall, 3), f1=i18n.number(c.f1, 3), n=i18n.number(c.support))
         return None
 
 
@@ -91,12 +98,15 @@ class ExportRow(QWidget):
         self.buttons = []
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Export:"))
+        row.addWidget(QLabel(self.tr("Export:")))
         for text, name, slot in (
-            ("Report CSV", "exportReportButton", lambda: self._ask_and_export("report.csv", self.export_report_csv)),
-            ("Predictions CSV", "exportPredictionsButton", lambda: self._ask_and_export("predictions.csv", self.export_predictions_csv)),
-            ("Confusion CSV", "exportConfusionButton", lambda: self._ask_and_export("confusion.csv", self.export_confusion_csv)),
-            ("Plot PNG/SVG", "exportPlotButton", self._ask_and_export_plot),
+            (self.tr("Report CSV"), "exportReportButton",
+             lambda: self._ask_and_export("report.csv", self.export_report_csv)),
+            (self.tr("Predictions CSV"), "exportPredictionsButton",
+             lambda: self._ask_and_export("predictions.csv", self.export_predictions_csv)),
+            (self.tr("Confusion CSV"), "exportConfusionButton",
+             lambda: self._ask_and_export("confusion.csv", self.export_confusion_csv)),
+            (self.tr("Plot PNG/SVG"), "exportPlotButton", self._ask_and_export_plot),
         ):
             button = QPushButton(text, objectName=name)
             button.clicked.connect(slot)
@@ -130,14 +140,15 @@ class ExportRow(QWidget):
         return self.plots[key].save(path)
 
     def _ask_and_export(self, default_name: str, export) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export", default_name, "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), default_name, self.tr("CSV files (*.csv)"))
         if path:
             self._export(export, path)
 
     def _ask_and_export_plot(self) -> None:
         key = list(PLOTS)[self.plot_tabs.currentIndex()]
         path, chosen = QFileDialog.getSaveFileName(
-            self, f"Save {PLOTS[key].lower()}", f"{key}.png", "PNG image (*.png);;SVG image (*.svg)"
+            self, self.tr("Save the plot: {plot}").format(plot=QCoreApplication.translate("EvaluateTab", PLOTS[key])),
+            f"{key}.png", self.tr("PNG image (*.png);;SVG image (*.svg)")
         )
         if not path:
             return
@@ -149,7 +160,8 @@ class ExportRow(QWidget):
         try:
             export(path)
         except OSError as e:
-            show_error(self, "Export failed", f"{path}: cannot write ({e.strerror or e})")
+            show_error(self, self.tr("Export failed"),
+                       self.tr("{file}: cannot write ({error})").format(file=path, error=e.strerror or e))
 
 
 class EvaluateTab(QWidget):
@@ -161,13 +173,13 @@ class EvaluateTab(QWidget):
         self.session = session = state.evaluation_session
 
         self.target_label = QLabel(objectName="evaluationTarget")
-        self.evaluate_button = QPushButton("Evaluate", objectName="evaluateButton")
-        self.evaluate_button.setToolTip("Run the active model on every test image of the loaded data")
+        self.evaluate_button = QPushButton(self.tr("Evaluate"), objectName="evaluateButton")
+        self.evaluate_button.setToolTip(self.tr("Run the active model on every test image of the loaded data"))
         self.evaluate_button.clicked.connect(session.evaluate)
         self.progress_bar = QProgressBar(objectName="evaluationProgress")
         self.progress_bar.setVisible(False)
         self.progress_label = QLabel(objectName="evaluationProgressLabel")
-        self.cancel_button = QPushButton("Cancel", objectName="cancelEvaluationButton")
+        self.cancel_button = QPushButton(self.tr("Cancel"), objectName="cancelEvaluationButton")
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self.cancel)
 
@@ -182,7 +194,7 @@ class EvaluateTab(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setText(NOTHING_EVALUATED)
+        self.summary.setText(self.tr(NOTHING_EVALUATED))
 
         self.report_model = ReportModel(self)
         self.report_proxy = QSortFilterProxyModel(self)
@@ -206,7 +218,7 @@ class EvaluateTab(QWidget):
         self.plots = {"confusion": self.confusion_plot, "per_class": self.per_class_plot, "scatter": self.scatter_plot}
         self.plot_tabs = QTabWidget(objectName="evaluationPlots")
         for key, title in PLOTS.items():
-            self.plot_tabs.addTab(self.plots[key], title)
+            self.plot_tabs.addTab(self.plots[key], self.tr(title))
         self.confusion_plot.classClicked.connect(session.select_class)
         self.confusion_plot.pairClicked.connect(self._open_pair)
         self.scatter_plot.classClicked.connect(session.select_class)
@@ -247,21 +259,23 @@ class EvaluateTab(QWidget):
     def _show_target(self, *_) -> None:
         model, data = self.state.model, self.state.data
         self.target_label.setText(
-            f"Model: <b>{model.name if model else 'none'}</b> · Data: <b>{data.name if data else 'none loaded'}</b>"
+            self.tr("Model: <b>{model}</b> · Data: <b>{data}</b>").format(
+                model=i18n.model_name(model.name) if model else self.tr("none"),
+                data=i18n.data_name(data.name) if data else self.tr("none loaded"))
         )
         self.evaluate_button.setEnabled(self.session.can_evaluate())
 
     def cancel(self) -> None:
         if self.session.busy:
             self.session.cancel()
-            self.progress_label.setText("Cancelling…")
+            self.progress_label.setText(self.tr("Cancelling…"))
 
     def _on_busy(self, busy: bool) -> None:
         self.progress_bar.setVisible(busy)
         self.cancel_button.setVisible(busy)
         if busy:
             self.progress_bar.setRange(0, 0)
-            self.progress_label.setText("Loading the model…")
+            self.progress_label.setText(self.tr("Loading the model…"))
         self._show_target()
 
     def _on_progress(self, event) -> None:
@@ -269,13 +283,13 @@ class EvaluateTab(QWidget):
             # Every image predicted; the report is still being computed: a full bar over an empty table would say
             # "done" too early.
             self.progress_bar.setRange(0, 0)
-            self.progress_label.setText(self.tr("{n} images read; computing the report…").format(n=f"{event.total:,}"))
+            self.progress_label.setText(self.tr("{n} images read; computing the report…").format(n=i18n.number(event.total)))
             return
         self.progress_bar.setRange(0, event.total)
         self.progress_bar.setValue(event.done)
-        text = f"{event.done:,} / {event.total:,} images"
+        text = self.tr("{done} / {total} images").format(done=i18n.number(event.done), total=i18n.number(event.total))
         if 0 < event.done < event.total:
-            text += f" · {self.session.elapsed_s() * (event.total - event.done) / event.done:.0f} s left"
+            text += " · " + i18n.time_left(self.session.elapsed_s() * (event.total - event.done) / event.done)
         self.progress_label.setText(text)
 
     # Showing ----------------------------------------------------------------------------------------
@@ -284,7 +298,7 @@ class EvaluateTab(QWidget):
         """Fill the summary, table and plots with `evaluation` (None clears the summary and table)."""
         self.plot_tabs.setVisible(evaluation is not None)  # no plots of another model's or data's results
         if evaluation is None:
-            self.summary.setText(NOTHING_EVALUATED)
+            self.summary.setText(self.tr(NOTHING_EVALUATED))
             self.report_model.set_rows([])
             return
         self.summary.setText(summary_html(evaluation))
@@ -312,24 +326,27 @@ class EvaluateTab(QWidget):
 
 def summary_html(ev) -> str:
     """The headline numbers, balanced accuracy first: it is the metric K49 results are reported in."""
-    practice = (
-        f"<p style='color:{PROBLEM_COLOR}'><b>⚠ Practice set — not K49.</b> These numbers say nothing about real "
-        "Kuzushiji.</p>"
-        if ev.practice
-        else ""
+    practice = f"<p style='color:{PROBLEM_COLOR}'><b>⚠ " + QCoreApplication.translate(
+        "summary_html", "Practice set — not K49.</b> These numbers say nothing about real Kuzushiji.") + "</p>"
+    headline = QCoreApplication.translate(
+        "summary_html", "<span style='font-size:20pt'><b>{balanced}</b></span> balanced accuracy <span "
+        "style='color:#555'>(the metric K49 results are reported in)</span><br><b>{accuracy}</b> accuracy on "
+        "<b>{n}</b> test images").format(balanced=i18n.percent(ev.balanced_accuracy, 2),
+                                          accuracy=i18n.percent(ev.accuracy, 2), n=i18n.number(len(ev.y_true)))
+    names = (QCoreApplication.translate("summary_html", "precision"),
+             QCoreApplication.translate("summary_html", "recall"), QCoreApplication.translate("summary_html", "F1"))
+    averages = ((QCoreApplication.translate("summary_html", "macro"), ev.macro),
+                (QCoreApplication.translate("summary_html", "weighted"), ev.weighted))
+    rows = "".join(
+        f"<tr><td>{name}&nbsp;</td>"
+        + "".join(f"<td align='right'>{i18n.number(scores[k], 3)}</td>" for k in ("precision", "recall", "f1"))
+        + "</tr>"
+        for name, scores in averages
     )
-    m, w = ev.macro, ev.weighted
+    evaluated = QCoreApplication.translate("summary_html", "Evaluated: model <b>{model}</b> on the <b>{data}</b>")
     return (
-        f"{practice}"
-        f"<p><span style='font-size:20pt'><b>{ev.balanced_accuracy:.2%}</b></span> balanced accuracy"
-        f" <span style='color:#555'>(the metric K49 results are reported in)</span><br>"
-        f"<b>{ev.accuracy:.2%}</b> accuracy on <b>{len(ev.y_true):,}</b> test images</p>"
-        "<table cellspacing='0' cellpadding='2'>"
-        "<tr><td></td><td align='right'><i>precision</i></td><td align='right'><i>recall</i></td>"
-        "<td align='right'><i>F1</i></td></tr>"
-        f"<tr><td>macro&nbsp;</td><td align='right'>{m['precision']:.3f}</td><td align='right'>{m['recall']:.3f}</td>"
-        f"<td align='right'>{m['f1']:.3f}</td></tr>"
-        f"<tr><td>weighted&nbsp;</td><td align='right'>{w['precision']:.3f}</td><td align='right'>{w['recall']:.3f}</td>"
-        f"<td align='right'>{w['f1']:.3f}</td></tr></table>"
-        f"<p>Evaluated: model <b>{ev.model_name}</b> on the <b>{ev.data_name}</b></p>"
+        (practice if ev.practice else "")
+        + f"<p>{headline}</p><table cellspacing='0' cellpadding='2'><tr><td></td>"
+        + "".join(f"<td align='right'><i>{name}</i></td>" for name in names)
+        + f"</tr>{rows}</table><p>{evaluated.format(model=i18n.model_name(ev.model_name), data=i18n.data_name(ev.data_name))}</p>"
     )

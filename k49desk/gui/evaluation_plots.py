@@ -15,6 +15,7 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from k49desk.classes import CLASSES, NUM_CLASSES
+from k49desk.gui import i18n
 from k49desk.gui.fonts import hiragana_font
 
 HOVER_PICK_PX = 12  # a scatter point counts as hovered within this many screen pixels
@@ -103,8 +104,9 @@ class ConfusionMatrixPlot(EvaluationPlot):
     def __init__(self, parent: QWidget | None = None):
         super().__init__("confusionPage", parent)
         self.mode_combo = QComboBox(objectName="confusionModeCombo")
-        self.mode_combo.addItems(["Counts", "Row-normalised (recall on the diagonal)"])
-        self.mode_combo.setToolTip("Counts of test images, or each row divided by the number of images of that character")
+        self.mode_combo.addItems([self.tr("Counts"), self.tr("Row-normalised (recall on the diagonal)")])
+        self.mode_combo.setToolTip(self.tr("Counts of test images, or each row divided by the number of images of "
+                                           "that character"))
         self.mode_combo.currentIndexChanged.connect(self._redraw_matrix)
         self.hover_label = QLabel(objectName="confusionHoverLabel")
         self.hover_label.setFont(hiragana_font(11))
@@ -140,8 +142,8 @@ class ConfusionMatrixPlot(EvaluationPlot):
         ax.set_xticks(ticks, chars, fontsize=7)
         ax.set_yticks(ticks, chars, fontsize=7)
         ax.tick_params(length=0, pad=1)
-        ax.set_xlabel("Predicted")
-        ax.set_ylabel("True")
+        ax.set_xlabel(self.tr("Predicted"))
+        ax.set_ylabel(self.tr("True"))
         from matplotlib.patches import Rectangle
 
         # The selected class: its row (as the true character) and its column (as the prediction), outlined.
@@ -164,12 +166,13 @@ class ConfusionMatrixPlot(EvaluationPlot):
             self._image.set_data(ev.confusion_normalized)
             # A square-root scale keeps rare confusions (a few %) visible next to a diagonal near 1.
             self._image.set_norm(PowerNorm(0.5, vmin=0.0, vmax=1.0))
-            self._colorbar.set_label("share of the row (true character)")
+            self._colorbar.set_label(self.tr("share of the row (true character)"))
         else:
             self._image.set_data(np.ma.masked_equal(ev.confusion, 0))
             self._image.set_norm(LogNorm(vmin=1, vmax=max(2, int(ev.confusion.max()))))
-            self._colorbar.set_label("test images (log scale)")
-        self._ax.set_title(f"Confusion matrix · {ev.model_name} on {ev.data_name}", fontsize=10)
+            self._colorbar.set_label(self.tr("test images (log scale)"))
+        self._ax.set_title(self.tr("Confusion matrix · {model} on {data}").format(model=i18n.model_name(ev.model_name),
+                                                                                  data=i18n.data_name(ev.data_name)), fontsize=10)
 
     def _redraw_matrix(self, *_) -> None:
         if self.evaluation is not None:
@@ -242,19 +245,18 @@ class PerClassPlot(EvaluationPlot):
         x = np.arange(NUM_CLASSES)
         width = 0.28
         self._bars = {
-            name: ax.bar(x + offset, np.zeros(NUM_CLASSES), width, label=name.capitalize(), color=colour)
-            for name, offset, colour in (
-                ("precision", -width, "#4c72b0"),
-                ("recall", 0.0, "#dd8452"),
-                ("f1", width, "#55a868"),
+            name: ax.bar(x + offset, np.zeros(NUM_CLASSES), width, label=label, color=colour)
+            for name, label, offset, colour in (
+                ("precision", self.tr("Precision"), -width, "#4c72b0"),
+                ("recall", self.tr("Recall"), 0.0, "#dd8452"),
+                ("f1", self.tr("F1"), width, "#55a868"),
             )
         }
-        self._bars["f1"].set_label("F1")
         ax.set_xlim(-0.6, NUM_CLASSES - 0.4)
         ax.set_ylim(0, 1.0)
         ax.set_xticks(x)
         ax.tick_params(axis="x", labelsize=10, length=0)
-        ax.set_ylabel("score")
+        ax.set_ylabel(self.tr("score"))
         ax.grid(axis="y", alpha=0.3)
         ax.legend(loc="lower right", ncols=3, fontsize=9)
         self._band = ax.axvspan(-0.5, 0.5, color=SELECTED_COLOR, alpha=0.15, lw=0, zorder=0, visible=False)
@@ -269,7 +271,8 @@ class PerClassPlot(EvaluationPlot):
         self._ax.set_xticklabels([c.char for c in ordered])
         low = min(min(c.precision, c.recall, c.f1) for c in ordered)
         self._ax.set_ylim(max(0.0, low - 0.05) if low > 0.5 else 0.0, 1.0)
-        self._ax.set_title(f"Precision, recall and F1 per character, weakest first · {ev.data_name}", fontsize=10)
+        self._ax.set_title(self.tr("Precision, recall and F1 per character, weakest first · {data}").format(
+            data=i18n.data_name(ev.data_name)), fontsize=10)
 
     def _mark(self, class_index: int | None) -> None:
         position = self.order.index(class_index) if class_index is not None and self.order else None
@@ -317,8 +320,8 @@ class PrecisionRecallPlot(EvaluationPlot):
             ax.annotate(c.char, (0, 0), xytext=(3, 3), textcoords="offset points", fontsize=11) for c in CLASSES
         ]
         (self._ring,) = ax.plot([], [], "o", ms=14, mfc="none", mec=SELECTED_COLOR, mew=2)
-        ax.set_xlabel("Recall")
-        ax.set_ylabel("Precision")
+        ax.set_xlabel(self.tr("Recall"))
+        ax.set_ylabel(self.tr("Precision"))
         ax.grid(alpha=0.3)
         self.canvas.mpl_connect("motion_notify_event", self._on_hover)
         self.canvas.mpl_connect("button_press_event", self._on_click)
@@ -340,7 +343,8 @@ class PrecisionRecallPlot(EvaluationPlot):
         pad = np.maximum(0.02, 0.06 * (high - low))
         self._ax.set_xlim(low[0] - pad[0], high[0] + pad[0])
         self._ax.set_ylim(low[1] - pad[1], high[1] + pad[1])
-        self._ax.set_title(f"Precision vs recall per character · {ev.data_name}", fontsize=10)
+        self._ax.set_title(self.tr("Precision vs recall per character · {data}").format(data=i18n.data_name(ev.data_name)),
+                           fontsize=10)
 
     def _mark(self, class_index: int | None) -> None:
         if class_index is None:
@@ -363,10 +367,13 @@ class PrecisionRecallPlot(EvaluationPlot):
             self.hover_label.setText("")
             return
         c = self.evaluation.report[i]
-        text = f"{CLASSES[i].label}: precision {c.precision:.3f} · recall {c.recall:.3f} · F1 {c.f1:.3f} · {c.support} images"
+        text = self.tr("{label}: precision {precision} · recall {recall} · F1 {f1} · {n} images").format(
+            label=i18n.char_label(CLASSES[i]), precision=i18n.number(c.precision, 3),
+            recall=i18n.number(c.recall, 3), f1=i18n.number(c.f1, 3), n=i18n.number(c.support))
         same = [j for j in np.flatnonzero((self._points == self._points[i]).all(axis=1)) if j != i]
         if same:
-            text += " · same point: " + ", ".join(CLASSES[j].label for j in same)
+            text += self.tr(" · same point: {labels}").format(labels=", ".join(i18n.char_label(CLASSES[j])
+                                                                                for j in same))
         self.hover_label.setText(text)
 
     def _on_click(self, event) -> None:
@@ -377,11 +384,11 @@ class PrecisionRecallPlot(EvaluationPlot):
 
 def cell_tooltip(ev, true: int, pred: int) -> str:
     """A cell in a few words: "true ふ read as ぬ: 12", "ふ read correctly: 120"."""
-    tr = QCoreApplication.translate
-    count = f"{int(ev.confusion[true, pred]):,}"
+    count = i18n.number(int(ev.confusion[true, pred]))
     if true == pred:
-        return tr("ConfusionMatrixPlot", "{true} read correctly: {count}").format(true=CLASSES[true].char, count=count)
-    return tr("ConfusionMatrixPlot", "true {true} read as {pred}: {count}").format(
+        return QCoreApplication.translate("ConfusionMatrixPlot", "{true} read correctly: {count}").format(
+            true=CLASSES[true].char, count=count)
+    return QCoreApplication.translate("ConfusionMatrixPlot", "true {true} read as {pred}: {count}").format(
         true=CLASSES[true].char, pred=CLASSES[pred].char, count=count)
 
 
@@ -389,8 +396,8 @@ def cell_text(ev, true: int, pred: int) -> str:
     """What one confusion-matrix cell means, in words."""
     count = int(ev.confusion[true, pred])
     rate = float(ev.confusion_normalized[true, pred])
-    action = "" if true == pred or count == 0 else " · click to see them"
-    return (
-        f"true {CLASSES[true].label} → predicted {CLASSES[pred].label}: "
-        f"{count:,} images, {rate:.1%} of {CLASSES[true].char}{action}"
-    )
+    action = "" if true == pred or count == 0 else QCoreApplication.translate("cell_text", " · click to see them")
+    return QCoreApplication.translate(
+        "cell_text", "true {true} → predicted {pred}: {n} images, {rate} of {char}").format(
+        true=i18n.char_label(CLASSES[true]), pred=i18n.char_label(CLASSES[pred]), n=i18n.number(count),
+        rate=i18n.percent(rate), char=CLASSES[true].char) + action

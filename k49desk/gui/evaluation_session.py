@@ -18,6 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from k49desk.gui import i18n
 from k49desk.gui.workers import TaskSlot
 
 
@@ -114,7 +115,8 @@ class EvaluationSession(QObject):
         try:
             key = evaluation_key(model.path, data)
         except OSError as e:
-            self.failed.emit("Cannot evaluate", f"{model.path}: model file cannot be read ({e.strerror or e})")
+            self.failed.emit(self.tr("Cannot evaluate"), self.tr("{file}: model file cannot be read ({error})").format(
+                file=model.path, error=e.strerror or e))
             return
         cached = self.cache.get(key)
         if cached is not None:
@@ -129,12 +131,12 @@ class EvaluationSession(QObject):
         self._running_key = key
         self._started = time.monotonic()
         self._slot.run(
-            "evaluation",
+            self.tr("evaluation"),
             run,
             on_progress=self.progressed.emit,
             on_success=self._on_succeeded,
             on_failure=self._on_failed,
-            on_cancelled=lambda: self.reported.emit("Evaluation cancelled"),
+            on_cancelled=lambda: self.reported.emit(self.tr("Evaluation cancelled")),
             user_work=True,
         )
 
@@ -145,14 +147,14 @@ class EvaluationSession(QObject):
         self.cache[self._running_key] = evaluation
         if self._running_key != self.current_key():
             # The model or data changed while it ran: keep the result for when they are chosen again.
-            self.reported.emit("Evaluated a model or data no longer active; press Evaluate for these")
+            self.reported.emit(self.tr("Evaluated a model or data no longer active; press Evaluate for these"))
             return
-        self.reported.emit(f"Evaluated in {self.elapsed_s():.1f} s")
+        self.reported.emit(self.tr("Evaluated in {time}").format(time=i18n.duration(self.elapsed_s())))
         self.set_evaluation(evaluation, self._running_key)
 
     def _on_failed(self, message: str) -> None:
-        self.reported.emit("Evaluation failed")
-        self.failed.emit("Evaluation failed", message)
+        self.reported.emit(self.tr("Evaluation failed"))
+        self.failed.emit(self.tr("Evaluation failed"), message)
 
     def _on_busy(self, busy: bool) -> None:
         self.busyChanged.emit(busy)

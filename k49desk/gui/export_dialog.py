@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from k49desk.gui import i18n
 from k49desk.gui.state import AppState
 from k49desk.gui.workers import TaskSlot, import_ml_modules
 
-FORMAT_LABELS = {"tflite": "TFLite (.tflite, for phones)", "onnx": "ONNX (.onnx; needs k49desk[export])",
-                 "savedmodel": "TensorFlow SavedModel (folder)"}
+FORMAT_LABELS = {"tflite": QT_TRANSLATE_NOOP("ExportDialog", "TFLite (.tflite, for phones)"),
+                 "onnx": QT_TRANSLATE_NOOP("ExportDialog", "ONNX (.onnx; needs k49desk[export])"),
+                 "savedmodel": QT_TRANSLATE_NOOP("ExportDialog", "TensorFlow SavedModel (folder)")}
 SUFFIXES = {"tflite": ".tflite", "onnx": ".onnx", "savedmodel": ""}
 
 
@@ -32,21 +34,21 @@ class ExportDialog(QDialog):
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.setObjectName("exportDialog")
-        self.setWindowTitle("Export model")
+        self.setWindowTitle(self.tr("Export model"))
         self.model = state.model
         self._slot = TaskSlot(state, self)
 
         self.format_picker = QComboBox(objectName="exportFormat")
         for fmt, label in FORMAT_LABELS.items():
-            self.format_picker.addItem(label, fmt)
+            self.format_picker.addItem(self.tr(label), fmt)
         self.path_edit = QLineEdit(objectName="exportPath")
-        browse = QPushButton("Browse…", objectName="exportBrowse")
+        browse = QPushButton(self.tr("Browse…"), objectName="exportBrowse")
         browse.clicked.connect(self._browse)
         self.status = QLabel(objectName="exportStatus")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button = self.buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.ActionRole)
         self.export_button.setObjectName("exportButton")
         self.export_button.clicked.connect(self.start_export)
         self.buttons.rejected.connect(self.reject)
@@ -55,19 +57,20 @@ class ExportDialog(QDialog):
         where.addWidget(self.path_edit, 1)
         where.addWidget(browse)
         form = QFormLayout()
-        form.addRow("Model", QLabel(self.model.name if self.model else "none", objectName="exportModel"))
-        form.addRow("Format", self.format_picker)
-        form.addRow("Save as", where)
+        form.addRow(self.tr("Model"), QLabel(i18n.model_name(self.model.name) if self.model else self.tr("none"),
+                                             objectName="exportModel"))
+        form.addRow(self.tr("Format"), self.format_picker)
+        form.addRow(self.tr("Save as"), where)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel("Only the inference graph is exported (augmentation layers are left out); the file is "
-                                "loaded back and checked against the model before it is kept."))
+        layout.addWidget(QLabel(self.tr("Only the inference graph is exported (augmentation layers are left out); the "
+                                        "file is loaded back and checked against the model before it is kept.")))
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self.format_picker.currentIndexChanged.connect(self._suggest_path)
         self._suggest_path()
         if self.model is None:
-            self.status.setText("No model is active: train one or open a run first.")
+            self.status.setText(self.tr("No model is active: train one or open a run first."))
             self.export_button.setEnabled(False)
         self.resize(560, self.sizeHint().height())
 
@@ -82,10 +85,11 @@ class ExportDialog(QDialog):
     def _browse(self) -> None:
         fmt = self.format_picker.currentData()
         if fmt == "savedmodel":
-            path, _ = QFileDialog.getSaveFileName(self, "Export as a SavedModel folder", self.path_edit.text())
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export as a SavedModel folder"), self.path_edit.text())
         else:
-            path, _ = QFileDialog.getSaveFileName(self, "Export model", self.path_edit.text(),
-                                                  f"{fmt.upper()} files (*{SUFFIXES[fmt]})")
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export model"), self.path_edit.text(),
+                                                  self.tr("{format} files (*{suffix})").format(format=fmt.upper(),
+                                                                                              suffix=SUFFIXES[fmt]))
         if path:
             self.path_edit.setText(path)
 
@@ -100,8 +104,9 @@ class ExportDialog(QDialog):
             return export_model(model_path, fmt, out)
 
         self.export_button.setEnabled(False)
-        self.status.setText(f"Exporting to {out} and checking it…")
-        self._slot.run(f"export {fmt}", work, on_success=self._on_done, on_failure=self._on_failed)
+        self.status.setText(self.tr("Exporting to {path} and checking it…").format(path=out))
+        self._slot.run(self.tr("export {format}").format(format=fmt), work, on_success=self._on_done,
+                       on_failure=self._on_failed)
 
     def is_exporting(self) -> bool:
         return self._slot.busy
@@ -112,4 +117,4 @@ class ExportDialog(QDialog):
 
     def _on_failed(self, message: str) -> None:
         self.export_button.setEnabled(True)
-        self.status.setText(f"Export failed: {message}")
+        self.status.setText(self.tr("Export failed: {error}").format(error=message))

@@ -26,7 +26,7 @@ from k49desk import quickstart, runs
 from k49desk.download import DownloadProgress
 from k49desk.errors import RunError
 from k49desk.evaluation import EvalProgress
-from k49desk.formatting import human_bytes, human_duration, human_seconds
+from k49desk.gui import i18n
 from k49desk.gui.messages import show_error
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.workers import TaskSlot
@@ -34,10 +34,6 @@ from k49desk.paths import starter_info_path, starter_model_path
 from k49desk.training import BatchProgress
 
 HEADLINES = 3  # figures the banner shows; the tooltip lists them all
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ModelBanner", text)
 
 
 def percent(fraction: float) -> str:
@@ -59,10 +55,15 @@ def starter_info() -> dict:
     return info
 
 
+def localized(entry: dict, key: str) -> str:
+    """A text of starter.json in the window's language: KEY_ja for Japanese where the file has it, else KEY."""
+    return str(entry.get(f"{key}_{i18n.current_language()}", entry[key]))
+
+
 def measured_text(figure: dict) -> str:
     """'97.8% on generated sloppy drawings (practice data)'."""
-    return _tr("{top1} on {name} ({data})").format(top1=percent(figure["top1"]), name=figure["name"],
-                                                   data=figure["data"])
+    return QCoreApplication.translate("ModelBanner", "{top1} on {name} ({data})").format(
+        top1=percent(figure["top1"]), name=localized(figure, "name"), data=localized(figure, "data"))
 
 
 def starter_summary() -> str:
@@ -72,8 +73,9 @@ def starter_summary() -> str:
     except RunError as e:
         return str(e)
     headlines = [f for f in info["measured"] if f.get("headline")][:HEADLINES]
-    return _tr("The starter model was trained on {what}. Measured: {figures}.").format(
-        what=info["trained_on"], figures="; ".join(measured_text(f) for f in headlines))
+    return QCoreApplication.translate(
+        "ModelBanner", "The starter model was trained on {what}. Measured: {figures}.").format(
+        what=localized(info, "trained_on"), figures="; ".join(measured_text(f) for f in headlines))
 
 
 class QuickModelFlow(QObject):
@@ -121,7 +123,7 @@ class QuickModelFlow(QObject):
     def _confirm(self, plan: quickstart.Plan, parent: QWidget) -> None:
         self._set("", None)
         download = (self.tr("Download K49: {left} of {total} to fetch into {folder}.").format(
-            left=human_bytes(plan.to_download), total=human_bytes(plan.download_total), folder=plan.data_dir)
+            left=i18n.file_size(plan.to_download), total=i18n.file_size(plan.download_total), folder=plan.data_dir)
             if plan.to_download else self.tr("K49 is already in {folder}.").format(folder=plan.data_dir))
         s = plan.settings
         text = "\n\n".join((
@@ -130,7 +132,7 @@ class QuickModelFlow(QObject):
                 arch=s.arch, epochs=s.epochs, images=f"{plan.train_size:,}", why=plan.why),
             self.tr("Time per epoch here: about {epoch}, {total} for training, measured on a few real training "
                     "steps on {devices} (validation and the download not included).").format(
-                epoch=human_duration(plan.seconds_per_epoch), total=human_duration(plan.training_seconds),
+                epoch=i18n.duration(plan.seconds_per_epoch), total=i18n.duration(plan.training_seconds),
                 devices=", ".join(plan.devices)),
             self.tr("Then evaluate it on K49's test set and make it the active model. You can cancel at any "
                     "time."),
@@ -167,15 +169,15 @@ class QuickModelFlow(QObject):
             self._stage = self.tr("Step {n} of {count}").format(n=event.index + 1, count=event.count)
             self._set(self._stage, None)
         elif isinstance(event, DownloadProgress):
-            left = self.tr("done") if event.done >= event.total else human_seconds(event.eta_s)
+            left = self.tr("done") if event.done >= event.total else i18n.time_left(event.eta_s)
             self._set(self.tr("{stage}: downloading {file} ({n} of {count}), {done} of {total}, {left}").format(
                 stage=self._stage, file=event.file, n=event.file_index + 1, count=event.file_count,
-                done=human_bytes(event.done), total=human_bytes(event.total), left=left),
+                done=i18n.file_size(event.done), total=i18n.file_size(event.total), left=left),
                 (event.file_index + event.done / max(event.total, 1)) / event.file_count)
         elif isinstance(event, BatchProgress):
             done = (event.epoch - 1) * event.batches + event.batch
             self._set(self.tr("{stage}: training, epoch {epoch} of {epochs}, {left}").format(
-                stage=self._stage, epoch=event.epoch, epochs=event.epochs, left=human_seconds(event.eta_s)),
+                stage=self._stage, epoch=event.epoch, epochs=event.epochs, left=i18n.time_left(event.eta_s)),
                 done / max(event.epochs * event.batches, 1))
         elif isinstance(event, EvalProgress):
             self._set(self.tr("{stage}: evaluating on the test set, {done} of {total} images").format(
@@ -292,11 +294,15 @@ class ModelBanner(QFrame):
 def describe(model: ActiveModel | None) -> tuple[str, str, str]:
     """(title, details, tooltip) for the banner: which model, what it was trained on, what it was measured on."""
     if model is None:
-        return _tr("No model"), _tr("Train a model in the Train tab, or get a K49 model below."), ""
+        return (QCoreApplication.translate("ModelBanner", "No model"),
+                QCoreApplication.translate("ModelBanner", "Train a model in the Train tab, or get a K49 model below."),
+                "")
     if model.run_dir is None and Path(model.path) == starter_model_path():
         return _describe_starter()
     if model.run_dir is None:
-        return model.name, _tr("A model file; what it was trained on is not recorded."), str(model.path)
+        return (i18n.model_name(model.name),
+                QCoreApplication.translate("ModelBanner", "A model file; what it was trained on is not recorded."),
+                str(model.path))
     try:
         info = runs.read_info(model.run_dir)
     except RunError as e:
@@ -308,38 +314,47 @@ def _describe_starter() -> tuple[str, str, str]:
     try:
         info = starter_info()
     except RunError as e:
-        return _tr("Starter model"), str(e), ""
+        return QCoreApplication.translate("ModelBanner", "Starter model"), str(e), ""
     headlines = [f for f in info["measured"] if f.get("headline")][:HEADLINES]
-    details = "\n".join([_tr("Trained on {what}.").format(what=info["trained_on"]),
-                         _tr("Measured: {figures}.").format(figures="; ".join(measured_text(f) for f in headlines))])
+    details = "\n".join([
+        QCoreApplication.translate("ModelBanner", "Trained on {what}.").format(what=localized(info, "trained_on")),
+        QCoreApplication.translate("ModelBanner", "Measured: {figures}.").format(
+            figures="; ".join(measured_text(f) for f in headlines))])
     tooltip = "\n".join(
-        _tr("{top1} top-1, {top5} top-5 on {name}: {data}").format(
-            top1=percent(f["top1"]), top5="—" if f.get("top5") is None else percent(f["top5"]), name=f["name"],
-            data=f.get("source", f["data"]))
+        QCoreApplication.translate("ModelBanner", "{top1} top-1, {top5} top-5 on {name}: {data}").format(
+            top1=percent(f["top1"]), top5="—" if f.get("top5") is None else percent(f["top5"]),
+            name=localized(f, "name"), data=localized(f, "source" if "source" in f else "data"))
         for f in info["measured"])
-    return info.get("name", _tr("Starter model")), details, tooltip
+    title = localized(info, "name") if "name" in info else QCoreApplication.translate("ModelBanner", "Starter model")
+    return title, details, tooltip
 
 
 def _describe_run(info: runs.RunInfo) -> tuple[str, str, str]:
+    data = i18n.data_name(info.data_name)
     if info.fine_tuned_from:
-        trained = _tr("Fine-tuned from {model} on your samples mixed with {data} images.").format(
-            model=Path(info.fine_tuned_from).name, data=info.data_name)
+        trained = QCoreApplication.translate(
+            "ModelBanner", "Fine-tuned from {model} on your samples mixed with {data} images.").format(
+            model=Path(info.fine_tuned_from).name, data=data)
     elif info.practice:
-        trained = _tr("Trained on a practice set (rendered fonts and generated drawings), not on K49.")
+        trained = QCoreApplication.translate(
+            "ModelBanner", "Trained on a practice set (rendered fonts and generated drawings), not on K49.")
     else:
-        trained = _tr("Trained on {data} ({images} training images).").format(
-            data=info.data_name, images=f"{info.sizes.get('train', 0):,}")
+        trained = QCoreApplication.translate("ModelBanner", "Trained on {data} ({images} training images).").format(
+            data=data, images=i18n.number(info.sizes.get("train", 0)))
     figures = _run_figures(info)
     if figures is not None and figures.get("data") == info.data_name:
-        measured = _tr("Measured: {top1} top-1, {top5} top-5 on {data}'s test set ({n} images).").format(
-            top1=percent(figures["accuracy"]), top5=percent(figures["top5_accuracy"]), data=info.data_name,
-            n=f"{figures['test_images']:,}")
+        measured = QCoreApplication.translate(
+            "ModelBanner", "Measured: {top1} top-1, {top5} top-5 on {data}'s test set ({n} images).").format(
+            top1=percent(figures["accuracy"]), top5=percent(figures["top5_accuracy"]), data=data,
+            n=i18n.number(figures["test_images"]))
     elif info.best_val_accuracy is not None:
-        measured = _tr("Validation accuracy {acc} on a held-out part of its training data ({data}).").format(
-            acc=percent(info.best_val_accuracy), data=info.data_name)
+        measured = QCoreApplication.translate(
+            "ModelBanner", "Validation accuracy {acc} on a held-out part of its training data ({data}).").format(
+            acc=percent(info.best_val_accuracy), data=data)
     else:
-        measured = _tr("Not measured yet.")
-    title = (_tr("K49 model: run {run}") if quickstart.is_k49_run(info) else _tr("Run {run}")).format(run=info.name)
+        measured = QCoreApplication.translate("ModelBanner", "Not measured yet.")
+    title = (QCoreApplication.translate("ModelBanner", "K49 model: run {run}") if quickstart.is_k49_run(info)
+             else QCoreApplication.translate("ModelBanner", "Run {run}")).format(run=info.name)
     return f"{title} ({info.arch})", f"{trained}\n{measured}", str(info.path)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from k49desk.gui import i18n
 from k49desk.gui.state import AppState
 from k49desk.model_choices import ModelChoice
 
@@ -14,19 +15,19 @@ MAX_WIDTH = 640
 
 def choice_text(choice: ModelChoice) -> str:
     """How a model is named in the picker: the full name, when the run started and its accuracy, never cut."""
-    tr = QCoreApplication.translate
     if choice.kind == "starter":
-        return tr("ModelPicker", "Starter model (fonts and pen strokes, not K49)")
+        return QCoreApplication.translate("ModelPicker", "Starter model (fonts and pen strokes, not K49)")
     if choice.kind == "file":
-        return tr("ModelPicker", "{name} (file in {folder})").format(name=choice.model.name,
+        return QCoreApplication.translate("ModelPicker", "{name} (file in {folder})").format(name=choice.model.name,
                                                                      folder=choice.model.path.parent)
     parts = [choice.model.name]
     if choice.created is not None:
-        parts.append(f"{choice.created:%Y-%m-%d %H:%M:%S}")
+        parts.append(i18n.date_time(choice.created))
     if choice.accuracy is not None:
-        parts.append(tr("ModelPicker", "{accuracy} validation accuracy").format(accuracy=f"{choice.accuracy:.1%}"))
+        parts.append(QCoreApplication.translate("ModelPicker", "{accuracy} validation accuracy").format(
+            accuracy=i18n.percent(choice.accuracy)))
     if choice.practice:
-        parts.append(tr("ModelPicker", "practice set"))
+        parts.append(QCoreApplication.translate("ModelPicker", "practice set"))
     return " · ".join(parts)
 
 
@@ -116,9 +117,9 @@ class ModelNotice(QFrame):
         if model is None:
             self.setVisible(False)
             return
-        current = self.state.model.name if self.state.model is not None else self.tr("no model")
+        current = i18n.model_name(self.state.model.name) if self.state.model is not None else self.tr("no model")
         self.text.setText(self.tr("New model ready: “{new}”. Draw, Photo and Evaluate still use “{current}” until "
-                                  "you choose the new one.").format(new=model.name, current=current))
+                                  "you choose the new one.").format(new=i18n.model_name(model.name), current=current))
         self.text.setToolTip(str(model.path))
         self.use_button.setVisible(True)
         self.setVisible(True)

@@ -24,17 +24,18 @@ from PySide6.QtWidgets import (
 )
 
 from k49desk.gui.active_predictor import shared_predictor
-from k49desk.gui.candidates import CandidateList, prediction_panel
+from k49desk.gui.candidates import CandidateList, no_prediction_hint, prediction_panel
 from k49desk.gui.images import to_pixmap, to_qimage
 from k49desk.gui.messages import show_as_note, show_error, show_problem
 from k49desk.gui.model_banner import ModelBanner
+from k49desk.gui.settings import PHOTO_FOLDER_KEY, app_settings
 from k49desk.gui.state import AppState
 from k49desk.gui.workers import TaskSlot
 from k49desk.photo import frame_photo, read_image, to_grey
 from k49desk.predictor import TOP_K
 
 PREVIEW_SIZE = 168
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
+IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"
 HANDLE_PX = 8  # how close to a corner of the rectangle a press grabs that corner, in screen pixels
 MIN_REGION_PX = 4  # the smallest rectangle, in picture pixels
 
@@ -159,7 +160,7 @@ class CropView(QWidget):
         if self._image is None:
             painter.setPen(self.palette().placeholderText().color())
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             "Open, paste (Ctrl+V) or drop a photo or scan of a character")
+                             self.tr("Open, paste (Ctrl+V) or drop a photo or scan of a character"))
             return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         target = self.image_rect()
@@ -196,14 +197,14 @@ class PhotoTab(QWidget):
 
         self.crop = CropView(self)
         self.crop.regionChanged.connect(self._on_region)
-        self.open_button = QPushButton("Open image…", objectName="openImageButton")
-        self.open_button.setToolTip("Open a photo or scan of a character (PNG, JPEG, …)")
+        self.open_button = QPushButton(self.tr("Open image…"), objectName="openImageButton")
+        self.open_button.setToolTip(self.tr("Open a photo or scan of a character (PNG, JPEG, …)"))
         self.open_button.clicked.connect(self.choose_file)
-        self.paste_button = QPushButton("Paste", objectName="pasteImageButton")
-        self.paste_button.setToolTip("Paste a picture from the clipboard (Ctrl+V)")
+        self.paste_button = QPushButton(self.tr("Paste"), objectName="pasteImageButton")
+        self.paste_button.setToolTip(self.tr("Paste a picture from the clipboard (Ctrl+V)"))
         self.paste_button.clicked.connect(self.paste)
-        self.whole_button = QPushButton("Whole picture", objectName="wholeImageButton")
-        self.whole_button.setToolTip("Give the model the whole picture again")
+        self.whole_button = QPushButton(self.tr("Whole picture"), objectName="wholeImageButton")
+        self.whole_button.setToolTip(self.tr("Give the model the whole picture again"))
         self.whole_button.clicked.connect(self._select_whole)
         self.source_label = QLabel(objectName="photoSource")
         self.source_label.setWordWrap(True)
@@ -216,7 +217,7 @@ class PhotoTab(QWidget):
         self.preview.setFixedSize(PREVIEW_SIZE, PREVIEW_SIZE)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setStyleSheet("QLabel#photoPreview { background: black; color: #9a9a9a; }")
-        self.preview.setToolTip("The 28×28 image the model is given: white ink on black, framed like K49")
+        self.preview.setToolTip(self.tr("The 28×28 image the model is given: white ink on black, framed like K49"))
         self.candidates = CandidateList("photo", self)
         self.candidates.classChosen.connect(self.state.classSelected)
 
@@ -228,9 +229,9 @@ class PhotoTab(QWidget):
         left.addLayout(tools)
         left.addWidget(self.crop, 1)
         left.addWidget(self.source_label)
-        preview_box = QGroupBox("What the model sees")
+        preview_box = QGroupBox(self.tr("What the model sees"))
         QVBoxLayout(preview_box).addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
-        candidates_box = QGroupBox(f"Top {TOP_K} candidates")
+        candidates_box = QGroupBox(self.tr("Top {k} candidates").format(k=TOP_K))
         QVBoxLayout(candidates_box).addWidget(self.candidates)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
@@ -243,22 +244,30 @@ class PhotoTab(QWidget):
         # Bound methods, not lambdas: Qt drops the connection with this tab, the shared predictor outlives it.
         self.predictor.changed.connect(self._on_predictor)
         self._show_model_status(self.predictor.status, self.predictor.status_is_problem)
-        self._show_result(None, "Open, paste or drop a picture")
+        self._show_result(None, self.tr("Open, paste or drop a picture"))
         self._update_buttons()
 
     # Getting a picture ------------------------------------------------------------------------------
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a photo or scan of a character", str(Path.home()),
-                                              IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open a photo or scan of a character"), str(self.last_folder()),
+            self.tr("Images ({patterns});;All files (*)").format(patterns=IMAGE_PATTERNS))
         if path:
             self.open_file(Path(path))
+
+    @staticmethod
+    def last_folder() -> Path:
+        """The folder of the last picture opened (kept between starts), else the home folder."""
+        saved = app_settings().value(PHOTO_FOLDER_KEY)
+        return Path(saved) if isinstance(saved, str) and saved and Path(saved).is_dir() else Path.home()
 
     def open_file(self, path: Path) -> None:
         """Read a picture file on a worker (large photos take a while), then show it whole."""
         name = Path(path).name
-        self.source_label.setText(f"Opening {name}…")
-        self._opening.run(f"open {name}", lambda progress, cancel: read_image(path),
+        app_settings().setValue(PHOTO_FOLDER_KEY, str(Path(path).resolve().parent))
+        self.source_label.setText(self.tr("Opening {file}…").format(file=name))
+        self._opening.run(self.tr("open {file}").format(file=name), lambda progress, cancel: read_image(path),
                           on_success=lambda grey: self.set_picture(grey, name),
                           on_failure=lambda message: self._open_failed(name, message))
 
@@ -271,11 +280,11 @@ class PhotoTab(QWidget):
     def paste(self) -> None:
         data = QGuiApplication.clipboard().mimeData()
         if data is not None and data.hasImage():
-            self.set_picture(qimage_to_grey(QImage(data.imageData())), "the clipboard")
+            self.set_picture(qimage_to_grey(QImage(data.imageData())), self.tr("the clipboard"))
         elif data is not None and data.hasUrls() and data.urls()[0].isLocalFile():
             self.open_file(Path(data.urls()[0].toLocalFile()))
         else:
-            self.source_label.setText("The clipboard holds no picture")
+            self.source_label.setText(self.tr("The clipboard holds no picture"))
 
     def dragEnterEvent(self, event) -> None:
         data = event.mimeData()
@@ -287,13 +296,14 @@ class PhotoTab(QWidget):
         if data.hasUrls() and data.urls()[0].isLocalFile():
             self.open_file(Path(data.urls()[0].toLocalFile()))
         elif data.hasImage():
-            self.set_picture(qimage_to_grey(QImage(data.imageData())), "a dropped picture")
+            self.set_picture(qimage_to_grey(QImage(data.imageData())), self.tr("a dropped picture"))
         event.acceptProposedAction()
 
     def set_picture(self, grey: np.ndarray, source: str) -> None:
         self._grey = np.asarray(grey, np.float32)
         h, w = self._grey.shape
-        self.source_label.setText(f"{source}: {w}×{h} pixels. Drag a rectangle around one character.")
+        self.source_label.setText(self.tr("{source}: {w}×{h} pixels. Drag a rectangle around one character.").format(
+            source=source, w=w, h=h))
         self.crop.set_image(self._grey)
         self._update_buttons()
 
@@ -321,14 +331,16 @@ class PhotoTab(QWidget):
             return
         grey, region, predictor = self._grey, self.crop.region(), self.predictor.predictor
         self._frame_pending = False
-        self._framing.run("frame the picture", lambda progress, cancel: _frame_and_predict(grey, region, predictor),
+        self._framing.run(self.tr("frame the picture"),
+                          lambda progress, cancel: _frame_and_predict(grey, region, predictor),
                           on_success=self._on_framed, on_failure=self._on_frame_failed)
 
     def _on_framed(self, result) -> None:
         framed, top = result
-        self._show_result(framed.image, "" if top else self._no_prediction_hint(), top or [])
-        polarity = "dark ink on light paper" if framed.dark_on_light else "light ink on a dark ground"
-        self.preview.setToolTip(f"The 28×28 image the model is given ({polarity} in the picture)")
+        self._show_result(framed.image, "" if top else no_prediction_hint(self.predictor), top or [])
+        self.preview.setToolTip(self.tr("The 28×28 image the model is given (dark ink on light paper in the picture)")
+                                if framed.dark_on_light else
+                                self.tr("The 28×28 image the model is given (light ink on a dark ground in the picture)"))
 
     def _on_frame_failed(self, message: str) -> None:
         self._show_result(None, message[:1].upper() + message[1:])
@@ -338,13 +350,10 @@ class PhotoTab(QWidget):
         if self._frame_pending and not busy:
             self._request_frame()
 
-    def _no_prediction_hint(self) -> str:
-        return "Loading model…" if self.predictor.loading else "No model to predict with"
-
     def _show_result(self, image: np.ndarray | None, hint: str, top: list | None = None) -> None:
         if image is None:
             self.preview.clear()
-            self.preview.setText("No character")
+            self.preview.setText(self.tr("No character"))
         else:
             self.preview.setPixmap(to_pixmap(image, PREVIEW_SIZE))
         self.candidates.show_top(top or [], hint)

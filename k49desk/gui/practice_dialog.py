@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from k49desk import handwriting, synth
 from k49desk.errors import DataError
 from k49desk.files import check_output_folder
-from k49desk.formatting import human_bytes
+from k49desk.gui import i18n
 from k49desk.gui.messages import show_error
 
 MAX_PER_CLASS = 10_000
@@ -130,7 +130,7 @@ class PracticeSetDialog(QDialog):
             e = synth.estimate(o["train_per_class"], o["test_per_class"], o["strokes_per_class"],
                                o["test_strokes_per_class"])
             self.estimate_label.setText(self.tr("About {images} images, {size} on disk, {time} to make here.").format(
-                images=f"{e.images:,}", size=human_bytes(e.bytes), time=_about_seconds(e.seconds)))
+                images=i18n.number(e.images), size=i18n.file_size(e.bytes), time=_about_seconds(e.seconds)))
         self.estimate_label.setStyleSheet("color: #b3261e;" if empty else "")
         self.create_button.setEnabled(not empty and bool(self.folder_edit.text().strip()))
 

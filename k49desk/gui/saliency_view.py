@@ -8,19 +8,24 @@ collapse into the newest, so a view fed at drawing speed lags behind visibly but
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from k49desk.classes import CLASSES
 from k49desk.errors import K49Error
 from k49desk.explain import DEFAULT_METHOD, overlay_rgb
+from k49desk.gui import i18n
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
 from k49desk.gui.messages import show_as_note
 from k49desk.gui.workers import TaskSlot, import_ml_modules
 
-LEGEND = "red: ink here supports it · blue: speaks against it"
+
+
+def saliency_legend() -> str:
+    return QCoreApplication.translate("SaliencyView", "red: ink here supports it · blue: speaks against it")
+
 
 
 def overlay_pixmap(image: np.ndarray, saliency, size: int) -> QPixmap:
@@ -64,7 +69,7 @@ class SaliencyRequests(QObject):
     def request(self, key, image: np.ndarray, target: int | None = None, versus: int | None = None) -> None:
         """Compute the map for `image`; `ready(key, saliency)` follows unless a newer request replaces this one."""
         if self._model is None:
-            self.failed.emit(key, "no model to explain")
+            self.failed.emit(key, self.tr("no model to explain"))
             return
         self._waiting = (key, np.array(image, np.uint8), target, versus, self._model)
         if not self._slot.busy:
@@ -88,7 +93,7 @@ class SaliencyRequests(QObject):
             except ValueError as e:  # a class pair that cannot be compared (the top candidate against itself)
                 raise K49Error(str(e)) from None
 
-        self._slot.run("saliency map", explain, on_success=lambda saliency: self.ready.emit(key, saliency),
+        self._slot.run(self.tr("saliency map"), explain, on_success=lambda saliency: self.ready.emit(key, saliency),
                        on_failure=lambda message: self.failed.emit(key, message))
 
     def _on_busy_changed(self, busy: bool) -> None:
@@ -130,15 +135,16 @@ class SaliencyView(QWidget):
         self.picture.setFixedSize(size, size)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setStyleSheet("QLabel#saliencyImage { background: black; color: #9a9a9a; }")
-        self.target_picker = class_picker("saliencyTarget", "Top candidate")
-        self.target_picker.setToolTip("The class whose evidence is shown")
-        self.versus_picker = class_picker("saliencyVersus", "— no other class")
-        self.versus_picker.setToolTip("Show why the first class and not this one: the difference of the two maps")
-        self.overlay_toggle = QCheckBox("Show heat", objectName="saliencyOverlayToggle", checked=True)
+        self.target_picker = class_picker("saliencyTarget", self.tr("Top candidate"))
+        self.target_picker.setToolTip(self.tr("The class whose evidence is shown"))
+        self.versus_picker = class_picker("saliencyVersus", self.tr("— no other class"))
+        self.versus_picker.setToolTip(self.tr("Show why the first class and not this one: the difference of the two "
+                                              "maps"))
+        self.overlay_toggle = QCheckBox(self.tr("Show heat"), objectName="saliencyOverlayToggle", checked=True)
         self.caption = QLabel(objectName="saliencyCaption")
         self.caption.setFont(hiragana_font(11))
         self.caption.setWordWrap(True)
-        legend = QLabel(LEGEND, objectName="saliencyLegend")
+        legend = QLabel(saliency_legend(), objectName="saliencyLegend")
         show_as_note(legend)
         legend.setWordWrap(True)
         # Wrapped labels report their height only for a given width; reserve their lines so that a tight layout
@@ -148,9 +154,9 @@ class SaliencyView(QWidget):
         self.setMinimumWidth(size + 40)
 
         pickers = QGridLayout()
-        pickers.addWidget(QLabel("Why"), 0, 0)
+        pickers.addWidget(QLabel(self.tr("Why")), 0, 0)
         pickers.addWidget(self.target_picker, 0, 1)
-        pickers.addWidget(QLabel("and not"), 1, 0)
+        pickers.addWidget(QLabel(self.tr("and not")), 1, 0)
         pickers.addWidget(self.versus_picker, 1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -190,11 +196,11 @@ class SaliencyView(QWidget):
         if self.image is None:
             self.caption.setText("")
         elif self.requests.model is None:
-            self.caption.setText("No model to explain with")
+            self.caption.setText(self.tr("No model to explain with"))
         elif self.versus() is not None and self.versus() == self.target():
-            self.caption.setText("Choose two different characters")
+            self.caption.setText(self.tr("Choose two different characters"))
         else:
-            self.caption.setText("Computing…")
+            self.caption.setText(self.tr("Computing…"))
             self.requests.request(self._generation, self.image, self.target(), self.versus())
         self._show()
 
@@ -203,8 +209,9 @@ class SaliencyView(QWidget):
             return
         self.saliency = saliency
         top = int(np.argmax(saliency.probabilities))
-        self.caption.setText(f"The model reads {CLASSES[top].char} ({saliency.probabilities[top]:.0%}). "
-                             f"Heat: {saliency.description}.")
+        # The description comes from the core (k49desk.explain): English.
+        self.caption.setText(self.tr("The model reads {char} ({p}). Heat: {description}.").format(
+            char=CLASSES[top].char, p=i18n.percent(saliency.probabilities[top], 0), description=saliency.description))
         self._show()
         self.saliencyShown.emit(saliency)
 
@@ -215,7 +222,7 @@ class SaliencyView(QWidget):
     def _show(self) -> None:
         if self.image is None:
             self.picture.clear()
-            self.picture.setText("No image")
+            self.picture.setText(self.tr("No image"))
         elif self.saliency is not None and self.overlay_toggle.isChecked():
             self.picture.setPixmap(overlay_pixmap(self.image, self.saliency, self.picture_size))
         else:

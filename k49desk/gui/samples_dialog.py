@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from k49desk.classes import CLASSES
 from k49desk.errors import K49Error
+from k49desk.gui import i18n
 from k49desk.gui.char_picker import CharacterPicker
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
@@ -38,7 +39,7 @@ class SamplesDialog(QDialog):
     def __init__(self, store: SampleStore, parent=None):
         super().__init__(parent)
         self.setObjectName("samplesDialog")
-        self.setWindowTitle("My samples")
+        self.setWindowTitle(self.tr("My samples"))
         self.resize(760, 560)
         self.store = store
         # ("restore", (removed Samples, their positions)) or ("relabel", (indices, their labels before))
@@ -59,18 +60,18 @@ class SamplesDialog(QDialog):
         self.grid.itemSelectionChanged.connect(self._update_buttons)
         self.picker = CharacterPicker("relabel", self)
         self.picker.chosen.connect(self.relabel_selected)
-        self.picker.setToolTip("Give the selected samples this character")
-        self.delete_button = QPushButton("Delete", objectName="deleteSamplesButton")
-        self.delete_button.setToolTip("Delete the selected samples (Del)")
+        self.picker.setToolTip(self.tr("Give the selected samples this character"))
+        self.delete_button = QPushButton(self.tr("Delete"), objectName="deleteSamplesButton")
+        self.delete_button.setToolTip(self.tr("Delete the selected samples (Del)"))
         self.delete_button.clicked.connect(self.delete_selected)
-        self.undo_button = QPushButton("Undo", objectName="undoSamplesButton")
-        self.undo_button.setToolTip("Undo the last relabel or delete (Ctrl+Z)")
+        self.undo_button = QPushButton(self.tr("Undo"), objectName="undoSamplesButton")
+        self.undo_button.setToolTip(self.tr("Undo the last relabel or delete (Ctrl+Z)"))
         self.undo_button.clicked.connect(self.undo)
-        close = QPushButton("Close", objectName="closeSamplesButton")
+        close = QPushButton(self.tr("Close"), objectName="closeSamplesButton")
         close.clicked.connect(self.accept)
 
         side = QVBoxLayout()
-        side.addWidget(QLabel("Relabel the selected samples as:"))
+        side.addWidget(QLabel(self.tr("Relabel the selected samples as:")))
         side.addWidget(self.picker)
         side.addStretch(1)
         buttons = QHBoxLayout()
@@ -101,7 +102,8 @@ class SamplesDialog(QDialog):
             self._show(self.store.read())
         except K49Error as e:
             self._show(Samples.empty())
-            self.where.setText(f"The samples in {self.store.folder} cannot be read: {e}")
+            self.where.setText(self.tr("The samples in {folder} cannot be read: {error}").format(folder=self.store.folder,
+                                                                                                error=e))
 
     def selected_indices(self) -> list[int]:
         return sorted(item.data(INDEX) for item in self.grid.selectedItems())
@@ -151,7 +153,7 @@ class SamplesDialog(QDialog):
         try:
             after = change()
         except K49Error as e:
-            QMessageBox.warning(self, "My samples", str(e))
+            QMessageBox.warning(self, self.tr("My samples"), str(e))
             self.reload()
             return False
         self._show(after)
@@ -162,15 +164,16 @@ class SamplesDialog(QDialog):
         self.samples = samples
         counts = samples.counts()
         kinds = int((counts > 0).sum())
-        self.where.setText(f"{len(samples)} samples of {kinds} characters, stored in {self.store.folder} "
-                           f"(samples-imgs.npz, samples-labels.npz, samples-strokes.jsonl)")
+        self.where.setText(self.tr("{n} samples of {kinds} characters, stored in {folder} (samples-imgs.npz, "
+                                   "samples-labels.npz, samples-strokes.jsonl)").format(
+            n=i18n.number(len(samples)), kinds=kinds, folder=self.store.folder))
         self.grid.clear()
         # Grouped by character, in class order; within a character, in the order they were kept.
         for index in sorted(range(len(samples)), key=lambda i: (int(samples.labels[i]), i)):
             cls = CLASSES[int(samples.labels[index])]
             item = QListWidgetItem(QIcon(to_pixmap(samples.images[index], THUMB)), cls.char)
             item.setData(INDEX, index)
-            item.setToolTip(f"{cls.label}, sample {index + 1}")
+            item.setToolTip(self.tr("{label}, sample {n}").format(label=i18n.char_label(cls), n=index + 1))
             self.grid.addItem(item)
         self._update_buttons()
 

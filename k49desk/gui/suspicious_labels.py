@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from k49desk.classes import CLASSES
 from k49desk.errors import K49Error
+from k49desk.gui import i18n
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.images import to_pixmap
 from k49desk.gui.messages import show_as_note, show_error
@@ -37,22 +38,19 @@ from k49desk.label_issues import LabelIssue, write_label_issues_csv
 THUMBNAIL = 40
 EXAMPLES = 6  # correct examples shown of each character
 ISSUE = Qt.ItemDataRole.UserRole  # the LabelIssue of a row
-FLAGGED = QCoreApplication.translate("IssuesModel", "flagged")
 SORT = Qt.ItemDataRole.UserRole + 1  # the value a column sorts by
-NOTE = QCoreApplication.translate(
-    "SuspiciousLabels", "Each row is a candidate for a person to check, not a verdict: the label may be wrong, or the "
-    "model may be. Every image, ranked by the model's probability for the given label (lowest first); “flagged” "
-    "marks those confident learning picks out as label issues.")
 
 
 class IssuesModel(RowsTableModel):
     """One LabelIssue per row: rank, the image, its label, what the model reads and how sure it is."""
 
-    COLUMNS = ("Rank", "Image", "Label", "Model reads", "Sure", "P(label)",
-               QCoreApplication.translate("IssuesModel", "Flagged"))
+    COLUMNS = (QT_TRANSLATE_NOOP("IssuesModel", "Rank"), QT_TRANSLATE_NOOP("IssuesModel", "Image"),
+               QT_TRANSLATE_NOOP("IssuesModel", "Label"), QT_TRANSLATE_NOOP("IssuesModel", "Model reads"),
+               QT_TRANSLATE_NOOP("IssuesModel", "Sure"), QT_TRANSLATE_NOOP("IssuesModel", "P(label)"),
+               QT_TRANSLATE_NOOP("IssuesModel", "Flagged"))
 
     def __init__(self, parent=None):
-        super().__init__(self.COLUMNS, parent)
+        super().__init__([QCoreApplication.translate("IssuesModel", c) for c in self.COLUMNS], parent)
         self.images: np.ndarray | None = None
         self._pixmaps: dict[int, object] = {}
 
@@ -73,8 +71,9 @@ class IssuesModel(RowsTableModel):
                     (not q.flagged, q.rank))[column]
         if role == Qt.ItemDataRole.DisplayRole:
             return (str(q.rank), None, f"{CLASSES[q.given].char}  {CLASSES[q.given].romaji}",
-                    f"{CLASSES[q.suggested].char}  {CLASSES[q.suggested].romaji}", f"{q.suggested_confidence:.0%}",
-                    f"{q.self_confidence:.1%}", FLAGGED if q.flagged else "")[column]
+                    f"{CLASSES[q.suggested].char}  {CLASSES[q.suggested].romaji}",
+                    i18n.percent(q.suggested_confidence, 0), i18n.percent(q.self_confidence),
+                    self.tr("flagged") if q.flagged else "")[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 1 and self.images is not None:
             pixmap = self._pixmaps.get(q.index)
             if pixmap is None:
@@ -83,9 +82,11 @@ class IssuesModel(RowsTableModel):
         if role == Qt.ItemDataRole.FontRole and column in (2, 3):
             return hiragana_font(14)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"image #{q.index}: labelled {CLASSES[q.given].label}, the model reads "
-                    f"{CLASSES[q.suggested].label} ({q.suggested_confidence:.1%}); its probability for the label "
-                    f"is {q.self_confidence:.2%}")
+            return self.tr("image #{n}: labelled {given}, the model reads {suggested} ({sure}); its probability for "
+                           "the label is {p}").format(n=q.index, given=i18n.char_label(CLASSES[q.given]),
+                                                      suggested=i18n.char_label(CLASSES[q.suggested]),
+                                                      sure=i18n.percent(q.suggested_confidence),
+                                                      p=i18n.percent(q.self_confidence, 2))
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 4, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -178,8 +179,8 @@ class SuspiciousLabels(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.table.activated.connect(self._on_activated)
 
-        self.filter_picker = class_picker("suspiciousFilter", "All characters")
-        self.filter_picker.setToolTip("Only rows labelled as, or read as, this character")
+        self.filter_picker = class_picker("suspiciousFilter", self.tr("All characters"))
+        self.filter_picker.setToolTip(self.tr("Only rows labelled as, or read as, this character"))
         self.filter_picker.currentIndexChanged.connect(lambda _: self.proxy.set_character(
             self.filter_picker.currentData()))
         self.flagged_only = QCheckBox(self.tr("Flagged only"), objectName="suspiciousFlaggedOnly")
@@ -187,22 +188,25 @@ class SuspiciousLabels(QWidget):
                                              "order"))
         self.flagged_only.toggled.connect(self.proxy.set_flagged_only)
         self.count_label = QLabel(objectName="suspiciousCount")
-        self.export_button = QPushButton("Export CSV…", objectName="suspiciousExport")
-        self.export_button.setToolTip("Save the rows shown (label_issues.csv format)")
+        self.export_button = QPushButton(self.tr("Export CSV…"), objectName="suspiciousExport")
+        self.export_button.setToolTip(self.tr("Save the rows shown (label_issues.csv format)"))
         self.export_button.clicked.connect(self._choose_export_path)
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
 
-        note = QLabel(NOTE, objectName="suspiciousNote")
+        note = QLabel(self.tr("Each row is a candidate for a person to check, not a verdict: the label may be wrong, "
+                              "or the model may be. Every image, ranked by the model's probability for the given label "
+                              "(lowest first); “flagged” marks those confident learning picks out as label issues."),
+                      objectName="suspiciousNote")
         note.setWordWrap(True)
         show_as_note(note)
 
         self.given_examples = ExampleStrip("givenExamples")
         self.suggested_examples = ExampleStrip("suggestedExamples")
-        self.saliency_toggle = QCheckBox("Show what the model looks at", objectName="suspiciousSaliencyToggle")
-        self.saliency_toggle.setToolTip("Heat overlay: why the model reads its character and not the label")
+        self.saliency_toggle = QCheckBox(self.tr("Show what the model looks at"), objectName="suspiciousSaliencyToggle")
+        self.saliency_toggle.setToolTip(self.tr("Heat overlay: why the model reads its character and not the label"))
         self.saliency_toggle.toggled.connect(self._show_saliency)
         self.saliency = SaliencyView(state, size=196)
         self.saliency.setVisible(False)
@@ -218,7 +222,7 @@ class SuspiciousLabels(QWidget):
 
     def _build_layout(self, note: QLabel) -> None:
         tools = QHBoxLayout()
-        tools.addWidget(QLabel("Character"))
+        tools.addWidget(QLabel(self.tr("Character")))
         tools.addWidget(self.filter_picker)
         tools.addWidget(self.flagged_only)
         tools.addWidget(self.count_label, 1)
@@ -284,12 +288,12 @@ class SuspiciousLabels(QWidget):
         total, shown = len(self.issues_model.rows), self.proxy.rowCount()
         flagged = sum(q.flagged for q in self.issues_model.rows)
         if not total:
-            self.count_label.setText("No suspicious labels")
+            self.count_label.setText(self.tr("No suspicious labels"))
         else:
             self.count_label.setText(
                 (self.tr("{shown} of {total} images, {flagged} flagged") if shown != total
-                 else self.tr("{total} images, {flagged} flagged")).format(shown=f"{shown:,}", total=f"{total:,}",
-                                                                           flagged=f"{flagged:,}"))
+                 else self.tr("{total} images, {flagged} flagged")).format(
+                    shown=i18n.number(shown), total=i18n.number(total), flagged=i18n.number(flagged)))
         self.export_button.setEnabled(shown > 0)
 
     def _on_row(self, current: QModelIndex, previous: QModelIndex | None = None) -> None:
@@ -303,10 +307,11 @@ class SuspiciousLabels(QWidget):
             return
         given, suggested = CLASSES[q.given], CLASSES[q.suggested]
         self.selected_picture.setPixmap(to_pixmap(self.images[q.index], 196))
-        self.selected_caption.setText(f"#{q.index}: labelled {given.char}, the model reads {suggested.char} "
-                                      f"({q.suggested_confidence:.0%})")
-        self.given_examples.show_examples(f"{given.char} ({given.romaji}) read right", self._examples(q.given, q.index))
-        self.suggested_examples.show_examples(f"{suggested.char} ({suggested.romaji}) read right",
+        self.selected_caption.setText(self.tr("#{n}: labelled {given}, the model reads {suggested} ({sure})").format(
+            n=q.index, given=given.char, suggested=suggested.char, sure=i18n.percent(q.suggested_confidence, 0)))
+        self.given_examples.show_examples(self.tr("{label} read right").format(label=i18n.char_label(given)),
+                                          self._examples(q.given, q.index))
+        self.suggested_examples.show_examples(self.tr("{label} read right").format(label=i18n.char_label(suggested)),
                                               self._examples(q.suggested, q.index))
         self._show_saliency()
         self.imageSelected.emit(q.index)
@@ -333,11 +338,11 @@ class SuspiciousLabels(QWidget):
             self.imageActivated.emit(q.index)
 
     def _choose_export_path(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export suspicious labels", "label_issues.csv",
-                                              "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export suspicious labels"), "label_issues.csv",
+                                              self.tr("CSV files (*.csv)"))
         if not path:
             return
         try:
             self.export_csv(path)
         except (K49Error, OSError) as e:
-            show_error(self, "Could not export", str(e))
+            show_error(self, self.tr("Could not export"), str(e))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from k49desk.classes import CLASSES
 from k49desk.errors import K49Error
 from k49desk.finetune import MIN_SAMPLES
+from k49desk.gui import i18n
 from k49desk.gui.char_picker import CharacterPicker
 from k49desk.gui.fonts import hiragana_font
 from k49desk.gui.state import ActiveModel, AppState
@@ -58,18 +59,18 @@ class TeachPanel(QWidget):
         QVBoxLayout(self.popup).addWidget(self.picker)
         self.label_button = QToolButton(objectName="trueCharacterButton")
         self.label_button.setFont(hiragana_font(16))
-        self.label_button.setToolTip("What the drawing really is: pick one of the 49 characters (or type its romaji, "
-                                     "then Enter)")
+        self.label_button.setToolTip(self.tr("What the drawing really is: pick one of the 49 characters (or type its "
+                                             "romaji, then Enter)"))
         self.label_button.clicked.connect(self.show_picker)
-        self.keep_button = QPushButton("Keep", objectName="keepSampleButton")
-        self.keep_button.setToolTip("Keep this drawing as a sample of the chosen character, to fine-tune on")
+        self.keep_button = QPushButton(self.tr("Keep"), objectName="keepSampleButton")
+        self.keep_button.setToolTip(self.tr("Keep this drawing as a sample of the chosen character, to fine-tune on"))
         self.keep_button.clicked.connect(self.keep)
         self.count_label = QLabel(objectName="keptCount")
-        self.samples_button = QPushButton("My samples…", objectName="mySamplesButton")
+        self.samples_button = QPushButton(self.tr("My samples…"), objectName="mySamplesButton")
         self.samples_button.clicked.connect(self.show_samples)
-        self.finetune_button = QPushButton("Fine-tune on my samples", objectName="finetuneButton")
+        self.finetune_button = QPushButton(self.tr("Fine-tune on my samples"), objectName="finetuneButton")
         self.finetune_button.clicked.connect(self.start_finetune)
-        self.cancel_button = QPushButton("Cancel", objectName="cancelFinetuneButton")
+        self.cancel_button = QPushButton(self.tr("Cancel"), objectName="cancelFinetuneButton")
         self.cancel_button.clicked.connect(self.cancel_finetune)
         self.switch_back_button = QPushButton(objectName="switchBackButton")
         self.switch_back_button.clicked.connect(self.switch_back)
@@ -83,7 +84,7 @@ class TeachPanel(QWidget):
         self._finetuning.busyChanged.connect(self._update)
 
         row = QHBoxLayout()
-        row.addWidget(QLabel("It is"))
+        row.addWidget(QLabel(self.tr("It is")))
         row.addWidget(self.label_button)
         row.addWidget(self.keep_button)
         row.addWidget(self.count_label, 1)
@@ -147,9 +148,9 @@ class TeachPanel(QWidget):
         try:
             samples = self.store.add(image, [label], [strokes])
         except K49Error as e:
-            self.status.setText(f"Could not keep the sample: {e}")
+            self.status.setText(self.tr("Could not keep the sample: {error}").format(error=e))
             return
-        self.status.setText(f"Kept as {CLASSES[label].char} ({CLASSES[label].romaji}).")
+        self.status.setText(self.tr("Kept as {label}.").format(label=i18n.char_label(CLASSES[label])))
         self._label = None
         self.picker.set_current(None)
         self._refresh_count(samples)
@@ -162,20 +163,22 @@ class TeachPanel(QWidget):
             samples = samples if samples is not None else self.store.read()
         except K49Error as e:
             self._counts = None
-            self.count_label.setText("Samples unreadable")
+            self.count_label.setText(self.tr("Samples unreadable"))
             self.count_label.setToolTip(str(e))
             return
         self._counts = samples.counts()
         self._total = len(samples)
-        self.count_label.setToolTip(f"Kept in {self.store.folder}")
+        self.count_label.setToolTip(self.tr("Kept in {folder}").format(folder=self.store.folder))
         self._update()
 
     def _show_count(self) -> None:
         if self._counts is None:
             return
         label = self.current_label()
-        of_this = f", {CLASSES[label].char} {self._counts[label]}" if label is not None else ""
-        self.count_label.setText(f"Kept: {self._total}{of_this}")
+        text = self.tr("Kept: {total}").format(total=i18n.number(self._total))
+        if label is not None:
+            text += self.tr(", {char} {n}").format(char=CLASSES[label].char, n=i18n.number(self._counts[label]))
+        self.count_label.setText(text)
 
     def showEvent(self, event) -> None:
         # Samples may have been kept meanwhile by another window or imported on the command line.
@@ -217,17 +220,18 @@ class TeachPanel(QWidget):
             return process.run(job, progress=progress, cancel=cancel)
 
         self._previous_model = model
-        mixed = "the loaded data" if data is not None else "a practice set rendered now"
-        self.status.setText(f"Fine-tuning “{model.name}” on your samples, mixed with {mixed}…")
+        starting = (self.tr("Fine-tuning “{model}” on your samples, mixed with the loaded data…") if data is not None
+                    else self.tr("Fine-tuning “{model}” on your samples, mixed with a practice set rendered now…"))
+        self.status.setText(starting.format(model=i18n.model_name(model.name)))
         self.progress.setRange(0, 0)
-        self._finetuning.run("fine-tune on my samples", work, on_progress=self._on_progress,
+        self._finetuning.run(self.tr("fine-tune on my samples"), work, on_progress=self._on_progress,
                              on_success=self._on_finetuned, on_failure=self._on_failed,
-                             on_cancelled=lambda: self.status.setText("Fine-tuning cancelled; no run was kept."),
+                             on_cancelled=lambda: self.status.setText(self.tr("Fine-tuning cancelled; no run was kept.")),
                              user_work=True)
 
     def cancel_finetune(self) -> None:
         self._finetuning.cancel()
-        self.status.setText("Stopping after this batch…")
+        self.status.setText(self.tr("Stopping after this batch…"))
 
     def _on_progress(self, event) -> None:
         from k49desk.training import BatchProgress
@@ -236,22 +240,25 @@ class TeachPanel(QWidget):
             total = event.epochs * event.batches
             self.progress.setRange(0, total)
             self.progress.setValue((event.epoch - 1) * event.batches + event.batch)
-            self.progress.setFormat(f"epoch {event.epoch}/{event.epochs}, batch {event.batch}/{event.batches}")
+            self.progress.setFormat(self.tr("epoch {epoch}/{epochs}, batch {batch}/{batches}").format(
+                epoch=event.epoch, epochs=event.epochs, batch=event.batch, batches=event.batches))
 
     def _on_finetuned(self, result) -> None:
-        self.status.setText(f"Fine-tuned: the run is {result.run_dir.name}.\n{result.table()}")
+        # The before/after table comes from the core (k49desk.finetune), as the command line prints it: English.
+        self.status.setText(self.tr("Fine-tuned: the run is {run}.").format(run=result.run_dir.name)
+                            + f"\n{result.table()}")
         self.status.setFont(_monospace(self.status.font()))
         self.state.runsChanged.emit()
         self.state.set_model(ActiveModel(result.run_dir.name, Path(result.model_path), Path(result.run_dir)))
         self._update()
 
     def _on_failed(self, message: str) -> None:
-        self.status.setText(f"Fine-tuning failed: {message}")
+        self.status.setText(self.tr("Fine-tuning failed: {error}").format(error=message))
 
     def switch_back(self) -> None:
         if self._previous_model is not None:
             self.state.set_model(self._previous_model)
-            self.status.setText(f"Back to “{self._previous_model.name}”.")
+            self.status.setText(self.tr("Back to “{model}”.").format(model=i18n.model_name(self._previous_model.name)))
             self._previous_model = None
             self._update()
 
@@ -272,7 +279,8 @@ class TeachPanel(QWidget):
         can_switch = not busy and self._previous_model is not None and self.state.model != self._previous_model
         self.switch_back_button.setVisible(can_switch)
         if can_switch:
-            self.switch_back_button.setText(f"Switch back to “{self._previous_model.name}”")
+            self.switch_back_button.setText(
+                self.tr("Switch back to “{model}”").format(model=i18n.model_name(self._previous_model.name)))
         self._show_count()
 
     def busy(self) -> bool:

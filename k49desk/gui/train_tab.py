@@ -15,7 +15,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,8 +40,9 @@ from PySide6.QtWidgets import (
 from k49desk import models, runs, training
 from k49desk.classes import NUM_CLASSES
 from k49desk.errors import RunError
-from k49desk.formatting import human_duration, human_seconds
+from k49desk.gui import i18n
 from k49desk.gui.messages import show_error
+from k49desk.gui.settings import app_settings
 from k49desk.gui.state import ActiveModel, AppState
 from k49desk.gui.workers import TaskSlot
 from k49desk.train_process import DescribeMachine, EstimateJob, ResumeJob, TrainJob
@@ -51,12 +52,21 @@ INITIAL_LOSS = math.log(NUM_CLASSES)  # cross-entropy of a uniform guess over th
 SMOOTHING = 0.1  # weight of the newest batch in the exponential moving average of the per-batch curve
 TRAIN_COLOR, VAL_COLOR = "#3b6ea8", "#d0642e"
 ESTIMATE_DELAY_MS = 400
-PRECISION_CHOICES = (("automatic", "auto"), ("float32", "float32"), ("mixed bfloat16", "bfloat16"),
-                     ("mixed float16 (loss scaling)", "float16"))
+PRECISION_CHOICES = ((QT_TRANSLATE_NOOP("TrainTab", "automatic"), "auto"), ("float32", "float32"),
+                     (QT_TRANSLATE_NOOP("TrainTab", "mixed bfloat16"), "bfloat16"),
+                     (QT_TRANSLATE_NOOP("TrainTab", "mixed float16 (loss scaling)"), "float16"))
 FORM_KEY = "train/{arch}"  # QSettings key of a preset's last form values (JSON of TrainSettings.to_dict())
 LAST_ARCH_KEY = "train/arch"
 CONTINUABLE = ("stopped", "crashed", "diverged")  # statuses of runs that Continue resumes
-ENDINGS = {"stopped": "Stopped", "diverged": "Diverged"}  # how a run that returned ended; otherwise "Finished"
+# A run's status (runs.STATUSES) as the runs table and the status line show it.
+RUN_STATUSES = {"running": QT_TRANSLATE_NOOP("TrainTab", "running"),
+                "completed": QT_TRANSLATE_NOOP("TrainTab", "completed"),
+                "stopped": QT_TRANSLATE_NOOP("TrainTab", "stopped"),
+                "diverged": QT_TRANSLATE_NOOP("TrainTab", "diverged"),
+                "crashed": QT_TRANSLATE_NOOP("TrainTab", "crashed"),
+                "damaged": QT_TRANSLATE_NOOP("TrainTab", "damaged")}
+# How a run that returned ended; otherwise "Finished".
+ENDINGS = {"stopped": QT_TRANSLATE_NOOP("TrainTab", "Stopped"), "diverged": QT_TRANSLATE_NOOP("TrainTab", "Diverged")}
 
 
 class SmoothedCurve:
@@ -97,18 +107,22 @@ class TrainingPlots:
         self.canvas.setObjectName("trainingPlots")
         self.axes = dict(zip(("accuracy", "loss"), self.canvas.figure.subplots(1, 2)))
         self.lines = {}
+        titles = {"accuracy": QCoreApplication.translate("TrainingPlots", "Accuracy"),
+                  "loss": QCoreApplication.translate("TrainingPlots", "Loss")}
         for metric, ax in self.axes.items():
-            ax.set_title(metric.capitalize())
-            ax.set_xlabel("epoch")
+            ax.set_title(titles[metric])
+            ax.set_xlabel(QCoreApplication.translate("TrainingPlots", "epoch"))
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(alpha=0.3)
             # animated: left out of full redraws, drawn by _draw_lines over the saved axes.
-            (self.lines[f"batch_{metric}"],) = ax.plot([], [], color=TRAIN_COLOR, alpha=0.35, lw=1.2,
-                                                      label="training (per batch, smoothed)", animated=True)
-            (self.lines[metric],) = ax.plot([], [], "o-", color=TRAIN_COLOR, lw=1.8, ms=4, label="training",
-                                            animated=True)
+            (self.lines[f"batch_{metric}"],) = ax.plot(
+                [], [], color=TRAIN_COLOR, alpha=0.35, lw=1.2, animated=True,
+                label=QCoreApplication.translate("TrainingPlots", "training (per batch, smoothed)"))
+            (self.lines[metric],) = ax.plot([], [], "o-", color=TRAIN_COLOR, lw=1.8, ms=4,
+                                            label=QCoreApplication.translate("TrainingPlots", "training"), animated=True)
             (self.lines[f"val_{metric}"],) = ax.plot([], [], "s-", color=VAL_COLOR, lw=1.8, ms=4,
-                                                     label="validation", animated=True)
+                                                     label=QCoreApplication.translate("TrainingPlots", "validation"),
+                                                     animated=True)
             ax.legend(loc="lower right" if metric == "accuracy" else "upper right", fontsize=8)
         self.axes["accuracy"].set_ylim(0, 1.03)  # room for the markers of an accuracy of 1
         self._backgrounds: dict | None = None
@@ -211,7 +225,7 @@ class TrainTab(QWidget):
         self._estimate_timer.timeout.connect(self._measure_epoch)
         self._filling_form = False  # the form is being set from a recipe or saved values: nothing to save
         self._build()
-        self._show_preset(str(_settings_store().value(LAST_ARCH_KEY, training.TrainSettings().arch)))
+        self._show_preset(str(app_settings().value(LAST_ARCH_KEY, training.TrainSettings().arch)))
         self.arch_combo.currentIndexChanged.connect(lambda _i: self._show_preset(self.arch_combo.currentData()))
         for signal in (self.epochs_spin.valueChanged, self.batch_spin.valueChanged, self.lr_spin.valueChanged,
                        self.val_spin.valueChanged, self.seed_spin.valueChanged,
@@ -248,7 +262,7 @@ class TrainTab(QWidget):
         self.seed_spin = QSpinBox(objectName="seedSpin", minimum=0, maximum=2**31 - 1)
         self.precision_combo = QComboBox(objectName="precisionCombo")
         for text, value in PRECISION_CHOICES:
-            self.precision_combo.addItem(text, value)
+            self.precision_combo.addItem(self.tr(text), value)
         self.precision_note = QLabel(objectName="precisionNote", wordWrap=True)
         self.precision_note.setEnabled(False)
         self.device_label = QLabel(objectName="trainDevices", wordWrap=True)
@@ -260,22 +274,22 @@ class TrainTab(QWidget):
         self.recipe_note = QLabel(objectName="recipeNote", wordWrap=True)
         self.recipe_note.setEnabled(False)
         form = QFormLayout()
-        form.addRow("Architecture", self.arch_combo)
+        form.addRow(self.tr("Architecture"), self.arch_combo)
         form.addRow(self.recipe_note)
-        form.addRow("Epochs", self.epochs_spin)
-        form.addRow("Batch size", self.batch_spin)
-        form.addRow("Learning rate", self.lr_spin)
-        form.addRow("Validation split", self.val_spin)
-        form.addRow("Seed", self.seed_spin)
-        form.addRow("Precision", self.precision_combo)
+        form.addRow(self.tr("Epochs"), self.epochs_spin)
+        form.addRow(self.tr("Batch size"), self.batch_spin)
+        form.addRow(self.tr("Learning rate"), self.lr_spin)
+        form.addRow(self.tr("Validation split"), self.val_spin)
+        form.addRow(self.tr("Seed"), self.seed_spin)
+        form.addRow(self.tr("Precision"), self.precision_combo)
         form.addRow(self.recipe_button)
         self.settings_widgets = (self.arch_combo, self.epochs_spin, self.batch_spin, self.lr_spin, self.val_spin,
                                  self.seed_spin, self.precision_combo)
 
-        self.start_button = QPushButton("Start training", objectName="startTrainingButton")
+        self.start_button = QPushButton(self.tr("Start training"), objectName="startTrainingButton")
         self.start_button.clicked.connect(self.start)
-        self.stop_button = QPushButton("Stop", objectName="stopTrainingButton", enabled=False)
-        self.stop_button.setToolTip("Stop after the current batch; the run keeps the epochs completed")
+        self.stop_button = QPushButton(self.tr("Stop"), objectName="stopTrainingButton", enabled=False)
+        self.stop_button.setToolTip(self.tr("Stop after the current batch; the run keeps the epochs completed"))
         self.stop_button.clicked.connect(self.stop)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
@@ -283,15 +297,16 @@ class TrainTab(QWidget):
         self.hint_label = QLabel(objectName="trainHint", wordWrap=True)
         self.hint_label.setEnabled(False)
 
-        settings_box = QGroupBox("Settings", objectName="trainSettingsBox")
+        settings_box = QGroupBox(self.tr("Settings"), objectName="trainSettingsBox")
         settings_layout = QVBoxLayout(settings_box)
         settings_layout.addLayout(form)
         settings_layout.addLayout(buttons)
         settings_layout.addWidget(self.hint_label)
 
         self.runs_table = QTableWidget(0, 6, objectName="runsTable")
-        self.runs_table.setHorizontalHeaderLabels(["Run", "Date", "Preset", "Epochs", "Val acc", "Data"])
-        self.runs_table.horizontalHeaderItem(4).setToolTip("Best validation accuracy of the run")
+        self.runs_table.setHorizontalHeaderLabels([self.tr("Run"), self.tr("Date"), self.tr("Preset"), self.tr("Epochs"),
+                                                   self.tr("Val acc"), self.tr("Data")])
+        self.runs_table.horizontalHeaderItem(4).setToolTip(self.tr("Best validation accuracy of the run"))
         self.runs_table.verticalHeader().setVisible(False)
         self.runs_table.setWordWrap(False)
         self.runs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -305,21 +320,21 @@ class TrainTab(QWidget):
         header.setMinimumSectionSize(60)
         self.runs_table.cellDoubleClicked.connect(self.open_selected_run)
         self.runs_table.itemSelectionChanged.connect(self._update_buttons)
-        self.open_run_button = QPushButton("Open run", objectName="openRunButton")
-        self.open_run_button.setToolTip("Show the run's curves and make its model the active model")
+        self.open_run_button = QPushButton(self.tr("Open run"), objectName="openRunButton")
+        self.open_run_button.setToolTip(self.tr("Show the run's curves and make its model the active model"))
         self.open_run_button.clicked.connect(self.open_selected_run)
-        self.refresh_runs_button = QPushButton("Refresh", objectName="refreshRunsButton")
+        self.refresh_runs_button = QPushButton(self.tr("Refresh"), objectName="refreshRunsButton")
         self.refresh_runs_button.clicked.connect(self.refresh_runs)
         runs_buttons = QHBoxLayout()
-        self.continue_button = QPushButton("Continue run", objectName="continueRunButton")
-        self.continue_button.setToolTip("Continue a stopped, crashed or diverged run from its last completed epoch "
-                                        "up to its planned epochs")
+        self.continue_button = QPushButton(self.tr("Continue run"), objectName="continueRunButton")
+        self.continue_button.setToolTip(self.tr("Continue a stopped, crashed or diverged run from its last completed "
+                                                "epoch up to its planned epochs"))
         self.continue_button.clicked.connect(self.continue_selected_run)
         runs_buttons.addWidget(self.open_run_button)
         runs_buttons.addWidget(self.continue_button)
         runs_buttons.addWidget(self.refresh_runs_button)
         runs_buttons.addStretch(1)
-        runs_box = QGroupBox("Earlier runs", objectName="runsBox")
+        runs_box = QGroupBox(self.tr("Earlier runs"), objectName="runsBox")
         runs_layout = QVBoxLayout(runs_box)
         runs_layout.addWidget(self.runs_table)
         runs_layout.addLayout(runs_buttons)
@@ -333,7 +348,7 @@ class TrainTab(QWidget):
         self.plot_box = QWidget(objectName="trainingPlotBox")
         self.plot_layout = QVBoxLayout(self.plot_box)
         self.plot_layout.setContentsMargins(0, 0, 0, 0)
-        self.plot_placeholder = QLabel("loading plots…", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.plot_placeholder = QLabel(self.tr("loading plots…"), alignment=Qt.AlignmentFlag.AlignCenter)
         self.plot_placeholder.setEnabled(False)
         self.plot_layout.addWidget(self.plot_placeholder)
         self.progress_bar = QProgressBar(objectName="trainProgress", textVisible=True, minimum=0, maximum=1000)
@@ -373,7 +388,7 @@ class TrainTab(QWidget):
             self.plot_placeholder.setVisible(False)
             self.plot_layout.addWidget(self.plots.canvas)
         # Parameter counts build each preset once: a moment's work, so on a worker.
-        self._param_counts.run("count parameters", lambda progress, cancel: models.describe(),
+        self._param_counts.run(self.tr("count parameters"), lambda progress, cancel: models.describe(),
                                on_success=self._show_param_counts)
         self._update_buttons()
         self._warm_up()
@@ -389,15 +404,15 @@ class TrainTab(QWidget):
         """
         if (self.isVisible() and self.state.ml_ready and self.state.data is not None and self._machine is None
                 and not self.is_training() and not self._warming.busy):
-            self.precision_note.setText("Automatic precision: chosen for this machine once the training process has "
-                                        "started…")
-            self._warming.run("start the training process", partial(self.training_process.run, DescribeMachine()),
+            self.precision_note.setText(self.tr("Automatic precision: chosen for this machine once the training "
+                                                "process has started…"))
+            self._warming.run(self.tr("start the training process"), partial(self.training_process.run, DescribeMachine()),
                               on_success=self._show_machine)
 
     def _show_machine(self, machine) -> None:
         self._machine = machine
         choice, devices = machine
-        self.precision_note.setText(f"Automatic precision here: {choice.reason}")
+        self.precision_note.setText(self.tr("Automatic precision here: {reason}").format(reason=choice.reason))
         self.device_label.setText(devices[:1].upper() + devices[1:] + self.tr(
             ". Training uses one machine: its GPUs together (MirroredStrategy) are the way to scale; several machines "
             "are not supported with Keras 3 (keras-team/keras#20585)."))
@@ -423,13 +438,13 @@ class TrainTab(QWidget):
         if self._estimating.busy:
             self._estimate_again = True
             return
-        self.estimate_label.setText("Time per epoch: measuring a few batches…")
+        self.estimate_label.setText(self.tr("Time per epoch: measuring a few batches…"))
         settings, train_size = key
-        self._estimating.run("measure the time per epoch", partial(self.training_process.run,
+        self._estimating.run(self.tr("measure the time per epoch"), partial(self.training_process.run,
                                                                    EstimateJob(settings, train_size)),
                              on_success=lambda seconds: self._measured(key, seconds),
                              on_failure=lambda message: self.estimate_label.setText(
-                                 f"Time per epoch: could not be measured ({message})"))
+                                 self.tr("Time per epoch: could not be measured ({error})").format(error=message)))
 
     def _measured(self, key: tuple, seconds: float) -> None:
         self._estimates[key] = seconds
@@ -448,10 +463,12 @@ class TrainTab(QWidget):
         settings, train_size = key
         epochs = self.epochs_spin.value()
         self.estimate_label.setText(
-            f"Time per epoch here: about {human_duration(seconds)}, {human_duration(seconds * epochs)} for "
-            f"{epochs} epoch(s)")
-        self.estimate_label.setToolTip(f"{train_size:,} training images in batches of {settings.batch_size}, timed on "
-                                       "a few real batches in the training process; validation not included")
+            self.tr("Time per epoch here: about {epoch}, {all} for {n} epoch(s)").format(
+                epoch=i18n.duration(seconds), all=i18n.duration(seconds * epochs), n=i18n.number(epochs)))
+        self.estimate_label.setToolTip(
+            self.tr("{images} training images in batches of {batch}, timed on a few real batches in the training "
+                    "process; validation not included").format(images=i18n.number(train_size),
+                                                               batch=settings.batch_size))
 
     @property
     def training_process(self):
@@ -462,7 +479,8 @@ class TrainTab(QWidget):
         for name, params, _description in described:
             i = self.arch_combo.findData(name)
             if i >= 0:
-                self.arch_combo.setItemText(i, f"{name} — {params:,} parameters")
+                self.arch_combo.setItemText(i, self.tr("{name} — {n} parameters").format(name=name,
+                                                                                         n=i18n.number(params)))
 
     # The form and the presets' recipes --------------------------------------------------------------------
 
@@ -470,7 +488,7 @@ class TrainTab(QWidget):
         """Fill the form for preset `arch`: the values last used with it, else its recipe."""
         if arch not in models.ARCHITECTURES:
             arch = training.TrainSettings().arch
-        store, key = _settings_store(), FORM_KEY.format(arch=arch)
+        store, key = app_settings(), FORM_KEY.format(arch=arch)
         shown = training.TrainSettings.for_arch(arch)
         if store.contains(key):
             try:
@@ -484,7 +502,7 @@ class TrainTab(QWidget):
     def restore_recipe(self) -> None:
         """Set the form back to the chosen preset's recipe and forget the values kept for it."""
         arch = self.arch_combo.currentData()
-        store = _settings_store()
+        store = app_settings()
         store.remove(FORM_KEY.format(arch=arch))
         store.sync()
         self._set_form(training.TrainSettings.for_arch(arch))
@@ -514,12 +532,12 @@ class TrainTab(QWidget):
         """Keep the form's values for its preset (unless they are the recipe's), and say whether they are."""
         arch = self.arch_combo.currentData()
         at_recipe = self._at_recipe()
-        self.recipe_note.setText(self.tr("Recipe: {recipe}").format(recipe=models.get_arch(arch).recipe.describe())
+        self.recipe_note.setText(self.tr("Recipe: {recipe}").format(recipe=recipe_text(models.get_arch(arch).recipe))
                                  + ("" if at_recipe else self.tr(" (changed here)")))
         self.recipe_button.setEnabled(not at_recipe and not self.is_training())
         if self._filling_form:
             return
-        store = _settings_store()
+        store = app_settings()
         if at_recipe:
             store.remove(FORM_KEY.format(arch=arch))
         else:
@@ -556,11 +574,12 @@ class TrainTab(QWidget):
         if busy:
             hint = ""
         elif not self.state.ml_ready:
-            hint = "Loading TensorFlow…"
+            hint = self.tr("Loading TensorFlow…")
         elif self.state.data is None:
-            hint = "Load data in the Data tab first."
+            hint = self.tr("Load data in the Data tab first.")
         else:
-            hint = f"Trains on the loaded {self.state.data.name} ({len(self.state.data.y_train):,} images)."
+            hint = self.tr("Trains on the loaded {name} ({n} images).").format(
+                name=i18n.data_name(self.state.data.name), n=i18n.number(len(self.state.data.y_train)))
         self.hint_label.setText(hint)
 
     # Training -----------------------------------------------------------------------------------------
@@ -580,10 +599,11 @@ class TrainTab(QWidget):
         try:
             run = runs.load_run(info.path)
         except RunError as e:
-            show_error(self, "Continue run", str(e))
+            show_error(self, self.tr("Continue run"), str(e))
             return
         self._show_curves(run.history, max(run.info.epochs_planned, run.info.epochs_done))
-        self._append_log(f"Continuing run {info.name} from epoch {run.info.epochs_done + 1}")
+        self._append_log(self.tr("Continuing run {name} from epoch {epoch}").format(name=info.name,
+                                                                                 epoch=run.info.epochs_done + 1))
         self._train(ResumeJob(Path(info.path)))
 
     def _process_busy(self) -> bool:
@@ -597,11 +617,11 @@ class TrainTab(QWidget):
 
     def _train(self, job) -> None:
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("starting…")
-        self.progress_label.setText("Building the model…")
+        self.progress_bar.setFormat(self.tr("starting…"))
+        self.progress_label.setText(self.tr("Building the model…"))
         self._redraw_timer.start()
         # Every event, unthrottled: the curves take each batch in, and redraw on their own timer.
-        self.run_slot.run("training", partial(self.training_process.run, job), on_progress=self._on_progress,
+        self.run_slot.run(self.tr("training"), partial(self.training_process.run, job), on_progress=self._on_progress,
                           on_success=self._on_finished, on_failure=self._on_failed,
                           on_cancelled=self._on_cancelled, user_work=True, throttle_progress=False)
         self._update_buttons()
@@ -609,7 +629,7 @@ class TrainTab(QWidget):
     def stop(self) -> None:
         if self.run_slot.busy:
             self.run_slot.cancel()
-            self.progress_label.setText("Stopping after this batch…")
+            self.progress_label.setText(self.tr("Stopping after this batch…"))
             self._update_buttons()
 
     def _show_curves(self, history: dict, epochs: int) -> None:
@@ -637,15 +657,19 @@ class TrainTab(QWidget):
         elif isinstance(event, training.TrainingStarted):
             s = event.settings
             self._append_log(
-                f"Run {Path(event.run_dir).name}: {s.arch}, {event.train_size:,} training / {event.val_size:,} "
-                f"validation images, {event.batches_per_epoch} batches per epoch; precision "
-                f"{event.precision.precision} ({event.precision.reason}); on {', '.join(event.devices)}"
+                self.tr("Run {run}: {arch}, {train} training / {val} validation images, {batches} batches per epoch; "
+                        "precision {precision} ({reason}); on {devices}").format(
+                    run=Path(event.run_dir).name, arch=s.arch, train=i18n.number(event.train_size),
+                    val=i18n.number(event.val_size), batches=event.batches_per_epoch,
+                    precision=event.precision.precision, reason=event.precision.reason,
+                    devices=", ".join(event.devices))
             )
-            self.device_label.setText(f"Training on {', '.join(event.devices)}")
+            self.device_label.setText(self.tr("Training on {devices}").format(devices=", ".join(event.devices)))
 
     def _log_epoch(self, e) -> None:
         logs = e.logs
-        parts = [f"Epoch {e.epoch}/{e.epochs}", f"{logs.get('seconds', 0):.1f}s"]
+        parts = [self.tr("Epoch {epoch}/{epochs}").format(epoch=e.epoch, epochs=e.epochs),
+                 i18n.duration(logs.get("seconds", 0))]
         parts += [f"{k}: {logs[k]:.4f}" for k in ("accuracy", "loss", "val_accuracy", "val_loss") if k in logs]
         self._append_log(" - ".join(parts))
 
@@ -663,26 +687,31 @@ class TrainTab(QWidget):
         if b is not None:
             done = (b.epoch - 1) * b.batches + b.batch
             self.progress_bar.setValue(int(1000 * done / max(b.epochs * b.batches, 1)))
-            self.progress_bar.setFormat(f"epoch {b.epoch}/{b.epochs} · batch {b.batch}/{b.batches}")
+            self.progress_bar.setFormat(self.tr("epoch {epoch}/{epochs} · batch {batch}/{batches}").format(
+                epoch=b.epoch, epochs=b.epochs, batch=b.batch, batches=b.batches))
             if self.run_slot.cancel_requested:
                 return  # "Stopping after this batch…" stays until the run is kept
-            self.progress_label.setText(f"{b.samples_per_s:,.0f} samples/s · {human_seconds(b.eta_s)}")
+            self.progress_label.setText(self.tr("{speed} samples/s · {left}").format(
+                speed=i18n.number(b.samples_per_s), left=i18n.time_left(b.eta_s)))
 
     def _on_finished(self, info) -> None:
         self._redraw()
-        ended = ENDINGS.get(info.status, "Finished")
+        ended = self.tr(ENDINGS.get(info.status, QT_TRANSLATE_NOOP("TrainTab", "Finished")))
         self._append_log(
-            f"{ended}: {info.epochs_done} of {info.epochs_planned} epochs kept in {info.path}"
-            + (f"; best val accuracy {info.best_val_accuracy:.4f}" if info.best_val_accuracy else "")
+            self.tr("{ended}: {done} of {planned} epochs kept in {folder}").format(
+                ended=ended, done=info.epochs_done, planned=info.epochs_planned, folder=info.path)
+            + (self.tr("; best val accuracy {accuracy}").format(accuracy=i18n.number(info.best_val_accuracy, 4))
+               if info.best_val_accuracy else "")
         )
         for note in info.notes:
-            self._append_log(f"Note: {note}")
-        self.progress_label.setText(f"{ended} — run {info.name}")
+            self._append_log(self.tr("Note: {note}").format(note=note))
+        self.progress_label.setText(self.tr("{ended} — run {name}").format(ended=ended, name=info.name))
         if info.status != "completed":
-            self.progress_bar.setFormat(f"{ended.lower()} after {info.epochs_done} epoch(s)")
+            self.progress_bar.setFormat(self.tr("{ended} after {n} epoch(s)").format(ended=ended.lower(),
+                                                                                    n=i18n.number(info.epochs_done)))
         else:
             self.progress_bar.setValue(self.progress_bar.maximum())
-            self.progress_bar.setFormat("done")
+            self.progress_bar.setFormat(self.tr("done"))
         self.state.runsChanged.emit()
         best = Path(info.path) / runs.MODEL_FILE
         if best.is_file():
@@ -691,15 +720,15 @@ class TrainTab(QWidget):
 
     def _on_cancelled(self) -> None:
         self._redraw()  # flush pending batch events now, or the redraw when the task ends overwrites the message
-        self._append_log("Stopped before the first epoch ended: nothing was kept.")
-        self.progress_label.setText("Stopped — no epoch completed, no run written.")
-        self.progress_bar.setFormat("stopped")
+        self._append_log(self.tr("Stopped before the first epoch ended: nothing was kept."))
+        self.progress_label.setText(self.tr("Stopped — no epoch completed, no run written."))
+        self.progress_bar.setFormat(self.tr("stopped"))
 
     def _on_failed(self, message: str) -> None:
         self._redraw()
-        self._append_log(f"Training failed: {message}")
-        self.progress_label.setText("Training failed.")
-        show_error(self, "Training failed", message)
+        self._append_log(self.tr("Training failed: {error}").format(error=message))
+        self.progress_label.setText(self.tr("Training failed."))
+        show_error(self, self.tr("Training failed"), message)
         self.state.runsChanged.emit()  # a crashed training process leaves its completed epochs as a crashed run
 
     def _on_run_busy(self, busy: bool) -> None:
@@ -720,11 +749,11 @@ class TrainTab(QWidget):
         table = self.runs_table
         table.setRowCount(len(self.run_infos))
         for row, info in enumerate(self.run_infos):
-            best = "" if info.best_val_accuracy is None else f"{info.best_val_accuracy:.2%}"
-            status = "" if info.status == "completed" else f" {info.status}"
+            best = "" if info.best_val_accuracy is None else i18n.percent(info.best_val_accuracy, 2)
+            status = "" if info.status == "completed" else f" {self.tr(RUN_STATUSES.get(info.status, info.status))}"
             epochs = f"{info.epochs_done}/{info.epochs_planned}{status}"
-            data = "practice" if info.practice else info.data_name
-            created = info.created.strftime("%Y-%m-%d %H:%M:%S") if hasattr(info.created, "strftime") else str(info.created)
+            data = self.tr("practice") if info.practice else i18n.data_name(info.data_name)
+            created = i18n.date_time(info.created) if hasattr(info.created, "strftime") else str(info.created)
             for col, text in enumerate((info.name, created, info.arch, epochs, best, data)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, str(info.path))
@@ -745,7 +774,7 @@ class TrainTab(QWidget):
     def open_run(self, path: Path) -> bool:
         """Show a run's curves and make its model active; False (with a message) when it cannot be opened."""
         if self.is_training():
-            show_error(self, "Open run", "Stop the training first: its curves are on show.")
+            show_error(self, self.tr("Open run"), self.tr("Stop the training first: its curves are on show."))
             return False
         run = self._activate(path)
         if run is None:
@@ -753,8 +782,10 @@ class TrainTab(QWidget):
         self._show_curves(run.history, max(run.info.epochs_planned, len(run.history.get("loss", [])), 1))
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("")
-        self.progress_label.setText(f"Run {run.info.name}: {run.info.epochs_done} epoch(s), {run.info.status}")
-        self._append_log(f"Opened run {run.info.name} ({run.info.path})")
+        self.progress_label.setText(self.tr("Run {name}: {n} epoch(s), {status}").format(
+            name=run.info.name, n=i18n.number(run.info.epochs_done),
+            status=self.tr(RUN_STATUSES.get(run.info.status, run.info.status))))
+        self._append_log(self.tr("Opened run {name} ({folder})").format(name=run.info.name, folder=run.info.path))
         self._select_run_row(Path(run.info.path))
         return True
 
@@ -772,21 +803,34 @@ class TrainTab(QWidget):
         try:
             run = runs.load_run(path)
         except RunError as e:
-            show_error(self, "Open run", str(e))
+            show_error(self, self.tr("Open run"), str(e))
             return None
         if not Path(run.model_path).is_file():
-            show_error(self, "Open run", f"{path}: holds no saved model (stopped before its first epoch ended)")
+            show_error(self, self.tr("Open run"), self.tr(
+                "{folder}: holds no saved model (stopped before its first epoch ended)").format(folder=path))
             return None
         self.state.set_model(ActiveModel(run.info.name, Path(run.model_path), Path(run.info.path)))
         return run
 
 
-def _settings_store():
-    from k49desk.gui.app import app_settings  # app imports this module
-
-    return app_settings()
-
-
-def _duration(seconds: float) -> str:
-    """'0.4 s', '42 s', '3 min 5 s', '1 h 2 min'."""
-    return f"{seconds:.1f} s" if seconds < 10 else human_seconds(seconds).removesuffix(" left")
+def recipe_text(recipe: models.Recipe) -> str:
+    """A preset's training recipe in the window's language (models.Recipe.describe() is the command line's)."""
+    rate = i18n.number(recipe.learning_rate, 5).rstrip("0").rstrip(".")
+    optimizer = (QCoreApplication.translate("recipe_text", "SGD lr {lr} momentum {m}").format(
+        lr=rate, m=f"{recipe.momentum:g}") if recipe.optimizer == "sgd"
+        else QCoreApplication.translate("recipe_text", "Adam lr {lr}").format(lr=rate))
+    schedule = (QCoreApplication.translate("recipe_text", "cosine schedule") if recipe.schedule == "cosine"
+                else QCoreApplication.translate("recipe_text", "constant schedule"))
+    parts = [optimizer, schedule, QCoreApplication.translate("recipe_text", "batch {n}").format(n=recipe.batch_size),
+             QCoreApplication.translate("recipe_text", "{n} epochs").format(n=recipe.epochs)]
+    augmentations = [text for text, on in (
+        (QCoreApplication.translate("recipe_text", "shift"), recipe.shift),
+        (QCoreApplication.translate("recipe_text", "rotation"), recipe.rotation),
+        (QCoreApplication.translate("recipe_text", "zoom"), recipe.zoom),
+        (QCoreApplication.translate("recipe_text", "cutout {n}px").format(n=recipe.cutout), recipe.cutout),
+        (QCoreApplication.translate("recipe_text", "input mixup alpha {a}").format(a=f"{recipe.mixup_alpha:g}"),
+         recipe.mixup_alpha)) if on]
+    if augmentations:
+        parts.append(QCoreApplication.translate("recipe_text", "augmentation: {list}").format(
+            list=", ".join(augmentations)))
+    return ", ".join(parts)

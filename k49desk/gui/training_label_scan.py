@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from k49desk.evaluation import label_ranking_problem
+from k49desk.gui import i18n
 from k49desk.gui.workers import TaskSlot
 from k49desk.label_scan import DEFAULT_FOLDS
 
@@ -32,10 +33,10 @@ from k49desk.label_scan import DEFAULT_FOLDS
 def about(seconds: float) -> str:
     """'about 40 s', 'about 12 min', 'about 2.5 h'."""
     if seconds < 90:
-        return f"about {seconds:.0f} s"
+        return QCoreApplication.translate("about", "about {n} s").format(n=i18n.number(seconds))
     if seconds < 5400:
-        return f"about {seconds / 60:.0f} min"
-    return f"about {seconds / 3600:.1f} h"
+        return QCoreApplication.translate("about", "about {n} min").format(n=i18n.number(seconds / 60))
+    return QCoreApplication.translate("about", "about {n} h").format(n=i18n.number(seconds / 3600, 1))
 
 
 class TrainingLabelScan(QWidget):
@@ -54,13 +55,13 @@ class TrainingLabelScan(QWidget):
         from k49desk.models import ARCHITECTURES
 
         self.folds = QSpinBox(objectName="scanFolds", minimum=2, maximum=10, value=DEFAULT_FOLDS)
-        self.folds.setToolTip("Each fold's images are predicted by a model trained on the other folds")
+        self.folds.setToolTip(self.tr("Each fold's images are predicted by a model trained on the other folds"))
         self.arch = QComboBox(objectName="scanArch")
         self.arch.addItems(list(ARCHITECTURES))
         self.epochs = QSpinBox(objectName="scanEpochs", minimum=1, maximum=50, value=3)
-        self.estimate_button = QPushButton("Estimate time", objectName="scanEstimate")
-        self.start_button = QPushButton("Start scan", objectName="scanStart")
-        self.cancel_button = QPushButton("Cancel", objectName="scanCancel")
+        self.estimate_button = QPushButton(self.tr("Estimate time"), objectName="scanEstimate")
+        self.start_button = QPushButton(self.tr("Start scan"), objectName="scanStart")
+        self.cancel_button = QPushButton(self.tr("Cancel"), objectName="scanCancel")
         self.progress = QProgressBar(objectName="scanProgress", minimum=0, maximum=1000)
         self.status = QLabel(objectName="scanStatus")
         self.status.setWordWrap(True)
@@ -72,9 +73,9 @@ class TrainingLabelScan(QWidget):
         self.arch.currentIndexChanged.connect(self._settings_changed)
 
         form = QFormLayout()
-        form.addRow("Folds", self.folds)
-        form.addRow("Model preset", self.arch)
-        form.addRow("Epochs per fold", self.epochs)
+        form.addRow(self.tr("Folds"), self.folds)
+        form.addRow(self.tr("Model preset"), self.arch)
+        form.addRow(self.tr("Epochs per fold"), self.epochs)
         buttons = QHBoxLayout()
         buttons.addWidget(self.estimate_button)
         buttons.addWidget(self.start_button)
@@ -96,11 +97,14 @@ class TrainingLabelScan(QWidget):
         # Checked before hours of cross-validation, not after: confident learning needs two classes at least.
         self._unrankable = None if data is None else label_ranking_problem(data.y_train)
         if data is None:
-            self.status.setText("Open a data set to scan its training labels.")
+            self.status.setText(self.tr("Open a data set to scan its training labels."))
         elif self._unrankable:
-            self.status.setText(self.tr("Training labels of the {0}: {1}.").format(data.name, self._unrankable))
+            # Why the labels cannot be ranked comes from the core: English.
+            self.status.setText(self.tr("Training labels of the {0}: {1}.").format(i18n.data_name(data.name),
+                                                                                 self._unrankable))
         else:
-            self.status.setText(f"{len(data.y_train):,} training images of the {data.name}. Estimate the time first.")
+            self.status.setText(self.tr("{n} training images of the {data}. Estimate the time first.").format(
+                n=i18n.number(len(data.y_train)), data=i18n.data_name(data.name)))
         self._update_buttons()
 
     def settings(self):
@@ -116,8 +120,8 @@ class TrainingLabelScan(QWidget):
         from k49desk.train_process import LabelScanEstimateJob
 
         job = LabelScanEstimateJob(self.settings(), len(self.data.y_train), self.folds.value())
-        self.status.setText("Timing a few training batches…")
-        self._slot.run("estimate label scan", partial(self.state.training_process.run, job),
+        self.status.setText(self.tr("Timing a few training batches…"))
+        self._slot.run(self.tr("estimate label scan"), partial(self.state.training_process.run, job),
                        on_success=self._on_estimate, on_failure=self._on_failed)
 
     def start(self) -> None:
@@ -130,8 +134,8 @@ class TrainingLabelScan(QWidget):
             return
         job = LabelScanJob(Path(self.data.data_dir), self.data.fingerprint, self.settings(), folds)
         self.progress.setValue(0)
-        self.status.setText(f"Training fold 1 of {folds}…")
-        self._slot.run("scan training labels", partial(process.run, job), on_progress=self._on_progress,
+        self.status.setText(self.tr("Training fold 1 of {folds}…").format(folds=folds))
+        self._slot.run(self.tr("scan training labels"), partial(process.run, job), on_progress=self._on_progress,
                        on_success=self._on_done, on_failure=self._on_failed, on_cancelled=self._on_cancelled,
                        user_work=True)
 
@@ -140,14 +144,15 @@ class TrainingLabelScan(QWidget):
     def _settings_changed(self) -> None:
         if self._estimated and not self._slot.busy:
             self._estimated = False
-            self.status.setText("Settings changed: estimate the time again.")
+            self.status.setText(self.tr("Settings changed: estimate the time again."))
             self._update_buttons()
 
     def _on_estimate(self, seconds: float) -> None:
         self._estimated = True
-        self.status.setText(f"The scan will take {about(seconds)} on this machine ({self.folds.value()} folds × "
-                            f"{self.epochs.value()} epochs of {self.arch.currentText()} on "
-                            f"{len(self.data.y_train):,} images). Start when ready; Cancel stops it.")
+        self.status.setText(self.tr("The scan will take {time} on this machine ({folds} folds × {epochs} epochs of "
+                                    "{arch} on {n} images). Start when ready; Cancel stops it.").format(
+            time=about(seconds), folds=self.folds.value(), epochs=self.epochs.value(), arch=self.arch.currentText(),
+            n=i18n.number(len(self.data.y_train))))
 
     def _on_progress(self, event) -> None:
         from k49desk.training import BatchProgress
@@ -156,23 +161,24 @@ class TrainingLabelScan(QWidget):
         if isinstance(inner, BatchProgress):
             in_fold = (inner.epoch - 1 + inner.batch / inner.batches) / inner.epochs
             self.progress.setValue(round(1000 * (event.fold - 1 + in_fold) / event.folds))
-            self.status.setText(f"Fold {event.fold} of {event.folds}: epoch {inner.epoch}/{inner.epochs}, "
-                                f"batch {inner.batch}/{inner.batches}")
+            self.status.setText(self.tr("Fold {fold} of {folds}: epoch {epoch}/{epochs}, batch {batch}/{batches}").format(
+                fold=event.fold, folds=event.folds, epoch=inner.epoch, epochs=inner.epochs, batch=inner.batch,
+                batches=inner.batches))
 
     def _on_done(self, result) -> None:
         ev, issues = result
         self.progress.setValue(1000)
         self.status.setText(self.tr("{flagged} suspicious training labels flagged by confident learning, all {total} "
                                     "images ranked (candidates to check, not verdicts).").format(
-            flagged=f"{sum(q.flagged for q in issues):,}", total=f"{len(issues):,}"))
+            flagged=i18n.number(sum(q.flagged for q in issues)), total=i18n.number(len(issues))))
         self.scanFinished.emit(ev, self.data.x_train, issues)
 
     def _on_failed(self, message: str) -> None:
-        self.status.setText(f"Scan failed: {message}")
+        self.status.setText(self.tr("Scan failed: {error}").format(error=message))
 
     def _on_cancelled(self) -> None:
         self.progress.setValue(0)
-        self.status.setText("Scan cancelled; nothing was kept.")
+        self.status.setText(self.tr("Scan cancelled; nothing was kept."))
 
     def _on_busy(self, busy: bool) -> None:
         self._update_buttons()

@@ -79,7 +79,8 @@ class Task(QThread):
             self.failed.emit(str(e))
         except Exception as e:  # an unexpected failure must reach the user, not vanish with the thread
             log.error("%s failed:\n%s", self.name, traceback.format_exc())
-            self.failed.emit(f"{self.name} failed unexpectedly: {unexpected_reason(e)}")
+            self.failed.emit(self.tr("{task} failed unexpectedly: {error}").format(task=self.name,
+                                                                                  error=unexpected_reason(e)))
         else:
             if self._cancel.is_set() and result is None:
                 self.cancelled.emit()

@@ -5,7 +5,8 @@
 Writes first-start.png and practice-dialog.png (an empty data folder), data.png, train.png, model-picker.png (the
 run just offered, the picker open), evaluate.png (and evaluate-per-class.png, evaluate-scatter.png), confusions.png (and
 confusions-saliency.png, suspicious-labels.png), draw.png (and draw-saliency.png, get-k49.png, teach.png,
-my-samples.png) and photo.png beside this file (or into --out).
+my-samples.png) and photo.png beside this file (or into --out); with --language ja the window in Japanese, as
+ja-data.png and so on.
 The data must be a practice set or K49 folder and RUN_DIR a run written by `k49desk train`; the Draw tab
 is shown with the starter model, a の written with mouse events as in tests/test_draw_tab.py.
 """
@@ -44,17 +45,20 @@ def main() -> int:
     parser.add_argument("--run", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=HERE)
     parser.add_argument("--char", default="の", help="the character drawn on the canvas (one of tests/strokes.py)")
+    parser.add_argument("--language", default="en", choices=["en", "ja"], help="the window's language (default en)")
     args = parser.parse_args()
 
     import tempfile
 
     import os
 
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from k49desk import paths
     from k49desk.gui import app as gui_app
+    from k49desk.gui import i18n
     from k49desk.gui.state import ActiveModel
     from photos import PHONE, PhotoStyle, page_of_characters
     from strokes import STROKES
@@ -66,6 +70,8 @@ def main() -> int:
     os.environ.setdefault("K49DESK_SAMPLES", str(Path(tempfile.mkdtemp()) / "samples"))
     os.environ.setdefault("K49DESK_DATA", str(Path(tempfile.mkdtemp()) / "k49"))
     app = QApplication(sys.argv[:1])
+    i18n.install_translators(args.language)
+    prefix = "" if args.language == "en" else f"{args.language}-"
     args.out.mkdir(parents=True, exist_ok=True)
 
     # The first start: no data, no runs.
@@ -74,13 +80,13 @@ def main() -> int:
     first.resize(1280, 860)
     first.show()
     settle(app, 1.0)
-    first.grab().save(str(args.out / "first-start.png"))
-    print(f"wrote {args.out / 'first-start.png'}")
+    first.grab().save(str(args.out / f"{prefix}first-start.png"))
+    print(f"wrote {args.out / f'{prefix}first-start.png'}")
     first.data_tab.welcome_practice.click()
     wait(app, lambda: first.data_tab.practice_dialog is not None, what="the practice-set dialog")
     settle(app, 0.5)
-    first.data_tab.practice_dialog.grab().save(str(args.out / "practice-dialog.png"))
-    print(f"wrote {args.out / 'practice-dialog.png'}")
+    first.data_tab.practice_dialog.grab().save(str(args.out / f"{prefix}practice-dialog.png"))
+    print(f"wrote {args.out / f'{prefix}practice-dialog.png'}")
     first.data_tab.practice_dialog.reject()
     first.close()
 
@@ -95,7 +101,7 @@ def main() -> int:
         """The window (or, with `screen`, the screen around it, popups and dialogs included) as NAME.png."""
         window.show_tab(tab)
         settle(app, 1.0)
-        path = args.out / f"{name}.png"
+        path = args.out / f"{prefix}{name}.png"
         if screen:
             frame = window.frameGeometry()
             QGuiApplication.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(),
@@ -148,7 +154,8 @@ def main() -> int:
     shot(confusions, "suspicious-labels")
     confusions.pages.setCurrentIndex(0)
 
-    window.state.set_model(ActiveModel("starter model", paths.starter_model_path()))
+    window.state.set_model(ActiveModel(QCoreApplication.translate("MainWindow", "starter model"),
+                                       paths.starter_model_path()))
     draw_tab = window.draw_tab
     window.show_tab(draw_tab)
     wait(app, lambda: not draw_tab.is_loading(), what="the starter model")
@@ -185,7 +192,7 @@ def main() -> int:
     draw_tab.teach.show_samples()
     dialog = draw_tab.teach.samples_dialog
     settle(app, 0.5)
-    path = args.out / "my-samples.png"
+    path = args.out / f"{prefix}my-samples.png"
     dialog.grab().save(str(path))
     print(f"wrote {path}")
     dialog.close()
@@ -197,7 +204,8 @@ def main() -> int:
     settle(app, 0.3)
     page = page_of_characters([STROKES[c] for c in ("の", "あ", "し")],
                               PhotoStyle(**{**PHONE.__dict__, "size": (900, 360)}), seed=2)
-    photo_tab.set_picture(page, "A generated photo of three characters")
+    photo_tab.set_picture(page, {"en": "A generated photo of three characters",
+                                 "ja": "生成した3文字の写真"}[args.language])
     drag(photo_tab.crop, (310, 40), (590, 320))
     wait(app, lambda: not photo_tab.is_busy(), what="the photo to be framed")
     shot(photo_tab, "photo")
