@@ -16,7 +16,7 @@ MAX_WIDTH = 640
 def choice_text(choice: ModelChoice) -> str:
     """How a model is named in the picker: the full name, when the run started and its accuracy, never cut."""
     if choice.kind == "starter":
-        return QCoreApplication.translate("ModelPicker", "Starter model (fonts and pen strokes, not K49)")
+        return QCoreApplication.translate("ModelPicker", "Starter model (fonts, variant forms, pen strokes; not K49)")
     if choice.kind == "file":
         return QCoreApplication.translate("ModelPicker", "{name} (file in {folder})").format(name=choice.model.name,
                                                                      folder=choice.model.path.parent)

@@ -1119,8 +1119,8 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
 <context>
     <name>ModelPicker</name>
     <message>
-        <source>Starter model (fonts and pen strokes, not K49)</source>
-        <translation>初期モデル (フォントとペン書きの筆跡、K49 ではありません)</translation>
+        <source>Starter model (fonts, variant forms, pen strokes; not K49)</source>
+        <translation>初期モデル (フォント・くずし字の異体・ペン書きの筆跡、K49 ではありません)</translation>
     </message>
     <message>
         <source>{name} (file in {folder})</source>
