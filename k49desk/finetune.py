@@ -100,10 +100,12 @@ def practice_data(folder: Path, progress=None, cancel=None):
         strokes = (train, test)
     except DataError:
         strokes = (0, 0)
-    variant_counts = (train, test) if variants.installed_variant_fonts() else (0, 0)
+    variant_fonts = variants.installed_variant_fonts()  # looked up once: synth would look them up again
+    variant_counts = (train, test) if variant_fonts else (0, 0)
     synth.synthesize(folder, train_per_class=train, test_per_class=test, seed=0, strokes_per_class=strokes[0],
                      test_strokes_per_class=strokes[1], variants_per_class=variant_counts[0],
-                     test_variants_per_class=variant_counts[1], progress=progress, cancel=cancel)
+                     test_variants_per_class=variant_counts[1], variant_fonts=variant_fonts, progress=progress,
+                     cancel=cancel)
     return dataset.load(folder, cancel=cancel)
 
 
@@ -128,7 +130,8 @@ def mixed_data(general, samples: Samples, train_idx: np.ndarray, seed: int = 0):
 
 
 def finetune(model_path, samples: Samples, data=None, *, runs_dir, run_name: str | None = None,
-             epochs: int = EPOCHS, learning_rate: float | None = None, seed: int = 0, progress=None, cancel=None) -> FinetuneResult:
+             epochs: int = EPOCHS, learning_rate: float | None = None, seed: int = 0, progress=None,
+             cancel=None) -> FinetuneResult:
     """Fine-tune the model in `model_path` on `samples` mixed with `data` (None: a practice set made on the fly) and
     write a run; returns the before/after figures (also written to the run as finetune.json). learning_rate: None
     for LEARNING_RATE_SHARE of the model's preset's recipe."""

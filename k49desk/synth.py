@@ -22,7 +22,7 @@ from k49desk.augment import Glyph, augment
 from k49desk.dataset import FILE_NAMES, PRACTICE_MARKER
 from k49desk.errors import Cancelled, DataError
 from k49desk.files import check_output_folder, npz_bytes, write_folder
-from k49desk.font_discovery import Face, installed_faces, select_faces
+from k49desk.font_discovery import installed_faces, select_faces
 from k49desk.progress import PROGRESS_INTERVAL_S, Throttle
 from k49desk.rasterize import SIZE
 
@@ -86,10 +86,7 @@ def synthesize(
     elif fonts is None:
         faces, skipped = installed_faces()
     else:
-        fonts = [Path(f) for f in fonts]
-        for f in fonts:
-            if not f.is_file():
-                raise DataError(f"{f}: font file not found")
+        fonts = _font_files(fonts)
         faces, skipped = select_faces(((f, None, False) for f in fonts), explicit=True)
     if not faces and (train_counts.sum() or test_counts.sum()):
         among = "no installed font" if fonts is None else f"no font among {', '.join(map(str, fonts))}"
@@ -111,21 +108,15 @@ def synthesize(
         needed = sorted({(int(f), int(c)) for _, labels, face_of, _ in plans for f, c in zip(face_of, labels)})
         by_face = {f: [c for g, c in needed if g == f] for f, _ in needed}
         glyphs: dict[tuple[int, int], Glyph] = {}
-        jobs = [partial(_render_face, faces[f], f, chars, glyphs) for f, chars in by_face.items()]
+        jobs = [partial(_render_glyphs, faces[f].path, faces[f].index,
+                        [((f, c), classes.CLASSES[c].char) for c in chars], glyphs) for f, chars in by_face.items()]
         _run_jobs(pool, jobs, cancel, lambda: reporter.report(len(glyphs), len(needed), "fonts"))
 
         splits = {}
         for split, labels, face_of, stream in plans:
-            images = np.empty((len(labels), SIZE, SIZE), np.uint8)
-            starts = range(0, len(labels), _CHUNK)
-            done = [0] * len(starts)
-            jobs = [
-                partial(_render_chunk, [glyphs[int(f), int(c)] for f, c in zip(face_of[s : s + _CHUNK], labels[s : s + _CHUNK])],
-                        child, images[s : s + _CHUNK], done, k)
-                for k, (s, child) in enumerate(zip(starts, stream.spawn(len(starts))))
-            ]
             offset = sum(len(v[1]) for v in splits.values())
-            _run_jobs(pool, jobs, cancel, lambda: reporter.report(offset + sum(done), total, split))
+            images = _augmented(pool, [glyphs[int(f), int(c)] for f, c in zip(face_of, labels)], stream, cancel,
+                                lambda done: reporter.report(offset + done, total, split))
             splits[split] = (images, labels)
 
         for (split, per_class), stream in zip(stroke_plan, stroke_stream.spawn(2)):
@@ -260,10 +251,36 @@ def _add_strokes(pool, split, per_class: dict[str, int], stream, cancel, report)
             done.append(0)
             jobs.append(partial(_render_drawings, labels, handwriting.style(name), child, out, done, len(done) - 1))
     _run_jobs(pool, jobs, cancel, lambda: report(sum(done)))
+    return _shuffled_together(split, parts, np.random.default_rng(next(children)))
+
+
+def _augmented(pool, glyphs: list, stream, cancel, report, **style) -> np.ndarray:
+    """(n, 28, 28) augmented renders of `glyphs`, in chunks of _CHUNK on `pool`, each chunk with its own child stream
+    of `stream` (so the bytes do not depend on thread timing); report(done) as they go; `style`: augment's keywords."""
+    images = np.empty((len(glyphs), SIZE, SIZE), np.uint8)
+    starts = range(0, len(glyphs), _CHUNK)
+    done = [0] * len(starts)
+    jobs = [partial(_render_chunk, glyphs[s : s + _CHUNK], child, images[s : s + _CHUNK], done, k, **style)
+            for k, (s, child) in enumerate(zip(starts, stream.spawn(len(starts))))]
+    _run_jobs(pool, jobs, cancel, lambda: report(sum(done)))
+    return images
+
+
+def _shuffled_together(split, parts, rng) -> tuple[np.ndarray, np.ndarray]:
+    """`split`'s (images, labels) with the (images, labels) `parts` appended, all shuffled by one permutation."""
     images = np.concatenate([split[0], *(p[0] for p in parts)])
     labels = np.concatenate([split[1], *(p[1] for p in parts)])
-    order = np.random.default_rng(next(children)).permutation(len(labels))
+    order = rng.permutation(len(labels))
     return images[order], labels[order]
+
+
+def _font_files(fonts) -> list[Path]:
+    """`fonts` as paths; DataError naming the first that is not a file."""
+    fonts = [Path(f) for f in fonts]
+    for f in fonts:
+        if not f.is_file():
+            raise DataError(f"{f}: font file not found")
+    return fonts
 
 
 def _variant_plan(train_per_class, test_per_class, fonts):
@@ -279,11 +296,7 @@ def _variant_plan(train_per_class, test_per_class, fonts):
         return [], []
     if fonts is None:
         fonts = variants.installed_variant_fonts()
-    fonts = [Path(f) for f in fonts]
-    for f in fonts:
-        if not f.is_file():
-            raise DataError(f"{f}: font file not found")
-    found = variants.sources(fonts)
+    found = variants.sources(_font_files(fonts))
     if not found:
         raise DataError("no font draws kuzushiji variant forms: install IPAmj Mincho (Debian fonts-ipamj-mincho) or "
                         "name fonts with the Hentaigana block or a grass-script brush face")
@@ -304,19 +317,11 @@ def _add_variants(pool, split, sources, counts, stream, cancel, report) -> tuple
     by_face: dict[tuple[Path, int], list[int]] = {}
     for k in needed:
         by_face.setdefault((sources[k].path, sources[k].index), []).append(k)
-    jobs = [partial(_render_variants, face, [(k, sources[k].char) for k in ks], glyphs) for face, ks in by_face.items()]
+    jobs = [partial(_render_glyphs, *face, [(k, sources[k].char) for k in ks], glyphs) for face, ks in by_face.items()]
     _run_jobs(pool, jobs, cancel, lambda: None)
-    images = np.empty((len(labels), SIZE, SIZE), np.uint8)
-    starts = range(0, len(labels), _CHUNK)
-    done = [0] * len(starts)
-    jobs = [partial(_render_chunk, [glyphs[int(k)] for k in picks[s : s + _CHUNK]], child, images[s : s + _CHUNK],
-                    done, n, stroke_width=variants.STROKE_WIDTH)
-            for n, (s, child) in enumerate(zip(starts, stream.spawn(len(starts))))]
-    _run_jobs(pool, jobs, cancel, lambda: report(sum(done)))
-    all_images = np.concatenate([split[0], images])
-    all_labels = np.concatenate([split[1], labels])
-    order = rng.permutation(len(all_labels))
-    return all_images[order], all_labels[order]
+    images = _augmented(pool, [glyphs[int(k)] for k in picks], stream, cancel, report,
+                        stroke_width=variants.STROKE_WIDTH)
+    return _shuffled_together(split, [(images, labels)], rng)
 
 
 def refuse_real_k49(out_dir: Path) -> None:
@@ -361,26 +366,16 @@ def _run_jobs(pool, jobs, cancel, tick) -> None:
         wait(futures)
 
 
-def _render_face(face: Face, face_number: int, labels: list[int], out: dict, stop) -> None:
-    """Render `labels` from one face (a FreeType face must not be shared between threads) into out[(face_number, label)]."""
+def _render_glyphs(path: Path, index: int, chars: list[tuple[object, str]], out: dict, stop) -> None:
+    """Render (key, char) pairs from face `index` of `path` into out[key] (a FreeType face must not be shared between
+    threads, so one job per face)."""
     from PIL import ImageFont
 
-    font = ImageFont.truetype(str(face.path), size=_RENDER_PX, index=face.index)
-    for label in labels:
+    font = ImageFont.truetype(str(path), size=_RENDER_PX, index=index)
+    for key, char in chars:
         if stop.is_set():
             raise Cancelled("practice set generation cancelled")
-        out[face_number, label] = Glyph.render(font, classes.CLASSES[label].char)
-
-
-def _render_variants(face: tuple[Path, int], chars: list[tuple[int, str]], out: dict, stop) -> None:
-    """Render variant glyphs from one face into out[source number]."""
-    from PIL import ImageFont
-
-    font = ImageFont.truetype(str(face[0]), size=_RENDER_PX, index=face[1])
-    for k, char in chars:
-        if stop.is_set():
-            raise Cancelled("practice set generation cancelled")
-        out[k] = Glyph.render(font, char)
+        out[key] = Glyph.render(font, char)
 
 
 def _render_drawings(labels, drawing_style, seed, out: np.ndarray, done: list[int], slot: int, stop) -> None:
