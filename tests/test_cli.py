@@ -141,7 +141,7 @@ def test_unwritable_outputs_fail_early_with_one_line(capsys, tmp_path, practice_
     def not_now(*args, **kwargs):
         pytest.fail("the expensive work ran before the output folder was checked")
 
-    monkeypatch.setattr(synth, "_render_face", not_now)
+    monkeypatch.setattr(synth, "_render_glyphs", not_now)
     code, _, err = run_cli(capsys, "synth", "/proc/nope/practice", "--train-per-class", 1, "--test-per-class", 1)
     no_traceback_error(code, err, "/proc/nope/practice", "cannot create it in /proc")
     monkeypatch.setattr(evaluation, "evaluate", not_now)
