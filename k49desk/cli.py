@@ -226,6 +226,8 @@ def _cmd_train(args) -> int:
     from k49desk import dataset, paths, runs, training
     from k49desk.tfstart import start_tensorflow
 
+    if args.resume is not None and args.start_from is not None:
+        raise DataError("--start-from starts a new run from a model's weights; --resume continues a run: give one")
     if args.resume is not None:
         info = runs.load_run(args.resume).info
         data = dataset.load(info.data.get("data_dir", "") if args.data_dir_given is None else args.data_dir_given)
@@ -241,7 +243,13 @@ def _cmd_train(args) -> int:
             runs_dir, run_name = args.out.parent, args.out.name
         else:
             runs_dir, run_name = args.runs_dir or _default_folder(paths.default_runs_dir(), "runs", True), None
-        start = training.Trainer(data, settings, runs_dir, run_name).run
+        start_from = None if args.start_from is None else _model_path(args.start_from)
+        if start_from is not None:
+            from k49desk.finetune import arch_of
+
+            if (built := arch_of(start_from)) != args.arch and (start_from.parent / runs.RUN_FILE).is_file():
+                raise DataError(f"{start_from}: was trained as {built}; give --arch {built}")
+        start = training.Trainer(data, settings, runs_dir, run_name, start_from=start_from).run
     start_tensorflow()
     bar = _Bar()
     cancel, asked = threading.Event(), []
@@ -554,6 +562,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--precision", default="auto", choices=PRECISIONS,
                    help="auto (default): mixed bfloat16 on CPUs with AVX-512 BF16/AMX, mixed float16 on GPUs with "
                         "compute capability >= 7.0, float32 otherwise")
+    p.add_argument("--start-from", type=_model_path_arg, default=None, metavar="RUN_DIR_OR_MODEL",
+                   help="start from this model's weights (a run folder's best model, a .keras file, or 'starter') "
+                        "with a fresh optimizer, instead of a new model: training on to other data; the preset "
+                        "(--arch) must be the one it was built as, for its recipe")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--out", type=Path, default=None, metavar="RUN_DIR", help="the run folder to create")
     where.add_argument("--runs-dir", type=Path, default=None, metavar="DIR",

@@ -6,6 +6,7 @@ Minutes to hours of training: the window runs it as a job of its training proces
 
 from __future__ import annotations
 
+import math
 import tempfile
 from dataclasses import dataclass
 
@@ -87,17 +88,17 @@ def scan_training_labels(data, settings, folds: int = DEFAULT_FOLDS, *, progress
 
 
 def estimate_scan_seconds(settings, train_size: int, folds: int = DEFAULT_FOLDS, measured_batches: int = 3) -> float:
-    """Seconds `scan_training_labels` will take on `train_size` images, from real training steps timed here by the
-    Train tab's estimator (training.seconds_per_batch: the preset's model, recipe, batch size and precision).
+    """Seconds `scan_training_labels` will take on `train_size` images, from real steps timed here by the Train
+    tab's estimator (training.time_steps: the preset's model, recipe, pipeline, batch size, precision, strategy).
 
-    Training dominates: folds x epochs x the batches of (folds - 1)/folds of the images, plus Keras' validation
-    and the prediction of the held-out fold (forward passes, counted at a third of a training step per image).
+    Each fold trains `epochs` epochs on (folds - 1)/folds of the images (its validation split included) and then
+    predicts its held-out fold.
     """
-    from k49desk.training import seconds_per_batch
+    from k49desk.training import time_steps
 
     _check_folds(folds)
-    per_image = seconds_per_batch(settings, measured_batches) / settings.batch_size
-    fold_train = train_size * (folds - 1) / folds
-    trained = fold_train * (1 - settings.validation_split) * settings.epochs
-    forward = fold_train * settings.validation_split * settings.epochs + train_size / folds
-    return folds * per_image * (trained + forward / 3)
+    steps = time_steps(settings, measured_batches)
+    fold_images = train_size * (folds - 1) / folds
+    val_size = math.ceil(fold_images * settings.validation_split)
+    epoch = steps.epoch_seconds(int(fold_images) - val_size, val_size)
+    return folds * (settings.epochs * epoch + steps.validation_image_s * train_size / folds)

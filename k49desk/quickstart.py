@@ -69,6 +69,7 @@ class PlanJob:
     """Recommend a preset for where training runs and time a few real training steps of its recipe there."""
 
     train_size: int
+    val_size: int
     overrides: tuple[tuple[str, object], ...] = ()  # TrainSettings fields set instead of the recipe's
     # It does not look at its cancel event; a cancel ends the training process after this grace (see _carry).
     stop_grace_s: ClassVar[float] = 0.5
@@ -77,7 +78,8 @@ class PlanJob:
         devices = tuple(training.training_devices())
         arch, why = recommended_preset(list(devices))
         settings = training.TrainSettings.for_arch(arch, **dict(self.overrides))
-        return Machine(devices, arch, why, training.estimate_epoch_seconds(settings, self.train_size))
+        seconds = training.estimate_epoch_seconds(settings, self.train_size, self.val_size)
+        return Machine(devices, arch, why, seconds)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ class Plan:
     why: str  # why this preset (recommended_preset)
     devices: tuple[str, ...]
     train_size: int  # training images per epoch (the rest of the training set validates)
-    seconds_per_epoch: float  # measured on a few real steps here; validation not included
+    seconds_per_epoch: float  # measured on a few real steps here, validation included
 
     @property
     def training_seconds(self) -> float:
@@ -135,8 +137,9 @@ def plan(data_dir, runs_dir, source: Source | None = None, *, runner: Runner = r
     total = sum(spec.size for spec in source.files.values())
     missing = sum(spec.size - _bytes_on_disk(data_dir, spec) for spec in source.files.values())
     validation_split = overrides.get("validation_split") or training.TrainSettings.validation_split
-    train_size = source.train_images - math.ceil(source.train_images * validation_split)
-    machine = _carry(runner, PlanJob(train_size, tuple(overrides.items())), progress, cancel)
+    val_size = math.ceil(source.train_images * validation_split)
+    train_size = source.train_images - val_size
+    machine = _carry(runner, PlanJob(train_size, val_size, tuple(overrides.items())), progress, cancel)
     settings = training.TrainSettings.for_arch(machine.arch, **overrides)
     return Plan(data_dir, Path(runs_dir), source, missing, total, settings, machine.why, machine.devices, train_size,
                 machine.seconds_per_epoch)

@@ -153,15 +153,17 @@ class EvaluateJob:
 
 @dataclass(frozen=True)
 class EstimateJob:
-    """Seconds per training epoch of `train_size` images with these settings, timed on a few real batches here."""
+    """Seconds per epoch of `train_size` training and `val_size` validation images with these settings, timed on a
+    few real steps here (training.time_steps)."""
 
     settings: training.TrainSettings
     train_size: int
+    val_size: int = 0
     # It does not look at its cancel event; it is only cancelled when the window closes, which need not wait for it.
     stop_grace_s: ClassVar[float] = 0.5
 
     def __call__(self, *, progress=None, cancel=None) -> float:
-        return training.estimate_epoch_seconds(self.settings, self.train_size)
+        return training.estimate_epoch_seconds(self.settings, self.train_size, self.val_size)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ from k49desk import runs
 from k49desk.errors import Cancelled, DataError, K49Error, RunError
 
 # Batch 256 instead of the Keras example's 32: seed-cnn trains ~1.7x faster per sample on 2 CPU cores (per-step
-# overhead dominates such a small model; bench/train_throughput.py) and reaches similar accuracy per epoch with Adam.
+# overhead dominates such a small model; bench/train_throughput.py). With 8x fewer steps per epoch it needs the
+# one-cycle schedule and learning rate of its recipe (models.SEED_CNN_RECIPE) to reach the example's accuracy sooner
+# (bench/time_to_accuracy.py).
 DEFAULT_BATCH_SIZE = 256
 EVAL_BATCH_SIZE = 1024  # validation only runs the forward pass: bigger batches cost no accuracy and less overhead
 PRECISIONS = ("auto", "float32", "bfloat16", "float16")
@@ -37,10 +39,11 @@ class TrainingDiverged(K49Error):
 
 @dataclass(frozen=True)
 class TrainSettings:
+    # The defaults are seed-cnn's recipe (models.SEED_CNN_RECIPE); for_arch gives any preset's.
     arch: str = "seed-cnn"
-    epochs: int = 10
+    epochs: int = 8
     batch_size: int = DEFAULT_BATCH_SIZE  # per device: with several devices each batch is this times their number
-    learning_rate: float = 1e-3
+    learning_rate: float = 8e-3
     validation_split: float = 0.3  # stratified by class and seeded, unlike Keras' tail split
     seed: int = 0
     precision: str = "auto"  # one of PRECISIONS; auto = choose_precision's pick for this machine
@@ -511,12 +514,31 @@ def _tensorboard(folder: Path):
 # Models -------------------------------------------------------------------------------------------------------------
 
 
-def _compile(model, settings: TrainSettings, recipe, steps_per_epoch: int) -> None:
+WARMUP_START = 1 / 25  # a warm-up starts at this fraction of the learning rate (one-cycle's usual division factor)
+WARMUP_MAX_SHARE = 0.3  # and takes at most this share of the run's steps (one-cycle's usual pct_start)
+
+
+def learning_rate_schedule(settings: TrainSettings, recipe, steps_per_epoch: int):
+    """The learning rate (a float, or a Keras schedule stepped per batch) for `settings.epochs` epochs of the recipe:
+    constant, or cosine decay to 0 over the run after a linear warm-up of recipe.warmup_epochs (one-cycle)."""
     import keras
 
     lr = settings.learning_rate
-    if recipe.schedule == "cosine":
-        lr = keras.optimizers.schedules.CosineDecay(lr, decay_steps=max(settings.epochs * steps_per_epoch, 1))
+    if recipe.schedule != "cosine":
+        return lr
+    total = max(settings.epochs * steps_per_epoch, 1)
+    # A short run (a test, a quick try) warms up over at most WARMUP_MAX_SHARE of itself, as one-cycle does.
+    warmup = min(round(recipe.warmup_epochs * steps_per_epoch), int(WARMUP_MAX_SHARE * total))
+    if warmup <= 0:
+        return keras.optimizers.schedules.CosineDecay(lr, decay_steps=total)
+    return keras.optimizers.schedules.CosineDecay(lr * WARMUP_START, decay_steps=total - warmup, warmup_target=lr,
+                                                  warmup_steps=warmup)
+
+
+def _compile(model, settings: TrainSettings, recipe, steps_per_epoch: int) -> None:
+    import keras
+
+    lr = learning_rate_schedule(settings, recipe, steps_per_epoch)
     if recipe.optimizer == "sgd":
         optimizer = keras.optimizers.SGD(lr, momentum=recipe.momentum)
     else:
@@ -540,31 +562,64 @@ def build_for_training(arch: str, policy: str):
         keras.mixed_precision.set_global_policy(previous)
 
 
-def seconds_per_batch(settings: TrainSettings, batches: int = 5) -> float:
-    """Mean seconds of one real training step of the settings' preset here (random pixels, the settings' batch
-    size and precision), over `batches` steps after one warm-up step that traces the function."""
+@dataclass(frozen=True)
+class StepTimes:
+    """What one run's steps cost here, timed as a run takes them (see time_steps)."""
+
+    train_step_s: float  # one training step of global_batch images: pipeline, augmentation, forward and backward
+    validation_image_s: float  # the forward pass of one validation image, in validation-sized batches
+    global_batch: int  # the settings' batch size times the devices in sync
+
+    def epoch_seconds(self, train_size: int, val_size: int = 0) -> float:
+        """One epoch over train_size training images (full batches only, as _fit takes them) and val_size
+        validation images."""
+        return self.train_step_s * max(train_size // self.global_batch, 1) + self.validation_image_s * val_size
+
+
+def time_steps(settings: TrainSettings, batches: int = 5) -> StepTimes:
+    """Time real steps of the settings here, on the path a run takes: the preset's model under the settings'
+    precision and the device strategy, fed by the run's tf.data pipeline (the recipe's augmentation and mixup)
+    and read back each step as the run's progress callback does. `batches` timed training steps after two that
+    trace and warm up; validation timed on a second pass over two validation batches (the first one traces).
+    The pixels are random: no step's cost depends on what the images show."""
+    import keras
     import numpy as np
 
     from k49desk import models
+    from k49desk.classes import NUM_CLASSES
 
     recipe = models.get_arch(settings.arch).recipe
-    model = build_for_training(settings.arch, choose_precision(settings.precision).policy)
-    _compile(model, settings, recipe, 1)
-    rng = np.random.default_rng(0)
-    x = rng.integers(0, 256, (batches + 1, settings.batch_size, 28, 28, 1)).astype(np.float32)
-    y = rng.integers(0, 49, (batches + 1, settings.batch_size))
-    if recipe.mixup_alpha:
-        y = np.eye(49, dtype=np.float32)[y]
-    model.train_on_batch(x[0], y[0])
+    strategy = _strategy()
+    global_batch = settings.batch_size * strategy.num_replicas_in_sync
+    warmup = 2
+    n = (batches + warmup) * global_batch
+    rng = np.random.default_rng(settings.seed)
+    x = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
+    y = rng.integers(0, NUM_CLASSES, n)
+    val_idx = np.arange(min(n, 2 * max(global_batch, EVAL_BATCH_SIZE)))
+    train_ds, val_ds = _datasets(x, y, np.arange(n), val_idx, global_batch, settings.seed, recipe)
+    with strategy.scope():
+        model = build_for_training(settings.arch, choose_precision(settings.precision).policy)
+        _compile(model, settings, recipe, batches + warmup)
+    ends: list[float] = []
+
+    class Clock(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            float(logs["loss"])  # waits for the step, as the run's progress callback does
+            ends.append(time.perf_counter())
+
+    model.fit(train_ds, epochs=1, verbose=0, callbacks=[Clock()])
+    model.evaluate(val_ds, verbose=0)
     start = time.perf_counter()
-    for i in range(1, batches + 1):
-        model.train_on_batch(x[i], y[i])
-    return (time.perf_counter() - start) / batches
+    model.evaluate(val_ds, verbose=0)
+    validation_s = time.perf_counter() - start
+    return StepTimes((ends[-1] - ends[warmup - 1]) / batches, validation_s / len(val_idx), global_batch)
 
 
-def estimate_epoch_seconds(settings: TrainSettings, data_size: int, batches: int = 5) -> float:
-    """Seconds one training epoch over `data_size` images takes here (no validation), from `batches` real steps."""
-    return seconds_per_batch(settings, batches) * -(-data_size // settings.batch_size)
+def estimate_epoch_seconds(settings: TrainSettings, train_size: int, val_size: int = 0, batches: int = 5) -> float:
+    """Seconds one epoch over `train_size` training and `val_size` validation images takes here, from real steps
+    (time_steps)."""
+    return time_steps(settings, batches).epoch_seconds(train_size, val_size)
 
 
 # Training ------------------------------------------------------------------------------------------------------------
@@ -611,8 +666,7 @@ def _fit(folder: Path, info: runs.RunInfo, data, settings: TrainSettings, histor
             net = keras.models.load_model(model)
             if recipe.schedule == "cosine" and s.epochs != info.epochs_planned:
                 # The cosine decays to zero over the planned epochs: stretch it over the new total.
-                net.optimizer.learning_rate = keras.optimizers.schedules.CosineDecay(
-                    s.learning_rate, decay_steps=max(s.epochs * batches, 1))
+                net.optimizer.learning_rate = learning_rate_schedule(s, recipe, batches)
     info = info.replace(params=int(net.count_params()), devices=tuple(training_devices()), epochs_planned=s.epochs,
                         status="running", recipe=asdict(recipe),
                         sizes={"train": len(train_idx), "validation": len(val_idx), "test": len(data.y_test),

@@ -69,7 +69,7 @@ def test_cli_import_samples_finetune_round_trip(tmp_path, capsys, trained_run, p
     assert info.fine_tuned_from == str(runs.load_run(trained_run).model_path)
     # The seed-cnn run's preset recipe, at a tenth of its learning rate.
     assert info.recipe["optimizer"] == "adam" and info.sizes["batch_per_device"] == 256
-    assert run.settings["learning_rate"] == pytest.approx(1e-4)
+    assert run.settings["learning_rate"] == pytest.approx(ARCHITECTURES["seed-cnn"].recipe.learning_rate / 10)
     assert info.status == "completed" and info.epochs_done == 1
     result = json.loads((out / "finetune.json").read_text())
     assert result["held_out_samples"] == 3 and result["trained_samples"] == 9

@@ -40,8 +40,9 @@ def test_divergence_stops_the_run_keeps_the_good_epochs_and_exits_2(capsys, prac
 
 
 def test_a_learning_rate_that_blows_up_at_once_keeps_nothing(capsys, practice_dir, tmp_path):
-    code, _, err = run_cli(capsys, "train", "--data-dir", practice_dir, "--epochs", 2, "--learning-rate", "1e9",
-                           "--out", tmp_path / "run")
+    # seed-cnn-dropout trains at a constant rate: seed-cnn's one-cycle would start at a 25th of it.
+    code, _, err = run_cli(capsys, "train", "--data-dir", practice_dir, "--arch", "seed-cnn-dropout", "--epochs", 2,
+                           "--learning-rate", "1e9", "--out", tmp_path / "run")
     one_line_error(code, err, "training diverged", "epoch 1", "nothing was kept", "lower learning rate")
     assert list(tmp_path.iterdir()) == []
 
@@ -167,3 +168,27 @@ def test_a_new_run_cleans_partial_folders_of_dead_processes(capsys, practice_dir
     assert code == 0, err
     names = sorted(p.name for p in runs_dir.iterdir())
     assert not stale.exists() and ".someone-else.partial" in names and len(names) == 2
+
+
+def test_start_from_a_models_weights_trains_on_from_them(capsys, trained_run, practice_dir, tmp_path):
+    from k49desk import dataset
+    from k49desk.evaluation import predict_probabilities
+    from k49desk.modelio import load_model
+
+    data = dataset.load(practice_dir)
+    before = runs.load_run(trained_run)
+    accuracy = (predict_probabilities(load_model(before.model_path), data.x_test).argmax(1) == data.y_test).mean()
+    out_dir = tmp_path / "on"
+    code, out, err = run_cli(capsys, "train", "--data-dir", practice_dir, "--arch", before.info.arch, "--epochs", 1,
+                             "--learning-rate", 1e-4, "--start-from", trained_run, "--out", out_dir)
+    assert code == 0, err
+    info = runs.load_run(out_dir).info
+    assert info.fine_tuned_from == str(before.model_path) and info.epochs_done == 1
+    # One epoch at a low rate from trained weights keeps what they knew; a new model would be near chance (2%).
+    after = (predict_probabilities(load_model(out_dir / runs.MODEL_FILE), data.x_test).argmax(1) == data.y_test).mean()
+    assert after >= accuracy - 0.05 and after > 0.25
+
+    code, _, err = run_cli(capsys, "train", "--data-dir", practice_dir, "--arch", "resnet-small", "--start-from",
+                           trained_run, "--out", tmp_path / "wrong")
+    assert code != 0 and f"was trained as {before.info.arch}; give --arch {before.info.arch}" in err
+    assert not (tmp_path / "wrong").exists()

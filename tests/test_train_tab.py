@@ -108,7 +108,7 @@ def test_start_waits_for_tensorflow_and_data_and_form_shows_the_defaults(qtbot, 
     defaults = training.TrainSettings()
     assert tab.settings() == defaults
     assert tab.arch_combo.currentData() == "seed-cnn"
-    assert tab.lr_spin.value() == pytest.approx(1e-3)
+    assert tab.lr_spin.value() == pytest.approx(defaults.learning_rate)
     assert tab.val_spin.value() == pytest.approx(0.3)
     assert (tab.epochs_spin.value(), tab.batch_spin.value(), tab.seed_spin.value()) == (
         defaults.epochs, defaults.batch_size, defaults.seed)
@@ -357,7 +357,8 @@ def test_before_start_the_tab_shows_the_precision_automatic_picks_the_devices_an
     assert tab.device_label.text().startswith(devices[:1].upper() + devices[1:] + ". Training uses one machine")
     assert "several machines are not supported with Keras 3 (keras-team/keras#20585)" in tab.device_label.text()
     qtbot.waitUntil(lambda: "Time per epoch here" in tab.estimate_label.text(), timeout=120_000)
-    assert "batches of 256" in tab.estimate_label.toolTip() and "for 10 epoch(s)" in tab.estimate_label.text()
+    assert "batches of 256" in tab.estimate_label.toolTip() and "for 8 epoch(s)" in tab.estimate_label.text()
+    assert "validation images" in tab.estimate_label.toolTip()
 
     # Another batch size: measured again (in the training process), the label follows.
     tab.batch_spin.setValue(64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 from tiny_data import tiny_data
 
-from k49desk import runs, training
+from k49desk import models, runs, training
 from k49desk.errors import Cancelled, DataError, RunError
 from k49desk.training import BatchProgress, EpochEnd, Trainer, TrainingStarted, TrainSettings
 
@@ -353,11 +354,51 @@ def test_augmentation_and_mixup_run_in_the_data_pipeline():
     assert not any(layer.__class__.__name__.startswith("Random") for layer in models.build_model("resnet-small").layers)
 
 
-def test_estimate_epoch_seconds_times_real_batches(monkeypatch):
-    measured = training.seconds_per_batch(TrainSettings(batch_size=32, precision="float32"), batches=2)
-    assert 0 < measured < 60
-    monkeypatch.setattr(training, "seconds_per_batch", lambda settings, batches: 0.5)
-    assert training.estimate_epoch_seconds(TrainSettings(batch_size=32), 3201) == 0.5 * 101
+def test_estimate_epoch_seconds_times_real_steps(monkeypatch):
+    steps = training.time_steps(TrainSettings(batch_size=32, precision="float32"), batches=2)
+    assert 0 < steps.train_step_s < 60 and 0 < steps.validation_image_s < 1 and steps.global_batch == 32
+    # Full batches only, as _fit takes them, plus every validation image.
+    assert steps.epoch_seconds(3201, 100) == pytest.approx(steps.train_step_s * 100 + steps.validation_image_s * 100)
+    monkeypatch.setattr(training, "time_steps", lambda settings, batches: training.StepTimes(0.5, 0.001, 32))
+    assert training.estimate_epoch_seconds(TrainSettings(batch_size=32), 3201, 1000) == pytest.approx(0.5 * 100 + 1)
+
+
+def test_the_estimate_times_the_runs_pipeline_strategy_and_precision(monkeypatch):
+    seen = {}
+    datasets, strategy, choose = training._datasets, training._strategy, training.choose_precision
+
+    def spy_datasets(*args, **kwargs):
+        seen["recipe"] = args[6] if len(args) > 6 else kwargs.get("recipe")
+        return datasets(*args, **kwargs)
+
+    def spy_strategy():
+        seen["strategy"] = True
+        return strategy()
+
+    def spy_choose(requested="auto"):
+        seen["precision"] = requested
+        return choose(requested)
+
+    monkeypatch.setattr(training, "_datasets", spy_datasets)
+    monkeypatch.setattr(training, "_strategy", spy_strategy)
+    monkeypatch.setattr(training, "choose_precision", spy_choose)
+    settings = TrainSettings.for_arch("resnet-small", batch_size=16, precision="float32")
+    training.time_steps(settings, batches=1)
+    assert seen == {"recipe": models.get_arch("resnet-small").recipe, "strategy": True, "precision": "float32"}
+    assert seen["recipe"].augments
+
+
+def test_the_estimate_is_within_30_percent_of_a_measured_epoch(tmp_path):
+    """The estimate shown before Start times the run's own pipeline: for a preset that augments, the epochs a run
+    then measures (after its first, which traces) are within 30% of it."""
+    data = tiny_data(train_per_class=30, test_per_class=1)
+    settings = TrainSettings.for_arch("resnet-small", epochs=4, batch_size=32, precision="float32")
+    assert models.get_arch("resnet-small").recipe.augments
+    train_size = len(training.stratified_split(data.y_train, settings.validation_split, settings.seed)[0])
+    estimate = training.estimate_epoch_seconds(settings, train_size, len(data.y_train) - train_size)
+    info = Trainer(data, settings, tmp_path).run()
+    measured = float(np.median(info.timings["seconds_per_epoch"][1:]))
+    assert abs(estimate - measured) <= 0.3 * measured, (estimate, measured)
 
 
 MIRRORED_SCRIPT = """
@@ -367,7 +408,7 @@ import tensorflow as tf
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 from tiny_data import tiny_data
-from k49desk import runs, training
+from k49desk import models, runs, training
 
 data, events, cancel = tiny_data(), [], threading.Event()
 
@@ -490,3 +531,26 @@ def test_settings_follow_the_preset_recipe_unless_overridden():
     s = TrainSettings.for_arch("preact-resnet-18", epochs=2)
     assert (s.epochs, s.batch_size, s.learning_rate) == (2, 128, 0.1)
     assert TrainSettings.for_arch("seed-cnn") == TrainSettings()
+
+
+def test_the_default_settings_are_seed_cnns_recipe():
+    assert TrainSettings() == TrainSettings.for_arch("seed-cnn")
+    recipe = models.get_arch("seed-cnn").recipe
+    assert (recipe.schedule, recipe.warmup_epochs) == ("cosine", 1.0)
+    assert "cosine schedule after 1 warm-up epoch(s)" in recipe.describe()
+
+
+def test_one_cycle_warms_up_then_decays_to_zero():
+    recipe = models.Recipe(learning_rate=0.01, schedule="cosine", warmup_epochs=1.0)
+    settings = TrainSettings(epochs=4, learning_rate=0.01)
+    schedule = training.learning_rate_schedule(settings, recipe, steps_per_epoch=10)
+    lr = [float(schedule(step)) for step in (0, 5, 10, 25, 40)]
+    assert lr[0] == pytest.approx(0.01 * training.WARMUP_START)
+    assert lr[0] < lr[1] < lr[2] == pytest.approx(0.01)
+    assert lr[2] > lr[3] > lr[4] and lr[4] == pytest.approx(0, abs=1e-6)
+    no_warmup = training.learning_rate_schedule(settings, models.Recipe(schedule="cosine"), 10)
+    assert float(no_warmup(0)) == pytest.approx(0.01)
+    assert training.learning_rate_schedule(settings, models.Recipe(), 10) == 0.01
+    # A 1-epoch run warms up over its first 30% only.
+    short = training.learning_rate_schedule(replace(settings, epochs=1), recipe, steps_per_epoch=10)
+    assert float(short(3)) == pytest.approx(0.01) and float(short(9)) < 0.01

@@ -35,7 +35,7 @@ def scan(qtbot, state, monkeypatch):
         raise AssertionError("trained in the window's process")
 
     monkeypatch.setattr(training.Trainer, "run", not_here)
-    monkeypatch.setattr(training, "seconds_per_batch", not_here)
+    monkeypatch.setattr(training, "time_steps", not_here)
     monkeypatch.setattr(label_scan, "cross_validated_probabilities", not_here)
     widget = TrainingLabelScan(state)
     qtbot.addWidget(widget)

@@ -131,7 +131,7 @@ class QuickModelFlow(QObject):
             self.tr("Train {arch} for {epochs} epoch(s) on {images} images: {why}.").format(
                 arch=s.arch, epochs=s.epochs, images=f"{plan.train_size:,}", why=plan.why),
             self.tr("Time per epoch here: about {epoch}, {total} for training, measured on a few real training "
-                    "steps on {devices} (validation and the download not included).").format(
+                    "steps on {devices} (validation included, the download not).").format(
                 epoch=i18n.duration(plan.seconds_per_epoch), total=i18n.duration(plan.training_seconds),
                 devices=", ".join(plan.devices)),
             self.tr("Then evaluate it on K49's test set and make it the active model. You can cancel at any "

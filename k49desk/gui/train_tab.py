@@ -421,11 +421,13 @@ class TrainTab(QWidget):
     # Time per epoch -----------------------------------------------------------------------------------------
 
     def _estimate_key(self) -> tuple | None:
-        """What a measurement depends on: (settings with 1 epoch, training images); None without data."""
+        """What a measurement depends on: (settings with 1 epoch, training images, validation images); None without
+        data."""
         if self.state.data is None:
             return None
         n = len(self.state.data.y_train)
-        return replace(self.settings(), epochs=1), n - math.ceil(n * self.val_spin.value())
+        validation = math.ceil(n * self.val_spin.value())
+        return replace(self.settings(), epochs=1), n - validation, validation
 
     def _measure_epoch(self) -> None:
         """Time a few batches of the settings in the training process, unless it is busy training."""
@@ -439,9 +441,8 @@ class TrainTab(QWidget):
             self._estimate_again = True
             return
         self.estimate_label.setText(self.tr("Time per epoch: measuring a few batches…"))
-        settings, train_size = key
         self._estimating.run(self.tr("measure the time per epoch"), partial(self.training_process.run,
-                                                                   EstimateJob(settings, train_size)),
+                                                                   EstimateJob(*key)),
                              on_success=lambda seconds: self._measured(key, seconds),
                              on_failure=lambda message: self.estimate_label.setText(
                                  self.tr("Time per epoch: could not be measured ({error})").format(error=message)))
@@ -460,15 +461,16 @@ class TrainTab(QWidget):
         seconds = self._estimates.get(key)
         if seconds is None:
             return
-        settings, train_size = key
+        settings, train_size, val_size = key
         epochs = self.epochs_spin.value()
         self.estimate_label.setText(
             self.tr("Time per epoch here: about {epoch}, {all} for {n} epoch(s)").format(
                 epoch=i18n.duration(seconds), all=i18n.duration(seconds * epochs), n=i18n.number(epochs)))
         self.estimate_label.setToolTip(
-            self.tr("{images} training images in batches of {batch}, timed on a few real batches in the training "
-                    "process; validation not included").format(images=i18n.number(train_size),
-                                                               batch=settings.batch_size))
+            self.tr("{images} training images in batches of {batch} and {validation} validation images, timed on a "
+                    "few real batches in the training process (augmentation, precision and devices as the run "
+                    "will have them)").format(images=i18n.number(train_size), batch=settings.batch_size,
+                                              validation=i18n.number(val_size)))
 
     @property
     def training_process(self):
@@ -819,8 +821,13 @@ def recipe_text(recipe: models.Recipe) -> str:
     optimizer = (QCoreApplication.translate("recipe_text", "SGD lr {lr} momentum {m}").format(
         lr=rate, m=f"{recipe.momentum:g}") if recipe.optimizer == "sgd"
         else QCoreApplication.translate("recipe_text", "Adam lr {lr}").format(lr=rate))
-    schedule = (QCoreApplication.translate("recipe_text", "cosine schedule") if recipe.schedule == "cosine"
-                else QCoreApplication.translate("recipe_text", "constant schedule"))
+    if recipe.schedule != "cosine":
+        schedule = QCoreApplication.translate("recipe_text", "constant schedule")
+    elif recipe.warmup_epochs:
+        schedule = QCoreApplication.translate("recipe_text", "cosine schedule after {n} warm-up epoch(s)").format(
+            n=f"{recipe.warmup_epochs:g}")
+    else:
+        schedule = QCoreApplication.translate("recipe_text", "cosine schedule")
     parts = [optimizer, schedule, QCoreApplication.translate("recipe_text", "batch {n}").format(n=recipe.batch_size),
              QCoreApplication.translate("recipe_text", "{n} epochs").format(n=recipe.epochs)]
     augmentations = [text for text, on in (

@@ -1429,8 +1429,8 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <translation>{arch} を {images} 枚の画像で {epochs} エポック学習します: {why}。</translation>
     </message>
     <message>
-        <source>Time per epoch here: about {epoch}, {total} for training, measured on a few real training steps on {devices} (validation and the download not included).</source>
-        <translation>このマシンでの1エポックの時間: 約 {epoch}、学習全体で {total} ({devices} で実際の数ステップを計測。検証とダウンロードは含みません)。</translation>
+        <source>Time per epoch here: about {epoch}, {total} for training, measured on a few real training steps on {devices} (validation included, the download not).</source>
+        <translation>このマシンでの1エポックの時間: 約 {epoch}、学習全体で {total} ({devices} で実際の数ステップを計測。検証を含み、ダウンロードは含みません)。</translation>
     </message>
     <message>
         <source>Then evaluate it on K49&apos;s test set and make it the active model. You can cancel at any time.</source>
@@ -2009,6 +2009,10 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
         <translation>このマシンでの1エポックの時間: 約 {epoch}、{n} エポックで {all}</translation>
     </message>
     <message>
+        <source>{images} training images in batches of {batch} and {validation} validation images, timed on a few real batches in the training process (augmentation, precision and devices as the run will have them)</source>
+        <translation>学習画像 {images} 枚をバッチサイズ {batch} で、検証画像 {validation} 枚とともに、学習プロセスの実際の数バッチで計測 (データ拡張・精度・デバイスは実際の学習と同じ)</translation>
+    </message>
+    <message>
         <source>Recipe: {recipe}</source>
         <translation>レシピ: {recipe}</translation>
     </message>
@@ -2031,10 +2035,6 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source>Run {name}: {n} epoch(s), {status}</source>
         <translation>学習 {name}: {n} エポック、{status}</translation>
-    </message>
-    <message>
-        <source>{images} training images in batches of {batch}, timed on a few real batches in the training process; validation not included</source>
-        <translation>学習画像 {images} 枚をバッチサイズ {batch} で、学習プロセスの実際の数バッチで計測 (検証は含みません)</translation>
     </message>
     <message>
         <source>{name} — {n} parameters</source>
@@ -2349,6 +2349,10 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source>constant schedule</source>
         <translation>一定の学習率</translation>
+    </message>
+    <message>
+        <source>cosine schedule after {n} warm-up epoch(s)</source>
+        <translation>ウォームアップ {n} エポックの後コサイン減衰</translation>
     </message>
     <message>
         <source>batch {n}</source>
