@@ -7,8 +7,9 @@ automatically: mixed bfloat16 on CPUs with AVX-512 BF16/AMX), including everythi
 saving best/last model each epoch, TensorBoard logs, writing the run folder).
 Both timings cover build + compile + one epoch with validation; samples/s counts training samples (70%).
 The Keras example's side uses verbose=0 (no progress bar), which only flatters it. Repetitions alternate; medians reported.
-The per-preset table times real training steps (training.estimate_epoch_seconds: 5 batches after a warm-up one,
-random pixels, each preset's recipe batch size).
+The per-preset table times real training steps (training.estimate_epoch_seconds, the Train tab's estimate: 5 steps
+after two warm-up ones, random pixels through the run's own pipeline with the recipe's augmentation, each preset's
+recipe batch size; validation not counted).
 The data is a practice set rendered on the fly from fonts (not K49); throughput does not depend on the pixels.
 
     python bench/train_throughput.py [--per-class 816] [--reps 3] [--archs ...]
