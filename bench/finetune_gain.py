@@ -9,7 +9,7 @@ ignored here); the measure is 20 other drawings per character of the same style 
 general data is a practice set rendered from IPAexGothic (80 train / 20 test per class); its test images measure
 forgetting.
 
-    python bench/finetune_gain.py [--model MODEL.keras] [--n 5 10 20] [--style scrawl] [--epochs 3]
+    python bench/finetune_gain.py [--model MODEL.keras] [--n 5 10 20] [--style scrawl] [--epochs N] [--learning-rate LR]
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=None, help="the base model (default: the starter model)")
     parser.add_argument("--n", type=int, nargs="+", default=[5, 10, 20], help="samples per character")
     parser.add_argument("--style", default="scrawl", help="the held-out drawing style playing the user")
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=None, help="default: fine-tuning's (k49desk.finetune.EPOCHS)")
+    parser.add_argument("--learning-rate", type=float, default=None,
+                        help="default: fine-tuning's (a tenth of the model preset's recipe)")
     add_smoke_flag(parser)
     args = parser.parse_args()
     # Per character: drawings that measure the style, general training and test images.
@@ -39,7 +41,7 @@ def main() -> None:
 
     from k49desk import dataset, handwriting, modelio, paths, synth
     from k49desk.classes import NUM_CLASSES
-    from k49desk.finetune import accuracy, finetune
+    from k49desk.finetune import EPOCHS, accuracy, finetune
     from k49desk.samples import Samples
 
     base = args.model or paths.starter_model_path()
@@ -61,7 +63,8 @@ def main() -> None:
             labels = np.repeat(np.arange(NUM_CLASSES), n).astype(np.uint8)
             mine = Samples(handwriting.render(labels, style, 1), labels, [None] * len(labels))
             start = time.perf_counter()
-            result = finetune(base, mine, general, runs_dir=Path(tmp) / "runs", epochs=args.epochs)
+            result = finetune(base, mine, general, runs_dir=Path(tmp) / "runs", epochs=args.epochs or EPOCHS,
+                              learning_rate=args.learning_rate)
             seconds = time.perf_counter() - start
             tuned = modelio.load_model(result.model_path)
             print(f"{n:>6} {len(labels):>8} {before_style:>13.1%} {accuracy(tuned, test_images, test_labels):>12.1%} "

@@ -608,7 +608,7 @@ def time_steps(settings: TrainSettings, batches: int = 5) -> StepTimes:
             float(logs["loss"])  # waits for the step, as the run's progress callback does
             ends.append(time.perf_counter())
 
-    model.fit(train_ds, epochs=1, verbose=0, callbacks=[Clock()])
+    model.fit(train_ds, epochs=1, verbose=0, callbacks=[Clock()], shuffle=False)
     model.evaluate(val_ds, verbose=0)
     start = time.perf_counter()
     model.evaluate(val_ds, verbose=0)
