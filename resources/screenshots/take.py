@@ -116,6 +116,8 @@ def main() -> int:
     shot(window.data_tab, "data")
 
     window.open_run(args.run)
+    # The time per epoch, measured in the training process on real steps of the form's settings.
+    wait(app, lambda: bool(window.train_tab._estimates), timeout_s=180, what="the time per epoch")
     shot(window.train_tab, "train")
 
     # As when a run has just finished: the starter still answers, the new run is offered; the picker open.
