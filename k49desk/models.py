@@ -177,7 +177,7 @@ ARCHITECTURES: dict[str, ArchSpec] = {
     for spec in (
         ArchSpec(
             "seed-cnn",
-            "the Keras example's recipe: conv 32 + pool, conv 64 + pool, dense 49 softmax",
+            "the Keras example's CNN: conv 32 + pool, conv 64 + pool, dense 49 softmax",
             lambda: _seed_cnn(0.0, "seed-cnn"),
             # Measured by bench/time_to_accuracy.py (README): one-cycle (1 warm-up epoch, cosine to 0) at 8x the
             # Keras example's learning rate (linear scaling for 8x its batch) reaches the example's 10-epoch
@@ -188,7 +188,7 @@ ARCHITECTURES: dict[str, ArchSpec] = {
         ),
         ArchSpec(
             "seed-cnn-dropout",
-            "the Keras example's recipe with 30% dropout after each conv block",
+            "the Keras example's CNN with 30% dropout after each conv block",
             lambda: _seed_cnn(0.3, "seed-cnn-dropout"),
         ),
         ArchSpec(
