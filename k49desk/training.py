@@ -569,18 +569,21 @@ class StepTimes:
     train_step_s: float  # one training step of global_batch images: pipeline, augmentation, forward and backward
     validation_image_s: float  # the forward pass of one validation image, in validation-sized batches
     global_batch: int  # the settings' batch size times the devices in sync
+    epoch_start_s: float = 0.0  # what an epoch costs before its first step (the pipeline's iterator starting up)
 
     def epoch_seconds(self, train_size: int, val_size: int = 0) -> float:
         """One epoch over train_size training images (full batches only, as _fit takes them) and val_size
         validation images."""
-        return self.train_step_s * max(train_size // self.global_batch, 1) + self.validation_image_s * val_size
+        steps = max(train_size // self.global_batch, 1)
+        return self.epoch_start_s + self.train_step_s * steps + self.validation_image_s * val_size
 
 
 def time_steps(settings: TrainSettings, batches: int = 5) -> StepTimes:
     """Time real steps of the settings here, on the path a run takes: the preset's model under the settings'
     precision and the device strategy, fed by the run's tf.data pipeline (the recipe's augmentation and mixup)
-    and read back each step as the run's progress callback does. `batches` timed training steps after two that
-    trace and warm up; validation timed on a second pass over two validation batches (the first one traces).
+    and read back each step as the run's progress callback does. Two epochs of `batches` + 2 steps: the first
+    traces and warms up, the second is timed as a run's later epochs are (its start-up before the first step, then
+    its steps); validation timed on a second pass over two validation batches (the first one traces).
     The pixels are random: no step's cost depends on what the images show."""
     import keras
     import numpy as np
@@ -601,19 +604,26 @@ def time_steps(settings: TrainSettings, batches: int = 5) -> StepTimes:
     with strategy.scope():
         model = build_for_training(settings.arch, choose_precision(settings.precision).policy)
         _compile(model, settings, recipe, batches + warmup)
+    begun: list[float] = []
     ends: list[float] = []
 
     class Clock(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            begun.append(time.perf_counter())
+            ends.clear()
+
         def on_train_batch_end(self, batch, logs=None):
             float(logs["loss"])  # waits for the step, as the run's progress callback does
             ends.append(time.perf_counter())
 
-    model.fit(train_ds, epochs=1, verbose=0, callbacks=[Clock()], shuffle=False)
+    model.fit(train_ds, epochs=2, verbose=0, callbacks=[Clock()], shuffle=False)
+    step_s = (ends[-1] - ends[0]) / (len(ends) - 1)
+    epoch_start_s = max(ends[0] - begun[-1] - step_s, 0.0)
     model.evaluate(val_ds, verbose=0)
     start = time.perf_counter()
     model.evaluate(val_ds, verbose=0)
     validation_s = time.perf_counter() - start
-    return StepTimes((ends[-1] - ends[warmup - 1]) / batches, validation_s / len(val_idx), global_batch)
+    return StepTimes(step_s, validation_s / len(val_idx), global_batch, epoch_start_s)
 
 
 def estimate_epoch_seconds(settings: TrainSettings, train_size: int, val_size: int = 0, batches: int = 5) -> float:

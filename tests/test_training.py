@@ -358,7 +358,9 @@ def test_estimate_epoch_seconds_times_real_steps(monkeypatch):
     steps = training.time_steps(TrainSettings(batch_size=32, precision="float32"), batches=2)
     assert 0 < steps.train_step_s < 60 and 0 < steps.validation_image_s < 1 and steps.global_batch == 32
     # Full batches only, as _fit takes them, plus every validation image.
-    assert steps.epoch_seconds(3201, 100) == pytest.approx(steps.train_step_s * 100 + steps.validation_image_s * 100)
+    assert steps.epoch_start_s >= 0
+    assert steps.epoch_seconds(3201, 100) == pytest.approx(
+        steps.epoch_start_s + steps.train_step_s * 100 + steps.validation_image_s * 100)
     monkeypatch.setattr(training, "time_steps", lambda settings, batches: training.StepTimes(0.5, 0.001, 32))
     assert training.estimate_epoch_seconds(TrainSettings(batch_size=32), 3201, 1000) == pytest.approx(0.5 * 100 + 1)
 
