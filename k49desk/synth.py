@@ -7,7 +7,6 @@ k49desk.handwriting; this module plans the images, runs the rendering on a threa
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
@@ -23,6 +22,7 @@ from k49desk.dataset import FILE_NAMES, PRACTICE_MARKER
 from k49desk.errors import Cancelled, DataError
 from k49desk.files import check_output_folder, npz_bytes, write_folder
 from k49desk.font_discovery import installed_faces, select_faces
+from k49desk.machine import usable_cores
 from k49desk.progress import PROGRESS_INTERVAL_S, Throttle
 from k49desk.rasterize import SIZE
 
@@ -343,8 +343,7 @@ class _Reporter:
 
 
 def _worker_count() -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(cores, 8))
+    return max(1, min(usable_cores(), 8))
 
 
 def _run_jobs(pool, jobs, cancel, tick) -> None:
