@@ -47,6 +47,13 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number, 0 or more, not {value}")
+    return value
+
+
 class _Bar:
     """A one-line progress bar on stderr, redrawn at most 10 times a second; in a log file only its forced states."""
 
@@ -238,7 +245,8 @@ def _cmd_train(args) -> int:
             print(f"k49desk: warning: {data.data_dir}: {warning}", file=sys.stderr)
         settings = training.TrainSettings.for_arch(
             args.arch, epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate,
-            validation_split=args.validation_split, seed=args.seed, precision=args.precision)
+            validation_split=args.validation_split, seed=args.seed, precision=args.precision, schedule=args.schedule,
+            warmup_epochs=args.warmup_epochs)
         if args.out is not None:
             runs_dir, run_name = args.out.parent, args.out.name
         else:
@@ -535,7 +543,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_archs)
 
     from k49desk.models import ARCHITECTURES
-    from k49desk.training import DEFAULT_BATCH_SIZE, PRECISIONS
+    from k49desk.training import DEFAULT_BATCH_SIZE, PRECISIONS, SCHEDULES
 
     p = sub.add_parser("train", help="train a preset and write a run folder",
                        description="Train a model preset with its training recipe (see 'k49desk archs'). The "
@@ -555,6 +563,12 @@ def build_parser() -> argparse.ArgumentParser:
                         f"example's recipe uses 32)")
     p.add_argument("--learning-rate", type=_positive_float, default=None, metavar="LR",
                    help="initial learning rate (default: the preset's recipe)")
+    p.add_argument("--schedule", default=None, choices=SCHEDULES,
+                   help="the learning rate's schedule: constant, or cosine decay to 0 over the run (default: the "
+                        "preset's recipe)")
+    p.add_argument("--warmup-epochs", type=_non_negative_float, default=None, metavar="E",
+                   help="with the cosine schedule, epochs of linear warm-up from a 25th of the learning rate first "
+                        "(one-cycle; default: the preset's recipe)")
     p.add_argument("--validation-split", type=_fraction, default=0.3, metavar="F",
                    help="share of the training set held out, stratified by class (default 0.3)")
     p.add_argument("--seed", type=int, default=0, metavar="S",

@@ -247,6 +247,39 @@ def describe() -> list[tuple[str, int, str]]:
     return [(spec.name, param_count(spec.name), spec.description) for spec in ARCHITECTURES.values()]
 
 
+def ensemble_of(members, name: str = "ensemble"):
+    """One model that reads as `members` do together: the normalized geometric mean of their probabilities.
+
+    Each member must end in global average pooling, dropout and the 49-way softmax (as resnet-small does). The mean
+    of their log-probabilities is the softmax of their mean logits up to a constant, so the ensemble is one ordinary
+    network: the members' convolutional trunks side by side on the same image, their last feature maps concatenated
+    (the block Grad-CAM explains), pooled, and one softmax layer whose weights are the members' output weights
+    stacked and divided by their number. It computes in float32 whatever the members were trained in.
+    """
+    import keras
+    import numpy as np
+    from keras import layers
+
+    members = [float32_copy(m) for m in members]
+    trunks, heads = [], []
+    for i, member in enumerate(members, 1):
+        tail = [type(layer) for layer in member.layers[-3:]]
+        if tail != [layers.GlobalAveragePooling2D, layers.Dropout, layers.Dense] or member.output_shape[-1] != NUM_CLASSES:
+            raise ModelError(f"{member.name}: an ensemble member must end in global pooling, dropout and the "
+                             f"{NUM_CLASSES}-way softmax")
+        trunks.append(keras.Model(member.inputs, member.layers[-3].input, name=f"member_{i}"))
+        heads.append(member.layers[-1].get_weights())
+    inputs = keras.Input(INPUT_SHAPE, name="image")
+    x = layers.Concatenate(name="members")([trunk(inputs) for trunk in trunks])
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dropout(members[0].layers[-2].rate)(x)
+    model = keras.Model(inputs, _output(x), name=name)
+    kernel = np.concatenate([w for w, _ in heads], axis=0) / len(members)
+    bias = np.mean([b for _, b in heads], axis=0)
+    model.get_layer("probabilities").set_weights([kernel, bias])
+    return model
+
+
 def float32_copy(model):
     """`model` itself when it computes in float32, else the same model (same weights) rebuilt in float32.
 

@@ -27,6 +27,7 @@ from k49desk.machine import usable_cores
 DEFAULT_BATCH_SIZE = 256
 EVAL_BATCH_SIZE = 1024  # validation only runs the forward pass: bigger batches cost no accuracy and less overhead
 PRECISIONS = ("auto", "float32", "bfloat16", "float16")
+SCHEDULES = ("constant", "cosine")  # the learning-rate schedules a run can take (models.Recipe.schedule)
 _POLICIES = {"float32": "float32", "bfloat16": "mixed_bfloat16", "float16": "mixed_float16"}
 
 
@@ -48,9 +49,15 @@ class TrainSettings:
     validation_split: float = 0.3  # stratified by class and seeded, unlike Keras' tail split
     seed: int = 0
     precision: str = "auto"  # one of PRECISIONS; auto = choose_precision's pick for this machine
+    schedule: str | None = None  # one of SCHEDULES instead of the recipe's; None = the recipe's
+    warmup_epochs: float | None = None  # the cosine schedule's warm-up instead of the recipe's; None = the recipe's
 
     def __post_init__(self):
         problems = []
+        if self.schedule is not None and self.schedule not in SCHEDULES:
+            problems.append(f"schedule must be one of {', '.join(SCHEDULES)} (got {self.schedule!r})")
+        if self.warmup_epochs is not None and not (math.isfinite(self.warmup_epochs) and self.warmup_epochs >= 0):
+            problems.append(f"warm-up epochs must be a finite number, 0 or more (got {self.warmup_epochs})")
         if self.epochs < 1:
             problems.append(f"epochs must be at least 1 (got {self.epochs})")
         if self.batch_size < 1:
@@ -72,6 +79,15 @@ class TrainSettings:
         """Settings from a dict such as settings.json; unknown keys are ignored, missing ones take defaults."""
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
+
+    def recipe(self):
+        """The preset's recipe with these settings' schedule and warm-up where they give one: what a run trains by."""
+        from k49desk import models
+
+        recipe = models.get_arch(self.arch).recipe
+        changes = {k: v for k, v in (("schedule", self.schedule), ("warmup_epochs", self.warmup_epochs))
+                   if v is not None}
+        return replace(recipe, **changes) if changes else recipe
 
     @classmethod
     def for_arch(cls, arch: str, **overrides) -> "TrainSettings":
@@ -599,7 +615,7 @@ def time_steps(settings: TrainSettings, batches: int = 5) -> StepTimes:
     from k49desk import models
     from k49desk.classes import NUM_CLASSES
 
-    recipe = models.get_arch(settings.arch).recipe
+    recipe = settings.recipe()
     strategy = _strategy()
     global_batch = settings.batch_size * strategy.num_replicas_in_sync
     warmup = 2
@@ -658,7 +674,7 @@ def _fit(folder: Path, info: runs.RunInfo, data, settings: TrainSettings, histor
     from k49desk import modelio, models
 
     s = settings
-    recipe = models.get_arch(s.arch).recipe
+    recipe = s.recipe()
     initial_epoch = len(history["loss"])
     keras.utils.set_random_seed(s.seed + initial_epoch)
     train_idx, val_idx = stratified_split(data.y_train, s.validation_split, s.seed)

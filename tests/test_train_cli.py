@@ -192,3 +192,34 @@ def test_start_from_a_models_weights_trains_on_from_them(capsys, trained_run, pr
                            trained_run, "--out", tmp_path / "wrong")
     assert code != 0 and f"was trained as {before.info.arch}; give --arch {before.info.arch}" in err
     assert not (tmp_path / "wrong").exists()
+
+
+def test_schedule_and_warm_up_override_the_presets_recipe_and_are_recorded(capsys, practice_dir, tmp_path):
+    """--schedule / --warmup-epochs replace the recipe's (resnet-small's is constant): the run trains by them and
+    records them in settings.json and run.json's recipe, and --resume keeps them."""
+    import keras
+
+    from k49desk import training
+
+    out_dir = tmp_path / "run"
+    code, _, err = run_cli(capsys, "train", "--data-dir", practice_dir, "--arch", "seed-cnn-dropout", "--epochs", 1,
+                           "--schedule", "cosine", "--warmup-epochs", 0.5, "--out", out_dir)
+    assert code == 0, err
+    run = runs.load_run(out_dir)
+    assert run.info.recipe["schedule"] == "cosine" and run.info.recipe["warmup_epochs"] == 0.5
+    settings = training.TrainSettings.from_dict(json.loads((out_dir / "settings.json").read_text()))
+    assert (settings.schedule, settings.warmup_epochs) == ("cosine", 0.5)
+    schedule = training.learning_rate_schedule(settings, settings.recipe(), steps_per_epoch=10)
+    assert isinstance(schedule, keras.optimizers.schedules.CosineDecay) and schedule.warmup_steps == 3
+    # The preset's own recipe is untouched, and settings without overrides follow it.
+    assert training.TrainSettings.for_arch("seed-cnn-dropout").recipe().schedule == "constant"
+
+    code, _, err = run_cli(capsys, "train", "--data-dir", practice_dir, "--schedule", "linear",
+                           "--out", tmp_path / "bad")
+    assert code == 2 and "--schedule: invalid choice" in err
+    code, _, err = run_cli(capsys, "train", "--data-dir", practice_dir, "--warmup-epochs", -1,
+                           "--out", tmp_path / "bad")
+    assert code == 2 and "--warmup-epochs: must be a finite number, 0 or more" in err
+    assert not (tmp_path / "bad").exists()
+    with pytest.raises(training.InvalidSettings, match="schedule must be one of constant, cosine"):
+        training.TrainSettings(schedule="step")
