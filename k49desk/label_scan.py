@@ -6,7 +6,6 @@ Minutes to hours of training: the window runs it as a job of its training proces
 
 from __future__ import annotations
 
-import math
 import tempfile
 from dataclasses import dataclass
 
@@ -94,11 +93,9 @@ def estimate_scan_seconds(settings, train_size: int, folds: int = DEFAULT_FOLDS,
     Each fold trains `epochs` epochs on (folds - 1)/folds of the images (its validation split included) and then
     predicts its held-out fold.
     """
-    from k49desk.training import time_steps
+    from k49desk.training import split_sizes, time_steps
 
     _check_folds(folds)
     steps = time_steps(settings, measured_batches)
-    fold_images = train_size * (folds - 1) / folds
-    val_size = math.ceil(fold_images * settings.validation_split)
-    epoch = steps.epoch_seconds(int(fold_images) - val_size, val_size)
+    epoch = steps.epoch_seconds(*split_sizes(int(train_size * (folds - 1) / folds), settings.validation_split))
     return folds * (settings.epochs * epoch + steps.validation_image_s * train_size / folds)

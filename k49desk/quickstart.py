@@ -9,7 +9,6 @@ process; by default this process), so the window never builds a Keras model.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,8 +136,7 @@ def plan(data_dir, runs_dir, source: Source | None = None, *, runner: Runner = r
     total = sum(spec.size for spec in source.files.values())
     missing = sum(spec.size - _bytes_on_disk(data_dir, spec) for spec in source.files.values())
     validation_split = overrides.get("validation_split") or training.TrainSettings.validation_split
-    val_size = math.ceil(source.train_images * validation_split)
-    train_size = source.train_images - val_size
+    train_size, val_size = training.split_sizes(source.train_images, validation_split)
     machine = _carry(runner, PlanJob(train_size, val_size, tuple(overrides.items())), progress, cancel)
     settings = training.TrainSettings.for_arch(machine.arch, **overrides)
     return Plan(data_dir, Path(runs_dir), source, missing, total, settings, machine.why, machine.devices, train_size,

@@ -274,6 +274,13 @@ def library_versions() -> dict:
 # Data ---------------------------------------------------------------------------------------------------------------
 
 
+def split_sizes(images: int, validation_split: float) -> tuple[int, int]:
+    """(training images, validation images) that stratified_split makes of `images` images, without the labels:
+    for the time estimates, before any data is loaded (the validation part rounds up, as scikit-learn's does)."""
+    validation = math.ceil(images * validation_split)
+    return images - validation, validation
+
+
 def stratified_split(y, validation_split: float, seed: int):
     """(train indices, validation indices): every class keeps its share in both parts; seeded."""
     import numpy as np

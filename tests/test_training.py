@@ -70,6 +70,16 @@ def test_stratified_split_keeps_every_class_share():
     assert np.array_equal(val, training.stratified_split(y, 0.3, seed=0)[1])
 
 
+
+@pytest.mark.parametrize("split", [0.1, 0.3, 0.333, 0.5])
+def test_split_sizes_are_the_sizes_the_split_makes(split):
+    """The estimates size the parts before any labels are loaded: the same sizes as the stratified split."""
+    for n in (490, 1_471, 2_003):
+        y = np.arange(n) % 49
+        train, val = training.stratified_split(y, split, seed=1)
+        assert training.split_sizes(n, split) == (len(train), len(val))
+
+
 def test_stop_within_one_batch_keeps_completed_epochs(tmp_path):
     cancel = threading.Event()
     after_stop = []

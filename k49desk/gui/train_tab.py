@@ -425,9 +425,8 @@ class TrainTab(QWidget):
         data."""
         if self.state.data is None:
             return None
-        n = len(self.state.data.y_train)
-        validation = math.ceil(n * self.val_spin.value())
-        return replace(self.settings(), epochs=1), n - validation, validation
+        return (replace(self.settings(), epochs=1),
+                *training.split_sizes(len(self.state.data.y_train), self.val_spin.value()))
 
     def _measure_epoch(self) -> None:
         """Time a few batches of the settings in the training process, unless it is busy training."""
