@@ -170,8 +170,8 @@ def finetune_settings(arch: str, epochs: int = EPOCHS, learning_rate: float | No
 
 
 def arch_of(model_path: Path) -> str:
-    """The preset a model was trained as (its run records it; the starter is resnet-small), for the optimizer's
-    recipe; seed-cnn's (Adam) for a bare model file."""
+    """The preset a model was trained as (its run records it; the starter's two members are resnet-small), for the
+    optimizer's recipe; seed-cnn's (Adam) for a bare model file."""
     from k49desk import paths, runs
     from k49desk.errors import K49Error
     from k49desk.models import ARCHITECTURES

@@ -25,8 +25,9 @@ EVALUATION_DIR = "evaluation"  # inside the run folder, as `k49desk evaluate RUN
 # Why these presets (README, "Training: presets..."): on 2 CPU cores resnet-small trains 264-342 samples/s, so its
 # 10-epoch recipe over K49's 162,655 training images takes about 1.5 hours; preact-resnet-mid (107-193 samples/s,
 # 15 epochs) would take 3.5-6.5 hours and PreActResNet-18's 200 epochs about a week. resnet-small is also the
-# architecture of the starter model. A GPU makes preact-resnet-mid's recipe a matter of minutes, so it gets the
-# bigger preset; PreActResNet-18's 200 epochs stay a choice for the Train tab. The plan measures the time either way.
+# architecture of each of the starter model's two members. A GPU makes preact-resnet-mid's recipe a matter of
+# minutes, so it gets the bigger preset; PreActResNet-18's 200 epochs stay a choice for the Train tab. The plan
+# measures the time either way.
 CPU_PRESET = "resnet-small"
 GPU_PRESET = "preact-resnet-mid"
 
