@@ -286,8 +286,6 @@ def float32_copy(model):
     A model trained under mixed precision computes in bfloat16 or float16: exported, TFLite's built-in ops cannot
     take those, and its gradients (saliency) are coarse. Its weights are float32 variables either way.
     """
-    import keras
-
     mixed = ("mixed_bfloat16", "mixed_float16", "bfloat16", "float16")
 
     def in_float32(value):

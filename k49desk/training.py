@@ -619,14 +619,13 @@ def time_steps(settings: TrainSettings, batches: int = 5) -> StepTimes:
     import keras
     import numpy as np
 
-    from k49desk import models
     from k49desk.classes import NUM_CLASSES
 
     recipe = settings.recipe()
     strategy = _strategy()
     global_batch = settings.batch_size * strategy.num_replicas_in_sync
-    warmup = 2
-    n = (batches + warmup) * global_batch
+    extra = 2  # steps per epoch beyond `batches`: the timed span starts at the end of an epoch's first step
+    n = (batches + extra) * global_batch
     rng = np.random.default_rng(settings.seed)
     x = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
     y = rng.integers(0, NUM_CLASSES, n)
@@ -634,7 +633,7 @@ def time_steps(settings: TrainSettings, batches: int = 5) -> StepTimes:
     train_ds, val_ds = _datasets(x, y, np.arange(n), val_idx, global_batch, settings.seed, recipe)
     with strategy.scope():
         model = build_for_training(settings.arch, choose_precision(settings.precision).policy)
-        _compile(model, settings, recipe, batches + warmup)
+        _compile(model, settings, recipe, batches + extra)
     begun: list[float] = []
     ends: list[float] = []
 
@@ -678,7 +677,7 @@ def _fit(folder: Path, info: runs.RunInfo, data, settings: TrainSettings, histor
     (optimizer state included). Returns the finished run description."""
     import keras
 
-    from k49desk import modelio, models
+    from k49desk import modelio
 
     s = settings
     recipe = s.recipe()
