@@ -35,6 +35,7 @@ KEPT = {
     "k49desk", "K49", "Kuzushiji", "Kuzushiji-49", "TensorFlow", "GPU", "CPU", "CSV", "PNG", "SVG", "JPEG", "TFLite", "ONNX",
     "SavedModel", "Ctrl", "Esc", "Enter", "Del", "ms", "OK", "F1", "P", "IPAex", "KMNIST", "CODH", "NIJL", "doi",
     "CC", "BY-SA", "English", "KanjiVG", "Adam", "SGD", "mixup", "alpha", "top-1", "top-5", "float32", "bfloat16", "float16", "fu", "nu", "MB", "KB", "GB", "bytes", "x", "px",
+    "Keras", "CNN", "ResNet", "PreActResNet-18",  # the names of models and of the library
 }
 KEPT |= {c.romaji for c in CLASSES} | set(models.ARCHITECTURES)
 
@@ -102,6 +103,7 @@ def widget_texts(root: QWidget) -> list[tuple[str, str]]:
         elif isinstance(widget, QComboBox):
             for k in range(widget.count()):
                 _keep(found, f"item of {where}", widget.itemText(k))
+                _keep(found, f"tooltip of item of {where}", widget.itemData(k, Qt.ItemDataRole.ToolTipRole))
         elif isinstance(widget, QTableView):
             model = widget.model()
             for column in range(model.columnCount(QModelIndex())):

@@ -578,3 +578,10 @@ def training_curve():
     from k49desk.gui.train_tab import SmoothedCurve
 
     return SmoothedCurve()
+
+
+def test_the_windows_preset_descriptions_are_the_presets_own():
+    """The Train tab translates the presets' descriptions from its own copy: it must say what models.py says."""
+    from k49desk.gui.train_tab import PRESET_DESCRIPTIONS
+
+    assert PRESET_DESCRIPTIONS == {name: spec.description for name, spec in models.ARCHITECTURES.items()}

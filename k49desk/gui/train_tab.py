@@ -67,6 +67,25 @@ RUN_STATUSES = {"running": QT_TRANSLATE_NOOP("TrainTab", "running"),
                 "damaged": QT_TRANSLATE_NOOP("TrainTab", "damaged")}
 # How a run that returned ended; otherwise "Finished".
 ENDINGS = {"stopped": QT_TRANSLATE_NOOP("TrainTab", "Stopped"), "diverged": QT_TRANSLATE_NOOP("TrainTab", "Diverged")}
+# The presets' descriptions (models.ArchSpec.description, the command line's words) for the window to translate; a
+# test keeps each the same as the preset's.
+PRESET_DESCRIPTIONS = {
+    "seed-cnn": QT_TRANSLATE_NOOP("presets", "the Keras example's CNN: conv 32 + pool, conv 64 + pool, dense 49 softmax"),
+    "seed-cnn-dropout": QT_TRANSLATE_NOOP("presets", "the Keras example's CNN with 30% dropout after each conv block"),
+    "resnet-small": QT_TRANSLATE_NOOP("presets", "small ResNet (conv 32, residual stages 64/128, batch norm); "
+                                                 "shift/rotate/zoom augmentation in the pipeline"),
+    "preact-resnet-mid": QT_TRANSLATE_NOOP("presets", "pre-activation ResNet, stem 32 + one block each at "
+                                                      "64/128/256 (28/14/7 px): ~1/3.4 of PreActResNet-18's "
+                                                      "multiply-adds"),
+    "preact-resnet-18": QT_TRANSLATE_NOOP("presets", "PreActResNet-18 (stages 64/128/256/512 x 2 blocks) adapted to "
+                                                     "28x28x1 and 49 classes; input mixup"),
+}
+
+
+def preset_description(name: str) -> str:
+    """Preset `name`'s description in the window's language (the command line's English for a preset without one)."""
+    text = PRESET_DESCRIPTIONS.get(name)
+    return QCoreApplication.translate("presets", text) if text else models.get_arch(name).description
 
 
 class SmoothedCurve:
@@ -252,7 +271,8 @@ class TrainTab(QWidget):
         self.arch_combo = QComboBox(objectName="archCombo")
         for name, spec in models.ARCHITECTURES.items():
             self.arch_combo.addItem(name, name)
-            self.arch_combo.setItemData(self.arch_combo.count() - 1, spec.description, Qt.ItemDataRole.ToolTipRole)
+            self.arch_combo.setItemData(self.arch_combo.count() - 1, preset_description(name),
+                                        Qt.ItemDataRole.ToolTipRole)
         self.epochs_spin = QSpinBox(objectName="epochsSpin", minimum=1, maximum=1000)
         self.batch_spin = QSpinBox(objectName="batchSizeSpin", minimum=1, maximum=65536)
         self.lr_spin = QDoubleSpinBox(objectName="learningRateSpin", decimals=5, minimum=1e-5, maximum=1.0,

@@ -2333,6 +2333,29 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     </message>
 </context>
 <context>
+    <name>presets</name>
+    <message>
+        <source>the Keras example&apos;s CNN: conv 32 + pool, conv 64 + pool, dense 49 softmax</source>
+        <translation>Keras のサンプルの CNN: 畳み込み 32 + プーリング、畳み込み 64 + プーリング、全結合 49 ソフトマックス</translation>
+    </message>
+    <message>
+        <source>the Keras example&apos;s CNN with 30% dropout after each conv block</source>
+        <translation>Keras のサンプルの CNN、各畳み込みブロックの後に 30% のドロップアウト</translation>
+    </message>
+    <message>
+        <source>small ResNet (conv 32, residual stages 64/128, batch norm); shift/rotate/zoom augmentation in the pipeline</source>
+        <translation>小さな ResNet (畳み込み 32、残差ステージ 64/128、バッチ正規化)。データパイプラインで平行移動・回転・拡大縮小の拡張</translation>
+    </message>
+    <message>
+        <source>pre-activation ResNet, stem 32 + one block each at 64/128/256 (28/14/7 px): ~1/3.4 of PreActResNet-18&apos;s multiply-adds</source>
+        <translation>プリアクティベーション ResNet、ステム 32 + 64/128/256 に各 1 ブロック (28/14/7 px)。積和演算は PreActResNet-18 の約 1/3.4</translation>
+    </message>
+    <message>
+        <source>PreActResNet-18 (stages 64/128/256/512 x 2 blocks) adapted to 28x28x1 and 49 classes; input mixup</source>
+        <translation>PreActResNet-18 (ステージ 64/128/256/512 × 2 ブロック) を 28×28×1・49 クラス用に調整。入力 mixup</translation>
+    </message>
+</context>
+<context>
     <name>recipe_text</name>
     <message>
         <source>SGD lr {lr} momentum {m}</source>
