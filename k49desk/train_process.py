@@ -172,8 +172,8 @@ class DescribeMachine:
 
     stop_grace_s: ClassVar[float] = 0.5  # as EstimateJob's
 
-    def __call__(self, *, progress=None, cancel=None) -> tuple[training.PrecisionChoice, str]:
-        return training.choose_precision("auto"), training.describe_devices()
+    def __call__(self, *, progress=None, cancel=None) -> tuple[training.PrecisionChoice, training.Devices]:
+        return training.choose_precision("auto"), training.devices_here()
 
 
 # In the child: the last data set loaded and its files' (name, size, modification time), reused while the window

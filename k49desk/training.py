@@ -104,7 +104,14 @@ class TrainSettings:
 class PrecisionChoice:
     precision: str  # float32, bfloat16 or float16
     policy: str  # the Keras dtype policy: float32, mixed_bfloat16, mixed_float16
-    reason: str  # one line for the CLI and the Train tab
+    reason: str  # one line for the CLI (the window words `why` and `detail` in its language)
+    why: str = "requested"  # which reason: one of PRECISION_REASONS
+    detail: tuple[str, ...] = ()  # the reason's particulars: the CPU's bfloat16 flags, or the GPUs' compute capability
+
+
+# Why choose_precision picked what it did.
+PRECISION_REASONS = ("requested", "resumed", "gpu_tensor_cores", "gpu_no_tensor_cores", "cpu_bfloat16",
+                     "cpu_no_bfloat16")
 
 
 @dataclass(frozen=True)
@@ -173,19 +180,24 @@ def choose_precision(requested: str = "auto") -> PrecisionChoice:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)} (got {requested!r})")
     gpus = _gpu_details()
     if requested != "auto":
-        return PrecisionChoice(requested, _POLICIES[requested], f"{requested}, as requested")
+        return PrecisionChoice(requested, _POLICIES[requested], f"{requested}, as requested", "requested",
+                               (requested,))
     if gpus:
         capabilities = [c for _, _, c in gpus]
         if all(c is not None and tuple(c) >= (7, 0) for c in capabilities):
+            capability = str(min(tuple(c) for c in capabilities))
             return PrecisionChoice("float16", "mixed_float16",
-                                   f"mixed float16 with loss scaling: GPU compute capability "
-                                   f"{min(tuple(c) for c in capabilities)} has tensor cores")
-        return PrecisionChoice("float32", "float32", "float32: this GPU has no float16 tensor cores (before 7.0)")
+                                   f"mixed float16 with loss scaling: GPU compute capability {capability} has tensor "
+                                   f"cores", "gpu_tensor_cores", (capability,))
+        return PrecisionChoice("float32", "float32", "float32: this GPU has no float16 tensor cores (before 7.0)",
+                               "gpu_no_tensor_cores")
     flags = _cpu_flags() & {"avx512_bf16", "amx_bf16"}
     if flags:
         return PrecisionChoice("bfloat16", "mixed_bfloat16",
-                               f"mixed bfloat16: this CPU has {' and '.join(sorted(flags))}")
-    return PrecisionChoice("float32", "float32", "float32: no GPU, and this CPU has no bfloat16 instructions")
+                               f"mixed bfloat16: this CPU has {' and '.join(sorted(flags))}", "cpu_bfloat16",
+                               tuple(sorted(flags)))
+    return PrecisionChoice("float32", "float32", "float32: no GPU, and this CPU has no bfloat16 instructions",
+                           "cpu_no_bfloat16")
 
 
 def _strategy():
@@ -235,20 +247,45 @@ def training_devices() -> list[str]:
     return [d.name.split("device:")[-1] for d in cpus] or ["CPU:0"]
 
 
-def describe_devices() -> str:
-    """One line: where training runs, for the CLI and the Train tab."""
-    devices = training_devices()
+@dataclass(frozen=True)
+class Devices:
+    """Where training runs here: the devices, the CPU's cores, and the TF_CONFIG cluster role if any."""
+
+    names: tuple[str, ...]  # as training_devices() gives them
+    cpu_cores: int
+    cluster_task: str = ""  # "worker 1" in a TF_CONFIG cluster, else ""
+    cluster_workers: int = 0
+
+    @property
+    def gpus(self) -> bool:
+        return any(d.startswith("GPU") for d in self.names)
+
+    def describe(self) -> str:
+        """One line for the CLI (the window words the same in its language)."""
+        if self.cluster_task:
+            return (f"training on {', '.join(self.names)} as {self.cluster_task} of a {self.cluster_workers}-worker "
+                    f"cluster (TF_CONFIG)")
+        if self.gpus:
+            how = "MirroredStrategy over " if len(self.names) > 1 else ""
+            return f"training on {how}{', '.join(self.names)}"
+        return f"training on the CPU ({self.cpu_cores} cores; no GPU found)" + (
+            f", MirroredStrategy over {len(self.names)} logical devices" if len(self.names) > 1 else "")
+
+
+def devices_here() -> Devices:
+    """Where training runs on this machine (see Devices)."""
     cluster = json.loads(os.environ.get("TF_CONFIG") or "{}")
+    task, workers = "", 0
     if cluster.get("cluster"):
-        task = cluster.get("task", {})
+        role = cluster.get("task", {})
+        task = f"{role.get('type', 'worker')} {role.get('index', 0)}"
         workers = sum(len(v) for v in cluster["cluster"].values())
-        return (f"training on {', '.join(devices)} as {task.get('type', 'worker')} {task.get('index', 0)} of a "
-                f"{workers}-worker cluster (TF_CONFIG)")
-    if any(d.startswith("GPU") for d in devices):
-        how = "MirroredStrategy over " if len(devices) > 1 else ""
-        return f"training on {how}{', '.join(devices)}"
-    return f"training on the CPU ({os.cpu_count()} cores; no GPU found)" + (
-        f", MirroredStrategy over {len(devices)} logical devices" if len(devices) > 1 else "")
+    return Devices(tuple(training_devices()), os.cpu_count() or 1, task, workers)
+
+
+def describe_devices() -> str:
+    """One line: where training runs, for the CLI."""
+    return devices_here().describe()
 
 
 def _is_chief() -> bool:
@@ -694,7 +731,8 @@ def _fit(folder: Path, info: runs.RunInfo, data, settings: TrainSettings, histor
     if progress is not None:
         progress(TrainingStarted(info.path, s, len(train_idx), len(val_idx), batches,
                                  choice or PrecisionChoice(info.precision, _POLICIES[info.precision],
-                                                           f"{info.precision}, as the run was started"),
+                                                           f"{info.precision}, as the run was started",
+                                                           "resumed", (info.precision,)),
                                  tuple(training_devices()), initial_epoch))
     with strategy.scope():
         if model is None:

@@ -36,6 +36,7 @@ KEPT = {
     "SavedModel", "Ctrl", "Esc", "Enter", "Del", "ms", "OK", "F1", "P", "IPAex", "KMNIST", "CODH", "NIJL", "doi",
     "CC", "BY-SA", "English", "KanjiVG", "Adam", "SGD", "mixup", "alpha", "top-1", "top-5", "float32", "bfloat16", "float16", "fu", "nu", "MB", "KB", "GB", "bytes", "x", "px",
     "Keras", "CNN", "ResNet", "PreActResNet-18",  # the names of models and of the library
+    "MirroredStrategy", "keras-team", "NVIDIA", "H200", "Compute", "Capability", "Tensor", "amx_bf16", "avx512_bf16",
 }
 KEPT |= {c.romaji for c in CLASSES} | set(models.ARCHITECTURES)
 
@@ -279,3 +280,21 @@ def test_the_starter_models_description_is_japanese(language):
     title, details, tooltip = describe(ActiveModel("starter", starter_model_path()))
     for text in (title, details, tooltip, starter_summary()):
         assert JAPANESE.search(text) and not untranslated_words(text), text
+
+
+@pytest.mark.parametrize("language", ["ja"], indirect=True)
+@pytest.mark.parametrize("names", [("CPU:0",), ("GPU:0 (NVIDIA H200)", "GPU:1 (NVIDIA H200)")])
+def test_where_and_how_precisely_training_runs_is_said_in_japanese(translated_window, names):
+    """The Train tab's machine line and precision note are worded by the window, not copied from the core's English."""
+    from k49desk import training
+
+    tab = translated_window.train_tab
+    choices = [training.PrecisionChoice("bfloat16", "mixed_bfloat16", "(the CLI's words)", "cpu_bfloat16",
+                                        ("amx_bf16", "avx512_bf16")),
+               training.PrecisionChoice("float16", "mixed_float16", "(the CLI's words)", "gpu_tensor_cores", ("8.0",)),
+               training.PrecisionChoice("float32", "float32", "(the CLI's words)", "cpu_no_bfloat16")]
+    for choice in choices:
+        tab._show_machine((choice, training.Devices(names, 2)))
+        for text in (tab.precision_note.text(), tab.device_label.text()):
+            assert "CLI" not in text and not untranslated_words(text), text
+    assert "amx_bf16" in tab.precision_note.text() or "float32" in tab.precision_note.text()

@@ -355,6 +355,7 @@ def test_before_start_the_tab_shows_the_precision_automatic_picks_the_devices_an
     assert auto.reason in tab.precision_note.text()
     devices = training.describe_devices()
     assert tab.device_label.text().startswith(devices[:1].upper() + devices[1:] + ". Training uses one machine")
+    assert tab.precision_note.text() == f"Automatic precision here: {auto.reason}", "the window words it as the CLI"
     assert "several machines are not supported with Keras 3 (keras-team/keras#20585)" in tab.device_label.text()
     qtbot.waitUntil(lambda: "Time per epoch here" in tab.estimate_label.text(), timeout=120_000)
     assert "batches of 256" in tab.estimate_label.toolTip() and "for 8 epoch(s)" in tab.estimate_label.text()

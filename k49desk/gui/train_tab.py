@@ -432,8 +432,8 @@ class TrainTab(QWidget):
     def _show_machine(self, machine) -> None:
         self._machine = machine
         choice, devices = machine
-        self.precision_note.setText(self.tr("Automatic precision here: {reason}").format(reason=choice.reason))
-        self.device_label.setText(devices[:1].upper() + devices[1:] + self.tr(
+        self.precision_note.setText(self.tr("Automatic precision here: {reason}").format(reason=precision_reason(choice)))
+        self.device_label.setText(devices_text(devices) + self.tr(
             ". Training uses one machine: its GPUs together (MirroredStrategy) are the way to scale; several machines "
             "are not supported with Keras 3 (keras-team/keras#20585)."))
         self._measure_epoch()
@@ -682,7 +682,7 @@ class TrainTab(QWidget):
                         "precision {precision} ({reason}); on {devices}").format(
                     run=Path(event.run_dir).name, arch=s.arch, train=i18n.number(event.train_size),
                     val=i18n.number(event.val_size), batches=event.batches_per_epoch,
-                    precision=event.precision.precision, reason=event.precision.reason,
+                    precision=event.precision.precision, reason=precision_reason(event.precision),
                     devices=", ".join(event.devices))
             )
             self.device_label.setText(self.tr("Training on {devices}").format(devices=", ".join(event.devices)))
@@ -832,6 +832,45 @@ class TrainTab(QWidget):
             return None
         self.state.set_model(ActiveModel(run.info.name, Path(run.model_path), Path(run.info.path)))
         return run
+
+
+def precision_reason(choice: training.PrecisionChoice) -> str:
+    """Why this precision, in the window's language (PrecisionChoice.reason is the command line's)."""
+    detail = choice.detail
+    texts = {
+        "requested": lambda: QCoreApplication.translate("precision", "{precision}, as requested").format(
+            precision=choice.precision),
+        "resumed": lambda: QCoreApplication.translate("precision", "{precision}, as the run was started").format(
+            precision=choice.precision),
+        "gpu_tensor_cores": lambda: QCoreApplication.translate(
+            "precision", "mixed float16 with loss scaling: GPU compute capability {capability} has tensor cores").format(
+            capability=detail[0] if detail else "?"),
+        "gpu_no_tensor_cores": lambda: QCoreApplication.translate(
+            "precision", "float32: this GPU has no float16 tensor cores (before 7.0)"),
+        "cpu_bfloat16": lambda: QCoreApplication.translate("precision", "mixed bfloat16: this CPU has {flags}").format(
+            flags=QCoreApplication.translate("precision", " and ").join(detail)),
+        "cpu_no_bfloat16": lambda: QCoreApplication.translate(
+            "precision", "float32: no GPU, and this CPU has no bfloat16 instructions"),
+    }
+    return texts[choice.why]() if choice.why in texts else choice.reason
+
+
+def devices_text(devices: training.Devices) -> str:
+    """Where training runs, one sentence in the window's language (Devices.describe() is the command line's)."""
+    names = ", ".join(devices.names)
+    if devices.cluster_task:
+        return devices.describe()  # a TF_CONFIG worker: the window is never one
+    if devices.gpus:
+        if len(devices.names) > 1:
+            return QCoreApplication.translate("devices", "Training on {devices} together (MirroredStrategy)").format(
+                devices=names)
+        return QCoreApplication.translate("devices", "Training on {devices}").format(devices=names)
+    text = QCoreApplication.translate("devices", "Training on the CPU ({cores} cores; no GPU found)").format(
+        cores=devices.cpu_cores)
+    if len(devices.names) > 1:
+        text += QCoreApplication.translate("devices", ", MirroredStrategy over {n} logical devices").format(
+            n=len(devices.names))
+    return text
 
 
 def recipe_text(recipe: models.Recipe) -> str:

@@ -2294,6 +2294,25 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     </message>
 </context>
 <context>
+    <name>devices</name>
+    <message>
+        <source>Training on {devices} together (MirroredStrategy)</source>
+        <translation>{devices} をまとめて使って学習 (MirroredStrategy)</translation>
+    </message>
+    <message>
+        <source>Training on {devices}</source>
+        <translation>{devices} で学習</translation>
+    </message>
+    <message>
+        <source>Training on the CPU ({cores} cores; no GPU found)</source>
+        <translation>CPU で学習 ({cores} コア、GPU なし)</translation>
+    </message>
+    <message>
+        <source>, MirroredStrategy over {n} logical devices</source>
+        <translation>、{n} 個の論理デバイスに MirroredStrategy</translation>
+    </message>
+</context>
+<context>
     <name>i18n</name>
     <message>
         <source>{s} s</source>
@@ -2330,6 +2349,37 @@ Stop and quit? A training run keeps the epochs completed so far.</source>
     <message>
         <source>starter model</source>
         <translation>初期モデル</translation>
+    </message>
+</context>
+<context>
+    <name>precision</name>
+    <message>
+        <source>{precision}, as requested</source>
+        <translation>{precision} (指定どおり)</translation>
+    </message>
+    <message>
+        <source>{precision}, as the run was started</source>
+        <translation>{precision} (学習を始めたときのまま)</translation>
+    </message>
+    <message>
+        <source>mixed float16 with loss scaling: GPU compute capability {capability} has tensor cores</source>
+        <translation>混合精度 float16 (損失スケーリング付き): GPU の Compute Capability {capability} には Tensor コアがあります</translation>
+    </message>
+    <message>
+        <source>float32: this GPU has no float16 tensor cores (before 7.0)</source>
+        <translation>float32: この GPU には float16 の Tensor コアがありません (7.0 より前)</translation>
+    </message>
+    <message>
+        <source>mixed bfloat16: this CPU has {flags}</source>
+        <translation>混合精度 bfloat16: この CPU には {flags} があります</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> と </translation>
+    </message>
+    <message>
+        <source>float32: no GPU, and this CPU has no bfloat16 instructions</source>
+        <translation>float32: GPU がなく、この CPU には bfloat16 命令がありません</translation>
     </message>
 </context>
 <context>
