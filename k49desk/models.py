@@ -264,7 +264,8 @@ def ensemble_of(members, name: str = "ensemble"):
     trunks, heads = [], []
     for i, member in enumerate(members, 1):
         tail = [type(layer) for layer in member.layers[-3:]]
-        if tail != [layers.GlobalAveragePooling2D, layers.Dropout, layers.Dense] or member.output_shape[-1] != NUM_CLASSES:
+        expected = [layers.GlobalAveragePooling2D, layers.Dropout, layers.Dense]
+        if tail != expected or member.output_shape[-1] != NUM_CLASSES:
             raise ModelError(f"{member.name}: an ensemble member must end in global pooling, dropout and the "
                              f"{NUM_CLASSES}-way softmax")
         trunks.append(keras.Model(member.inputs, member.layers[-3].input, name=f"member_{i}"))

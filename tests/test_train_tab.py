@@ -586,3 +586,9 @@ def test_the_windows_preset_descriptions_are_the_presets_own():
     from k49desk.gui.train_tab import PRESET_DESCRIPTIONS
 
     assert PRESET_DESCRIPTIONS == {name: spec.description for name, spec in models.ARCHITECTURES.items()}
+
+
+def test_the_window_words_every_reason_automatic_precision_gives():
+    from k49desk.gui.train_tab import PRECISION_REASON_TEXTS
+
+    assert set(PRECISION_REASON_TEXTS) == set(training.PRECISION_REASONS)

@@ -81,6 +81,18 @@ PRESET_DESCRIPTIONS = {
                                                      "28x28x1 and 49 classes; input mixup"),
 }
 
+# Why automatic precision chose what it did (training.PRECISION_REASONS), for the window to word; {precision},
+# {capability} and {flags} come from the PrecisionChoice.
+PRECISION_REASON_TEXTS = {
+    "requested": QT_TRANSLATE_NOOP("precision", "{precision}, as requested"),
+    "resumed": QT_TRANSLATE_NOOP("precision", "{precision}, as the run was started"),
+    "gpu_tensor_cores": QT_TRANSLATE_NOOP(
+        "precision", "mixed float16 with loss scaling: GPU compute capability {capability} has tensor cores"),
+    "gpu_no_tensor_cores": QT_TRANSLATE_NOOP("precision", "float32: this GPU has no float16 tensor cores (before 7.0)"),
+    "cpu_bfloat16": QT_TRANSLATE_NOOP("precision", "mixed bfloat16: this CPU has {flags}"),
+    "cpu_no_bfloat16": QT_TRANSLATE_NOOP("precision", "float32: no GPU, and this CPU has no bfloat16 instructions"),
+}
+
 
 def preset_description(name: str) -> str:
     """Preset `name`'s description in the window's language (the command line's English for a preset without one)."""
@@ -836,23 +848,13 @@ class TrainTab(QWidget):
 
 def precision_reason(choice: training.PrecisionChoice) -> str:
     """Why this precision, in the window's language (PrecisionChoice.reason is the command line's)."""
+    text = PRECISION_REASON_TEXTS.get(choice.why)
+    if text is None:
+        return choice.reason
     detail = choice.detail
-    texts = {
-        "requested": lambda: QCoreApplication.translate("precision", "{precision}, as requested").format(
-            precision=choice.precision),
-        "resumed": lambda: QCoreApplication.translate("precision", "{precision}, as the run was started").format(
-            precision=choice.precision),
-        "gpu_tensor_cores": lambda: QCoreApplication.translate(
-            "precision", "mixed float16 with loss scaling: GPU compute capability {capability} has tensor cores").format(
-            capability=detail[0] if detail else "?"),
-        "gpu_no_tensor_cores": lambda: QCoreApplication.translate(
-            "precision", "float32: this GPU has no float16 tensor cores (before 7.0)"),
-        "cpu_bfloat16": lambda: QCoreApplication.translate("precision", "mixed bfloat16: this CPU has {flags}").format(
-            flags=QCoreApplication.translate("precision", " and ").join(detail)),
-        "cpu_no_bfloat16": lambda: QCoreApplication.translate(
-            "precision", "float32: no GPU, and this CPU has no bfloat16 instructions"),
-    }
-    return texts[choice.why]() if choice.why in texts else choice.reason
+    return QCoreApplication.translate("precision", text).format(
+        precision=choice.precision, capability=detail[0] if detail else "?",
+        flags=QCoreApplication.translate("precision", " and ").join(detail))
 
 
 def devices_text(devices: training.Devices) -> str:
